@@ -1,0 +1,6 @@
+"""`python -m slmvllm` runs the same entry point as the `slmvllm` command."""
+
+from slmvllm.cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,223 @@
+"""The rule condition language: declarative data that the engine interprets, never code.
+
+A condition is one of:
+
+* a test on one field: ``{field: F, <op>: value, ...}`` where every op given must
+  hold. Ops: ``is``, ``in``, ``not_in`` (values), ``gt``, ``gte``, ``lt``, ``lte``
+  (numbers), ``known`` (true: the field has a value, given or default).
+* ``{all: [conditions]}``, ``{any: [conditions]}``, ``{not: condition}``.
+
+A field with no value (unknown) satisfies no op except ``known: false``: a rule
+never fires on a guess about a value nobody gave.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Annotated, Any, Union
+
+from pydantic import (
+    Discriminator,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    Tag,
+    field_validator,
+    model_validator,
+)
+
+from slmvllm.loading import did_you_mean, literal_choices, scalar_kinds
+from slmvllm.requirements import CONDITION_FIELDS, Requirements, Strict
+
+Scalar = StrictStr | StrictInt | StrictFloat
+Number = StrictInt | StrictFloat
+
+_COMPARISONS = ("gt", "gte", "lt", "lte")
+
+
+class FieldTest(Strict):
+    """A test on one requirements field; every op given must hold."""
+
+    field: StrictStr
+    is_: Scalar | None = Field(default=None, alias="is")
+    in_: list[Scalar] | None = Field(default=None, alias="in", min_length=1)
+    not_in: list[Scalar] | None = Field(default=None, min_length=1)
+    gt: Number | None = None
+    gte: Number | None = None
+    lt: Number | None = None
+    lte: Number | None = None
+    known: StrictBool | None = None
+
+    @field_validator("field")
+    @classmethod
+    def _known_field(cls, value: str) -> str:
+        if value not in CONDITION_FIELDS:
+            raise ValueError(
+                f"unknown requirements field {value!r}" + did_you_mean(value, CONDITION_FIELDS)
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _fits_the_field(self) -> FieldTest:
+        ops = self.ops()
+        if not ops:
+            raise ValueError(
+                f"the test on {self.field!r} has no operator; use is, in, not_in, gt, gte, lt, "
+                "lte or known"
+            )
+        annotation = Requirements.model_fields[self.field].annotation
+        choices = literal_choices(annotation)
+        numeric = bool(scalar_kinds(annotation) & {int, float})
+        for op, value in ops.items():
+            if op == "known":
+                continue
+            values = value if isinstance(value, list) else [value]
+            if op in _COMPARISONS and not numeric:
+                raise ValueError(f"{op!r} compares numbers, but {self.field!r} is not a number")
+            for item in values:
+                if choices and item not in choices:
+                    raise ValueError(
+                        f"{item!r} is not a value of {self.field!r}; use one of: "
+                        + ", ".join(choices)
+                        + did_you_mean(str(item), choices)
+                    )
+                if numeric and not isinstance(item, (int, float)):
+                    raise ValueError(f"{self.field!r} is a number, so {op!r} needs numbers")
+                if not choices and not numeric:
+                    raise ValueError(f"{self.field!r} is free text; only 'known' can test it")
+        low = max((v for k, v in ops.items() if k in ("gt", "gte")), default=None)
+        high = min((v for k, v in ops.items() if k in ("lt", "lte")), default=None)
+        if low is not None and high is not None and (
+            low > high or (low == high and ("gt" in ops or "lt" in ops))
+        ):
+            raise ValueError(f"the test on {self.field!r} can never hold (lower bound above upper)")
+        return self
+
+    def ops(self) -> dict[str, Any]:
+        """The operators this test uses, by their YAML names."""
+        raw = {
+            "is": self.is_,
+            "in": self.in_,
+            "not_in": self.not_in,
+            "gt": self.gt,
+            "gte": self.gte,
+            "lt": self.lt,
+            "lte": self.lte,
+            "known": self.known,
+        }
+        return {k: v for k, v in raw.items() if v is not None}
+
+
+class AllOf(Strict):
+    all: list[Condition] = Field(min_length=1)
+
+
+class AnyOf(Strict):
+    any: list[Condition] = Field(min_length=1)
+
+
+class NotOf(Strict):
+    not_: Condition = Field(alias="not")
+
+
+def _condition_kind(value: Any) -> str | None:
+    if isinstance(value, Mapping):
+        for key, tag in (("field", "cond:test"), ("all", "cond:all"), ("any", "cond:any"), ("not", "cond:not")):
+            if key in value:
+                return tag
+        return None
+    if isinstance(value, (FieldTest, AllOf, AnyOf, NotOf)):
+        return {FieldTest: "cond:test", AllOf: "cond:all", AnyOf: "cond:any", NotOf: "cond:not"}[
+            type(value)
+        ]
+    return None
+
+
+Condition = Annotated[
+    Union[
+        Annotated[FieldTest, Tag("cond:test")],
+        Annotated[AllOf, Tag("cond:all")],
+        Annotated[AnyOf, Tag("cond:any")],
+        Annotated[NotOf, Tag("cond:not")],
+    ],
+    Discriminator(
+        _condition_kind,
+        custom_error_type="condition",
+        custom_error_message="a condition is a mapping with 'field', 'all', 'any' or 'not'",
+    ),
+]
+
+AllOf.model_rebuild()
+AnyOf.model_rebuild()
+NotOf.model_rebuild()
+
+
+def holds(condition: Condition, values: Mapping[str, Any]) -> bool:
+    """Whether `condition` holds for the resolved requirement values."""
+    if isinstance(condition, AllOf):
+        return all(holds(c, values) for c in condition.all)
+    if isinstance(condition, AnyOf):
+        return any(holds(c, values) for c in condition.any)
+    if isinstance(condition, NotOf):
+        return not holds(condition.not_, values)
+    return _test(condition, values.get(condition.field))
+
+
+def _test(test: FieldTest, value: Any) -> bool:
+    for op, expected in test.ops().items():
+        if op == "known":
+            if (value is not None) != expected:
+                return False
+            continue
+        if value is None:
+            return False
+        if op == "is" and value != expected:
+            return False
+        if op == "in" and value not in expected:
+            return False
+        if op == "not_in" and value in expected:
+            return False
+        if op == "gt" and not value > expected:
+            return False
+        if op == "gte" and not value >= expected:
+            return False
+        if op == "lt" and not value < expected:
+            return False
+        if op == "lte" and not value <= expected:
+            return False
+    return True
+
+
+def field_tests(condition: Condition) -> Iterator[FieldTest]:
+    """Every field test inside a condition."""
+    if isinstance(condition, AllOf):
+        for c in condition.all:
+            yield from field_tests(c)
+    elif isinstance(condition, AnyOf):
+        for c in condition.any:
+            yield from field_tests(c)
+    elif isinstance(condition, NotOf):
+        yield from field_tests(condition.not_)
+    else:
+        yield condition
+
+
+def fields_read(condition: Condition) -> set[str]:
+    """The requirement fields a condition looks at."""
+    return {t.field for t in field_tests(condition)}
+
+
+def thresholds(condition: Condition) -> dict[str, set[float]]:
+    """The numbers each numeric field is compared with: where its value can change an outcome."""
+    found: dict[str, set[float]] = {}
+    for test in field_tests(condition):
+        for op, value in test.ops().items():
+            if op in _COMPARISONS:
+                found.setdefault(test.field, set()).add(value)
+            elif op in ("is", "in", "not_in"):
+                for item in value if isinstance(value, list) else [value]:
+                    if isinstance(item, (int, float)):
+                        found.setdefault(test.field, set()).add(item)
+    return found

@@ -1,0 +1,275 @@
+"""Pure scoring: rule set + requirements -> result. No I/O, no printing, deterministic.
+
+How a score is computed (also in the README):
+
+1. Every requirements field takes the value given, else the questionnaire's
+   default (reported as an assumption; a default may be "unknown").
+2. A rule fires when it has no condition or its condition holds. It awards
+   points per option per criterion; its effect on an option is
+   ``sum(weight[criterion] * points)``, where a criterion's weight is the rule
+   set's default or the requirements' ``priorities`` override (0..5).
+3. An option's score is the sum of the effects of the fired rules. Rules with
+   ``exclude`` rule options out; the recommendation is the best-scoring option
+   still allowed (ties go to the option listed first in the rule set).
+4. Confidence is how one-sided the evidence between the winner and the
+   runner-up is: ``margin / evidence``, where ``margin`` is the difference of
+   their scores and ``evidence`` is the sum over fired rules of
+   ``|effect on winner - effect on runner-up|``. 1.0 means every rule that
+   separates the two favours the winner (or only one option is allowed);
+   0.0 means a tie. It says nothing about whether the rules are right.
+5. What would change the answer: every value of every field a rule reads
+   (for numbers, one value in each interval the rules' thresholds cut) is
+   tried alone; each change that gives another recommendation is reported,
+   the nearest value per field and outcome.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from pydantic import ValidationError
+
+from slmvllm.conditions import fields_read, holds, thresholds
+from slmvllm.models import (
+    Assumption,
+    Change,
+    Exclusion,
+    Reason,
+    Result,
+    Rule,
+    RuleSet,
+    RuleSetId,
+)
+from slmvllm.requirements import REQUIREMENT_FIELDS, OptionName, Requirements
+from slmvllm.rule_sets import probe_values
+
+_ROUND = 4
+
+
+@dataclass
+class Scoring:
+    """The arithmetic of one evaluation, before it is dressed as a `Result`."""
+
+    fired: list[tuple[Rule, dict[str, float]]] = field(default_factory=list)
+    scores: dict[str, float] = field(default_factory=dict)
+    by_criterion: dict[str, dict[str, float]] = field(default_factory=dict)
+    excluded: list[tuple[OptionName, Rule]] = field(default_factory=list)
+    recommendation: OptionName | None = None
+    runner_up: OptionName | None = None
+
+
+def defaults(rs: RuleSet) -> dict[str, Any]:
+    """The value each field takes when not given: the questionnaire's default (None = unknown)."""
+    out: dict[str, Any] = dict.fromkeys(REQUIREMENT_FIELDS)
+    for question in rs.questions:
+        out[question.field] = question.default
+    return out
+
+
+def resolve(rs: RuleSet, req: Requirements) -> tuple[dict[str, Any], list[str]]:
+    """The value of every field (given or default) and the names of the assumed ones."""
+    given = req.given()
+    values = defaults(rs) | given
+    assumed = [name for name in REQUIREMENT_FIELDS if name not in given]
+    return values, assumed
+
+
+def weights(rs: RuleSet, priorities: Mapping[str, int] | None) -> dict[str, float]:
+    """Each criterion's weight: the requirements' priority if given, else the rule set's."""
+    overrides = priorities or {}
+    return {name: float(overrides.get(name, c.weight)) for name, c in rs.criteria.items()}
+
+
+def check_requirements(rs: RuleSet, req: Requirements) -> list[tuple[tuple[str, ...], str]]:
+    """What in the requirements does not fit this rule set (for now: unknown priority names)."""
+    from slmvllm.loading import did_you_mean
+
+    problems = []
+    for name in (req.priorities or {}):
+        if name not in rs.criteria:
+            problems.append(
+                (
+                    ("priorities", name),
+                    f"unknown criterion {name!r}; the rule set's criteria are: "
+                    + ", ".join(rs.criteria)
+                    + did_you_mean(name, rs.criteria),
+                )
+            )
+    return problems
+
+
+def score(rs: RuleSet, values: Mapping[str, Any], weight: Mapping[str, float]) -> Scoring:
+    """Fire the rules on resolved values and add up their weighted points."""
+    result = Scoring()
+    options = rs.option_order()
+    result.scores = dict.fromkeys(options, 0.0)
+    result.by_criterion = {o: dict.fromkeys(rs.criteria, 0.0) for o in options}
+    for rule in rs.rules:
+        if rule.when is not None and not holds(rule.when, values):
+            continue
+        effect = dict.fromkeys(options, 0.0)
+        for option, per_criterion in rule.points.items():
+            for criterion, points in per_criterion.items():
+                moved = weight[criterion] * points
+                effect[option] += moved
+                result.by_criterion[option][criterion] += moved
+        for option in options:
+            result.scores[option] += effect[option]
+        result.fired.append((rule, effect))
+        for option in rule.exclude:
+            result.excluded.append((option, rule))
+    out = {o for o, _ in result.excluded}
+    allowed = [o for o in options if o not in out]
+    ranked = sorted(allowed, key=lambda o: (-result.scores[o], options.index(o)))
+    result.recommendation = ranked[0] if ranked else None
+    result.runner_up = ranked[1] if len(ranked) > 1 else None
+    return result
+
+
+def confidence(scoring: Scoring) -> tuple[float, float, float]:
+    """(confidence, margin, evidence) between the winner and the runner-up; see the module doc."""
+    best, second = scoring.recommendation, scoring.runner_up
+    if best is None:
+        return 0.0, 0.0, 0.0
+    if second is None:
+        return 1.0, 0.0, 0.0
+    margin = scoring.scores[best] - scoring.scores[second]
+    evidence = sum(abs(effect[best] - effect[second]) for _, effect in scoring.fired)
+    if evidence <= 0:
+        return 0.0, margin, evidence
+    return min(1.0, max(0.0, margin / evidence)), margin, evidence
+
+
+def advise(rs: RuleSet, req: Requirements) -> Result:
+    """The full, explained recommendation for one use case.
+
+    Raises `NoFeasibleOptionError` when the hard constraints rule out every option.
+    """
+    values, assumed = resolve(rs, req)
+    weight = weights(rs, req.priorities)
+    scoring = score(rs, values, weight)
+    if scoring.recommendation is None:
+        from slmvllm.errors import NoFeasibleOptionError, Problem
+
+        reasons = "; ".join(f"{o}: {r.reason}" for o, r in scoring.excluded)
+        raise NoFeasibleOptionError(
+            Problem("requirements", f"the hard constraints rule out every option ({reasons})")
+        )
+    conf, margin, evidence = confidence(scoring)
+    assumed_set = set(assumed)
+    questions = {q.field: q for q in rs.questions}
+    reasons = [
+        Reason(
+            rule=rule.id,
+            summary=rule.summary,
+            effect={o: round(v, _ROUND) for o, v in effect.items()},
+            source=citation_text(rs, rule),
+            points=rule.points,
+            assumed=sorted(fields_read(rule.when) & assumed_set) if rule.when else [],
+        )
+        for rule, effect in scoring.fired
+        if rule.points
+    ]
+    excluded = [
+        Exclusion(option=o, rule=r.id, reason=r.reason or r.summary, source=citation_text(rs, r))
+        for o, r in scoring.excluded
+    ]
+    assumptions = [
+        Assumption(
+            field=name,
+            value=values[name],
+            why=questions[name].assumption if name in questions else "not given; no default",
+        )
+        for name in assumed
+    ]
+    return Result(
+        recommendation=scoring.recommendation,
+        confidence=round(conf, _ROUND),
+        scores={o: round(v, _ROUND) for o, v in scoring.scores.items()},
+        reasons=reasons,
+        excluded=excluded,
+        assumptions=assumptions,
+        what_would_change=what_would_change(rs, values, weight, scoring.recommendation),
+        rule_set=RuleSetId(name=rs.name, version=rs.version),
+        requirements=values,
+        criteria_scores={
+            o: {c: round(v, _ROUND) for c, v in per.items()} for o, per in scoring.by_criterion.items()
+        },
+        confidence_basis={"margin": round(margin, _ROUND), "evidence": round(evidence, _ROUND)},
+    )
+
+
+def citation_text(rs: RuleSet, rule: Rule) -> str:
+    """A rule's sources as one line of text: title, where, url; several joined by ' | '."""
+    parts = []
+    for citation in rule.sources:
+        ref = rs.references.get(citation.ref)
+        if ref is None:
+            parts.append(citation.ref)
+            continue
+        text = ref.title
+        if citation.where:
+            text += f", {citation.where}"
+        if ref.url:
+            text += f" <{ref.url}>"
+        parts.append(text)
+    return " | ".join(parts)
+
+
+@lru_cache(maxsize=4096)
+def _valid(field_name: str, value: Any) -> bool:
+    try:
+        Requirements.model_validate({field_name: value})
+    except ValidationError:
+        return False
+    return True
+
+
+def candidate_values(rs: RuleSet) -> dict[str, list[Any]]:
+    """For each field a rule reads, the values worth trying (see the module doc, step 5)."""
+    cuts: dict[str, set[float]] = {}
+    read: set[str] = set()
+    for rule in rs.rules:
+        if rule.when is None:
+            continue
+        read |= fields_read(rule.when)
+        for name, found in thresholds(rule.when).items():
+            cuts.setdefault(name, set()).update(found)
+    out: dict[str, list[Any]] = {}
+    for name in REQUIREMENT_FIELDS:
+        if name in read:
+            out[name] = [v for v in probe_values(name, cuts.get(name, set())) if _valid(name, v)]
+    return out
+
+
+def what_would_change(
+    rs: RuleSet, values: Mapping[str, Any], weight: Mapping[str, float], current: OptionName
+) -> list[Change]:
+    """Single-field changes that flip the recommendation, the nearest value per field and outcome."""
+    changes: list[Change] = []
+    for name, candidates in candidate_values(rs).items():
+        now = values.get(name)
+        best: dict[OptionName, Any] = {}
+        for candidate in candidates:
+            if candidate == now:
+                continue
+            outcome = score(rs, {**values, name: candidate}, weight).recommendation
+            if outcome is None or outcome == current:
+                continue
+            if outcome not in best or _nearer(candidate, best[outcome], now):
+                best[outcome] = candidate
+        for outcome in rs.option_order():
+            if outcome in best:
+                changes.append(Change(field=name, to=best[outcome], recommendation=outcome))
+    return changes
+
+
+def _nearer(candidate: Any, incumbent: Any, now: Any) -> bool:
+    if not isinstance(candidate, (int, float)) or not isinstance(incumbent, (int, float)):
+        return False  # enum values: keep the first in the field's own order
+    if not isinstance(now, (int, float)):
+        return candidate < incumbent  # unknown now: report the smallest value that flips
+    return abs(candidate - now) < abs(incumbent - now)

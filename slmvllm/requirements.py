@@ -1,0 +1,74 @@
+"""The requirements of one use case, as the contract defines them."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
+
+
+class Strict(BaseModel):
+    """Base of every model: strict types, unknown keys forbidden, frozen."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
+
+
+OptionName = Literal["slm", "llm", "hybrid"]
+OPTIONS: tuple[OptionName, ...] = get_args(OptionName)
+
+TaskType = Literal[
+    "classification",
+    "extraction",
+    "summarization",
+    "chat",
+    "rag_qa",
+    "code",
+    "translation",
+    "reasoning",
+    "agentic",
+    "generation",
+]
+DomainFocus = Literal["narrow", "moderate", "broad"]
+TaskBreadth = Literal["single", "few", "open_ended"]
+DataSensitivity = Literal["public", "internal", "confidential", "regulated"]
+Hosting = Literal["any", "private_cloud", "on_prem", "on_device"]
+MlExpertise = Literal["none", "some", "strong"]
+QualityBar = Literal["best_effort", "high", "critical"]
+
+# Upper bounds are an optional addition to the contract: they catch a slipped
+# key (an extra 000) instead of computing advice from an absurd number.
+Count = Annotated[int, Field(ge=0, le=10**13)]
+Tokens = Annotated[int, Field(ge=0, le=100_000_000)]
+Priority = Annotated[int, Field(ge=0, le=5)]
+
+
+class Requirements(Strict):
+    """One use case, as in the contract. Every field is optional; None means "not given"."""
+
+    use_case: StrictStr | None = Field(default=None, max_length=2000)
+    task_type: TaskType | None = None
+    domain_focus: DomainFocus | None = None
+    task_breadth: TaskBreadth | None = None
+    monthly_requests: Count | None = None
+    input_tokens: Tokens | None = None
+    output_tokens: Tokens | None = None
+    latency_p95_ms: Annotated[int, Field(gt=0, le=3_600_000)] | None = None
+    data_sensitivity: DataSensitivity | None = None
+    hosting: Hosting | None = None
+    labelled_examples: Count | None = None
+    ml_expertise: MlExpertise | None = None
+    weeks_to_launch: Annotated[float, Field(gt=0, le=520)] | None = None
+    quality_bar: QualityBar | None = None
+    budget_usd_per_month: Annotated[float, Field(ge=0, le=1e10)] | None = None
+    gpu_memory_gb: Annotated[float, Field(ge=0, le=100_000)] | None = None
+    context_tokens: Annotated[int, Field(gt=0, le=100_000_000)] | None = None
+    priorities: dict[str, Priority] | None = None
+
+    def given(self) -> dict[str, Any]:
+        """The fields the user gave a value for (an explicit null counts as not given)."""
+        return {name: value for name, value in self if value is not None}
+
+
+REQUIREMENT_FIELDS: tuple[str, ...] = tuple(Requirements.model_fields)
+#: Fields a rule condition may test (priorities are weights, not facts about the use case).
+CONDITION_FIELDS: tuple[str, ...] = tuple(f for f in REQUIREMENT_FIELDS if f != "priorities")

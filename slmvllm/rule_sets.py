@@ -1,0 +1,237 @@
+"""Loading a rule set and checking it as a whole: references, reachability, the questionnaire."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from slmvllm.conditions import Condition, fields_read, holds, thresholds
+from slmvllm.errors import InputError, Problem
+from slmvllm.loading import (
+    Document,
+    Location,
+    literal_choices,
+    parse_yaml,
+    read_source,
+    scalar_kinds,
+    validate,
+)
+from slmvllm.models import OPTIONS, Question, RuleSet
+from slmvllm.requirements import REQUIREMENT_FIELDS, Requirements
+
+DEFAULT_RULE_SET = "default.yaml"
+_MAX_REACHABILITY_CASES = 200_000
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something wrong (error) or suspicious (warning) in a rule set, at a location."""
+
+    loc: Location
+    message: str
+    severity: Literal["error", "warning"] = "error"
+
+
+@dataclass(frozen=True)
+class LoadedRuleSet:
+    """A validated rule set with the warnings its checks raised (shown on stderr)."""
+
+    rule_set: RuleSet
+    warnings: list[Problem]
+
+
+def default_rule_set_path() -> Path:
+    """The default rule set: shipped in the wheel as slmvllm/rules, or rules/ in a source tree."""
+    packaged = resources.files("slmvllm") / "rules" / DEFAULT_RULE_SET
+    if packaged.is_file():
+        return Path(str(packaged))
+    # An editable install or a source checkout: the file lives at the repository's top.
+    return Path(__file__).resolve().parent.parent / "rules" / DEFAULT_RULE_SET
+
+
+def load_rule_set(path: Path | None = None) -> LoadedRuleSet:
+    """Load, validate and check a rule set file (the default one when `path` is None)."""
+    doc = parse_yaml(read_source(path or default_rule_set_path(), what="rule set"))
+    rule_set = validate(RuleSet, doc)
+    findings = check_rule_set(rule_set)
+    errors = [_problem(doc, f) for f in findings if f.severity == "error"]
+    if errors:
+        raise InputError(errors)
+    return LoadedRuleSet(rule_set, [_problem(doc, f) for f in findings if f.severity == "warning"])
+
+
+def _problem(doc: Document, finding: Finding) -> Problem:
+    prefix = "warning: " if finding.severity == "warning" else ""
+    return doc.problem(finding.loc, prefix + finding.message)
+
+
+def check_rule_set(rs: RuleSet) -> list[Finding]:
+    """Every inconsistency a schema cannot see: unknown references, dead rules, bad defaults."""
+    findings: list[Finding] = []
+    missing = [o for o in OPTIONS if o not in rs.options]
+    if missing:
+        findings.append(Finding(("options",), f"options must list slm, llm and hybrid; missing {missing}"))
+    seen: dict[str, int] = {}
+    for i, rule in enumerate(rs.rules):
+        here: Location = ("rules", i)
+        if rule.id in seen:
+            findings.append(
+                Finding((*here, "id"), f"rule id {rule.id!r} is used twice (also rules[{seen[rule.id]}])")
+            )
+        seen.setdefault(rule.id, i)
+        for j, citation in enumerate(rule.sources):
+            if citation.ref not in rs.references:
+                findings.append(
+                    Finding(
+                        (*here, "sources", j, "ref"),
+                        f"rule {rule.id!r} cites {citation.ref!r}, which is not in 'references'",
+                    )
+                )
+        for option, per_criterion in rule.points.items():
+            if option not in rs.options:
+                findings.append(
+                    Finding((*here, "points", option), f"rule {rule.id!r}: unknown option {option!r}")
+                )
+            for criterion in per_criterion:
+                if criterion not in rs.criteria:
+                    findings.append(
+                        Finding(
+                            (*here, "points", option, criterion),
+                            f"rule {rule.id!r}: unknown criterion {criterion!r}",
+                        )
+                    )
+        if rule.when is None and rule.exclude:
+            findings.append(
+                Finding(
+                    (*here, "exclude"),
+                    f"rule {rule.id!r} has no condition, so it excludes {rule.exclude} for every use case",
+                )
+            )
+        if rule.when is not None and not _can_hold(rule.when):
+            findings.append(
+                Finding((*here, "when"), f"rule {rule.id!r} can never fire: its condition never holds")
+            )
+        if rule.when is not None and _always_holds(rule.when):
+            findings.append(
+                Finding(
+                    (*here, "when"),
+                    f"rule {rule.id!r}: its condition always holds; drop 'when' to say so",
+                    "warning",
+                )
+            )
+    findings += _check_questions(rs)
+    return findings
+
+
+def _check_questions(rs: RuleSet) -> list[Finding]:
+    findings: list[Finding] = []
+    asked: dict[str, int] = {}
+    for i, question in enumerate(rs.questions):
+        here: Location = ("questions", i)
+        if question.field in asked:
+            findings.append(Finding((*here, "field"), f"{question.field!r} is asked twice"))
+        asked.setdefault(question.field, i)
+        expected = question_type(question.field)
+        if question.type != expected:
+            findings.append(
+                Finding((*here, "type"), f"{question.field!r} is of type {expected!r}, not {question.type!r}")
+            )
+        allowed = literal_choices(Requirements.model_fields[question.field].annotation)
+        for choice in question.choices or []:
+            if choice not in allowed:
+                findings.append(
+                    Finding((*here, "choices"), f"{choice!r} is not a value of {question.field!r}")
+                )
+        if question.default is not None:
+            try:
+                Requirements.model_validate({question.field: question.default})
+            except ValidationError as exc:
+                detail = exc.errors(include_url=False)[0]["msg"]
+                findings.append(
+                    Finding((*here, "default"), f"default {question.default!r} is not valid: {detail}")
+                )
+    for name in REQUIREMENT_FIELDS:
+        if name not in asked:
+            findings.append(
+                Finding(
+                    ("questions",),
+                    f"no question asks for {name!r}: the questionnaire cannot fill it",
+                    "warning",
+                )
+            )
+    return findings
+
+
+def question_type(field: str) -> str:
+    """The question type that fits a requirements field."""
+    if field == "priorities":
+        return "priorities"
+    annotation = Requirements.model_fields[field].annotation
+    if literal_choices(annotation):
+        return "enum"
+    kinds = scalar_kinds(annotation)
+    if float in kinds:
+        return "number"
+    if int in kinds:
+        return "integer"
+    return "text"
+
+
+def probe_values(field: str, cuts: set[float]) -> list[Any]:
+    """Values of `field` that visit every region its thresholds cut the number line into."""
+    annotation = Requirements.model_fields[field].annotation
+    choices = literal_choices(annotation)
+    if choices:
+        return list(choices)
+    integral = float not in scalar_kinds(annotation)
+    points: set[float] = set()
+    ordered = sorted(cuts)
+    for k, cut in enumerate(ordered):
+        points.add(cut)
+        below = cut - 1 if integral else cut / 2 if cut > 0 else cut - 1
+        if k > 0:
+            below = (ordered[k - 1] + cut) / 2
+        points.add(below)
+    if ordered:
+        points.add(ordered[-1] + 1 if integral else ordered[-1] * 2 or 1)
+    out: list[Any] = []
+    for p in sorted(points):
+        value: Any = int(p) if integral else p
+        if integral and value != p:
+            value = int(p) + 1
+        if value not in out:
+            out.append(value)
+    return out
+
+
+def _cases(condition: Condition) -> itertools.product[tuple[Any, ...]] | None:
+    cuts = thresholds(condition)
+    names = sorted(fields_read(condition))
+    spaces = [[*probe_values(name, cuts.get(name, set())), None] for name in names]
+    size = 1
+    for space in spaces:
+        size *= len(space)
+    if size > _MAX_REACHABILITY_CASES:
+        return None
+    return itertools.product(*spaces)
+
+
+def _can_hold(condition: Condition) -> bool:
+    names = sorted(fields_read(condition))
+    cases = _cases(condition)
+    if cases is None:
+        return True  # too many combinations to prove it dead; assume it can fire
+    return any(holds(condition, dict(zip(names, case, strict=True))) for case in cases)
+
+
+def _always_holds(condition: Condition) -> bool:
+    names = sorted(fields_read(condition))
+    cases = _cases(condition)
+    if cases is None:
+        return False
+    return all(holds(condition, dict(zip(names, case, strict=True))) for case in cases)
