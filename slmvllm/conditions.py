@@ -14,7 +14,7 @@ never fires on a guess about a value nobody gave.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Annotated, Any, Union
+from typing import Annotated, Any
 
 from pydantic import (
     Discriminator,
@@ -89,8 +89,10 @@ class FieldTest(Strict):
                     raise ValueError(f"{self.field!r} is free text; only 'known' can test it")
         low = max((v for k, v in ops.items() if k in ("gt", "gte")), default=None)
         high = min((v for k, v in ops.items() if k in ("lt", "lte")), default=None)
-        if low is not None and high is not None and (
-            low > high or (low == high and ("gt" in ops or "lt" in ops))
+        if (
+            low is not None
+            and high is not None
+            and (low > high or (low == high and ("gt" in ops or "lt" in ops)))
         ):
             raise ValueError(f"the test on {self.field!r} can never hold (lower bound above upper)")
         return self
@@ -124,7 +126,12 @@ class NotOf(Strict):
 
 def _condition_kind(value: Any) -> str | None:
     if isinstance(value, Mapping):
-        for key, tag in (("field", "cond:test"), ("all", "cond:all"), ("any", "cond:any"), ("not", "cond:not")):
+        for key, tag in (
+            ("field", "cond:test"),
+            ("all", "cond:all"),
+            ("any", "cond:any"),
+            ("not", "cond:not"),
+        ):
             if key in value:
                 return tag
         return None
@@ -136,12 +143,10 @@ def _condition_kind(value: Any) -> str | None:
 
 
 Condition = Annotated[
-    Union[
-        Annotated[FieldTest, Tag("cond:test")],
-        Annotated[AllOf, Tag("cond:all")],
-        Annotated[AnyOf, Tag("cond:any")],
-        Annotated[NotOf, Tag("cond:not")],
-    ],
+    Annotated[FieldTest, Tag("cond:test")]
+    | Annotated[AllOf, Tag("cond:all")]
+    | Annotated[AnyOf, Tag("cond:any")]
+    | Annotated[NotOf, Tag("cond:not")],
     Discriminator(
         _condition_kind,
         custom_error_type="condition",

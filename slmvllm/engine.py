@@ -11,12 +11,13 @@ How a score is computed (also in the README):
 3. An option's score is the sum of the effects of the fired rules. Rules with
    ``exclude`` rule options out; the recommendation is the best-scoring option
    still allowed (ties go to the option listed first in the rule set).
-4. Confidence is how one-sided the evidence between the winner and the
-   runner-up is: ``margin / evidence``, where ``margin`` is the difference of
-   their scores and ``evidence`` is the sum over fired rules of
-   ``|effect on winner - effect on runner-up|``. 1.0 means every rule that
-   separates the two favours the winner (or only one option is allowed);
-   0.0 means a tie. It says nothing about whether the rules are right.
+4. Confidence is the share of the evidence separating the winner from the
+   runner-up that favours the winner. Each fired rule separates them by
+   ``d = effect on winner - effect on runner-up``; with ``for`` the sum of the
+   positive ``d`` and ``against`` the sum of the negative ones (as a positive
+   number), confidence is ``for / (for + against)``. 1.0: every separating
+   rule favours the winner (or the constraints leave one option); 0.5: a tie.
+   It measures how one-sided the rules are, not whether they are right.
 5. What would change the answer: every value of every field a rule reads
    (for numbers, one value in each interval the rules' thresholds cut) is
    tried alone; each change that gives another recommendation is reported,
@@ -87,8 +88,8 @@ def check_requirements(rs: RuleSet, req: Requirements) -> list[tuple[tuple[str, 
     """What in the requirements does not fit this rule set (for now: unknown priority names)."""
     from slmvllm.loading import did_you_mean
 
-    problems = []
-    for name in (req.priorities or {}):
+    problems: list[tuple[tuple[str, ...], str]] = []
+    for name in req.priorities or {}:
         if name not in rs.criteria:
             problems.append(
                 (
@@ -110,7 +111,7 @@ def score(rs: RuleSet, values: Mapping[str, Any], weight: Mapping[str, float]) -
     for rule in rs.rules:
         if rule.when is not None and not holds(rule.when, values):
             continue
-        effect = dict.fromkeys(options, 0.0)
+        effect: dict[str, float] = dict.fromkeys(options, 0.0)
         for option, per_criterion in rule.points.items():
             for criterion, points in per_criterion.items():
                 moved = weight[criterion] * points
@@ -130,17 +131,18 @@ def score(rs: RuleSet, values: Mapping[str, Any], weight: Mapping[str, float]) -
 
 
 def confidence(scoring: Scoring) -> tuple[float, float, float]:
-    """(confidence, margin, evidence) between the winner and the runner-up; see the module doc."""
+    """(confidence, evidence for, evidence against) the winner vs the runner-up; see module doc."""
     best, second = scoring.recommendation, scoring.runner_up
     if best is None:
         return 0.0, 0.0, 0.0
     if second is None:
         return 1.0, 0.0, 0.0
-    margin = scoring.scores[best] - scoring.scores[second]
-    evidence = sum(abs(effect[best] - effect[second]) for _, effect in scoring.fired)
-    if evidence <= 0:
-        return 0.0, margin, evidence
-    return min(1.0, max(0.0, margin / evidence)), margin, evidence
+    gaps = [effect[best] - effect[second] for _, effect in scoring.fired]
+    favour = sum(g for g in gaps if g > 0)
+    against = -sum(g for g in gaps if g < 0)
+    if favour + against <= 0:
+        return 0.5, favour, against
+    return favour / (favour + against), favour, against
 
 
 def advise(rs: RuleSet, req: Requirements) -> Result:
@@ -154,11 +156,11 @@ def advise(rs: RuleSet, req: Requirements) -> Result:
     if scoring.recommendation is None:
         from slmvllm.errors import NoFeasibleOptionError, Problem
 
-        reasons = "; ".join(f"{o}: {r.reason}" for o, r in scoring.excluded)
+        why = "; ".join(f"{o}: {r.reason}" for o, r in scoring.excluded)
         raise NoFeasibleOptionError(
-            Problem("requirements", f"the hard constraints rule out every option ({reasons})")
+            Problem("requirements", f"the hard constraints rule out every option ({why})")
         )
-    conf, margin, evidence = confidence(scoring)
+    conf, favour, against = confidence(scoring)
     assumed_set = set(assumed)
     questions = {q.field: q for q in rs.questions}
     reasons = [
@@ -196,9 +198,14 @@ def advise(rs: RuleSet, req: Requirements) -> Result:
         rule_set=RuleSetId(name=rs.name, version=rs.version),
         requirements=values,
         criteria_scores={
-            o: {c: round(v, _ROUND) for c, v in per.items()} for o, per in scoring.by_criterion.items()
+            o: {c: round(v, _ROUND) for c, v in per.items()}
+            for o, per in scoring.by_criterion.items()
         },
-        confidence_basis={"margin": round(margin, _ROUND), "evidence": round(evidence, _ROUND)},
+        confidence_basis={
+            "runner_up": scoring.runner_up or "",
+            "evidence_for": round(favour, _ROUND),
+            "evidence_against": round(against, _ROUND),
+        },
     )
 
 
@@ -228,8 +235,8 @@ def _valid(field_name: str, value: Any) -> bool:
     return True
 
 
-def candidate_values(rs: RuleSet) -> dict[str, list[Any]]:
-    """For each field a rule reads, the values worth trying (see the module doc, step 5)."""
+def candidate_values(rs: RuleSet) -> dict[str, tuple[list[Any], list[float]]]:
+    """For each field a rule reads: the values worth trying and the thresholds behind them."""
     cuts: dict[str, set[float]] = {}
     read: set[str] = set()
     for rule in rs.rules:
@@ -238,38 +245,65 @@ def candidate_values(rs: RuleSet) -> dict[str, list[Any]]:
         read |= fields_read(rule.when)
         for name, found in thresholds(rule.when).items():
             cuts.setdefault(name, set()).update(found)
-    out: dict[str, list[Any]] = {}
+    out: dict[str, tuple[list[Any], list[float]]] = {}
     for name in REQUIREMENT_FIELDS:
         if name in read:
-            out[name] = [v for v in probe_values(name, cuts.get(name, set())) if _valid(name, v)]
+            field_cuts = cuts.get(name, set())
+            values = [v for v in probe_values(name, field_cuts) if _valid(name, v)]
+            out[name] = (values, sorted(field_cuts))
     return out
 
 
 def what_would_change(
     rs: RuleSet, values: Mapping[str, Any], weight: Mapping[str, float], current: OptionName
 ) -> list[Change]:
-    """Single-field changes that flip the recommendation, the nearest value per field and outcome."""
+    """Single-field changes that flip the recommendation, nearest value per field and outcome."""
     changes: list[Change] = []
-    for name, candidates in candidate_values(rs).items():
+    for name, (candidates, cuts) in candidate_values(rs).items():
         now = values.get(name)
-        best: dict[OptionName, Any] = {}
+        best: dict[OptionName, tuple[Any, Any]] = {}
         for candidate in candidates:
             if candidate == now:
                 continue
             outcome = score(rs, {**values, name: candidate}, weight).recommendation
             if outcome is None or outcome == current:
                 continue
-            if outcome not in best or _nearer(candidate, best[outcome], now):
-                best[outcome] = candidate
-        for outcome in rs.option_order():
-            if outcome in best:
-                changes.append(Change(field=name, to=best[outcome], recommendation=outcome))
+            shown = _nearest_in_region(candidate, cuts, now, name)
+            if outcome not in best or _nearer(shown, best[outcome][1], now, cuts):
+                best[outcome] = (candidate, shown)
+        changes += [
+            Change(field=name, to=best[outcome][1], recommendation=outcome)
+            for outcome in rs.option_order()
+            if outcome in best
+        ]
     return changes
 
 
-def _nearer(candidate: Any, incumbent: Any, now: Any) -> bool:
+def _nearest_in_region(candidate: Any, cuts: list[float], now: Any, name: str) -> Any:
+    """The value nearest to `now` that behaves like `candidate` (same side of every threshold)."""
+    if not isinstance(candidate, (int, float)) or candidate in cuts or not cuts:
+        return candidate
+    low = max((c for c in cuts if c < candidate), default=None)
+    high = min((c for c in cuts if c > candidate), default=None)
+    step = 1
+    if isinstance(now, (int, float)) and now > candidate and high is not None:
+        shown = high - step
+        ok = low is None or shown > low
+    elif low is not None:
+        shown = low + step
+        ok = high is None or shown < high
+    else:  # below the lowest threshold, now unknown or lower still
+        shown = high - step if high is not None else candidate
+        ok = shown >= 0
+    if not ok or not _valid(name, shown if isinstance(candidate, float) else int(shown)):
+        return candidate
+    return float(shown) if isinstance(candidate, float) else int(shown)
+
+
+def _nearer(candidate: Any, incumbent: Any, now: Any, cuts: list[float]) -> bool:
     if not isinstance(candidate, (int, float)) or not isinstance(incumbent, (int, float)):
         return False  # enum values: keep the first in the field's own order
     if not isinstance(now, (int, float)):
-        return candidate < incumbent  # unknown now: report the smallest value that flips
+        # Unknown now: prefer a threshold itself (the value a rule names), then the smaller.
+        return (candidate not in cuts, candidate) < (incumbent not in cuts, incumbent)
     return abs(candidate - now) < abs(incumbent - now)

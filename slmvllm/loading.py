@@ -173,7 +173,7 @@ class _Loader(yaml.SafeLoader):
             if implicit[0]:
                 return _PLAIN_TAG
             return _STR_TAG
-        return super().resolve(kind, value, implicit)
+        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
 
 
 def parse_yaml(source: Source) -> Document:
@@ -278,7 +278,10 @@ class _Builder:
                 raise self.fail(
                     key_node, f"duplicate key {key!r} (first at line {first[0]})", (*loc, key)
                 )
-            self.doc.keys[(*loc, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            self.doc.keys[(*loc, key)] = (
+                key_node.start_mark.line + 1,
+                key_node.start_mark.column + 1,
+            )
             out[key] = self.build(value_node, (*loc, key), depth + 1)
         return out
 
@@ -365,7 +368,9 @@ def validate(model: type[M], doc: Document, *, context: dict[str, Any] | None = 
         raise InputError(validation_problems(model, doc, exc)) from None
 
 
-def validation_problems(model: type[BaseModel], doc: Document, exc: ValidationError) -> list[Problem]:
+def validation_problems(
+    model: type[BaseModel], doc: Document, exc: ValidationError
+) -> list[Problem]:
     """One `Problem` per pydantic error, with file:line:col, a reworded message and hints."""
     problems: list[Problem] = []
     for error in exc.errors(include_url=False):
@@ -515,6 +520,8 @@ def allowed_keys(model: type[BaseModel], loc: Location) -> list[str]:
     return []
 
 
-def load_model(path: Path, model: type[M], *, what: str, context: dict[str, Any] | None = None) -> M:
+def load_model(
+    path: Path, model: type[M], *, what: str, context: dict[str, Any] | None = None
+) -> M:
     """Read, parse and validate one YAML file into `model`."""
     return validate(model, parse_yaml(read_source(path, what=what)), context=context)

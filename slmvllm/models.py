@@ -45,7 +45,7 @@ class Criterion(Strict):
     weight: Priority = 3
 
 
-Points = dict[str, dict[str, float]]
+Points = dict[OptionName, dict[str, float]]
 
 
 class Rule(Strict):
@@ -70,7 +70,8 @@ class Rule(Strict):
             for criterion, value in per_criterion.items():
                 if not -10 <= value <= 10:
                     raise ValueError(
-                        f"rule {self.id!r}: points {option}.{criterion} = {value} is outside -10..10"
+                        f"rule {self.id!r}: points {option}.{criterion} = {value} "
+                        "is outside -10..10"
                     )
         return self
 
@@ -167,7 +168,7 @@ class Result(Strict):
     rule_set: RuleSetId
     requirements: dict[str, Any] = Field(default_factory=dict)
     criteria_scores: dict[str, dict[str, float]] = Field(default_factory=dict)
-    confidence_basis: dict[str, float] = Field(default_factory=dict)
+    confidence_basis: dict[str, float | str] = Field(default_factory=dict)
     estimates: dict[str, Any] | None = None
 
 

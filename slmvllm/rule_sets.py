@@ -21,7 +21,7 @@ from slmvllm.loading import (
     scalar_kinds,
     validate,
 )
-from slmvllm.models import OPTIONS, Question, RuleSet
+from slmvllm.models import OPTIONS, RuleSet
 from slmvllm.requirements import REQUIREMENT_FIELDS, Requirements
 
 DEFAULT_RULE_SET = "default.yaml"
@@ -75,13 +75,18 @@ def check_rule_set(rs: RuleSet) -> list[Finding]:
     findings: list[Finding] = []
     missing = [o for o in OPTIONS if o not in rs.options]
     if missing:
-        findings.append(Finding(("options",), f"options must list slm, llm and hybrid; missing {missing}"))
+        findings.append(
+            Finding(("options",), f"options must list slm, llm and hybrid; missing {missing}")
+        )
     seen: dict[str, int] = {}
     for i, rule in enumerate(rs.rules):
         here: Location = ("rules", i)
         if rule.id in seen:
             findings.append(
-                Finding((*here, "id"), f"rule id {rule.id!r} is used twice (also rules[{seen[rule.id]}])")
+                Finding(
+                    (*here, "id"),
+                    f"rule id {rule.id!r} is used twice (also rules[{seen[rule.id]}])",
+                )
             )
         seen.setdefault(rule.id, i)
         for j, citation in enumerate(rule.sources):
@@ -95,7 +100,9 @@ def check_rule_set(rs: RuleSet) -> list[Finding]:
         for option, per_criterion in rule.points.items():
             if option not in rs.options:
                 findings.append(
-                    Finding((*here, "points", option), f"rule {rule.id!r}: unknown option {option!r}")
+                    Finding(
+                        (*here, "points", option), f"rule {rule.id!r}: unknown option {option!r}"
+                    )
                 )
             for criterion in per_criterion:
                 if criterion not in rs.criteria:
@@ -109,12 +116,15 @@ def check_rule_set(rs: RuleSet) -> list[Finding]:
             findings.append(
                 Finding(
                     (*here, "exclude"),
-                    f"rule {rule.id!r} has no condition, so it excludes {rule.exclude} for every use case",
+                    f"rule {rule.id!r} has no condition, so it excludes {rule.exclude} "
+                    "for every use case",
                 )
             )
         if rule.when is not None and not _can_hold(rule.when):
             findings.append(
-                Finding((*here, "when"), f"rule {rule.id!r} can never fire: its condition never holds")
+                Finding(
+                    (*here, "when"), f"rule {rule.id!r} can never fire: its condition never holds"
+                )
             )
         if rule.when is not None and _always_holds(rule.when):
             findings.append(
@@ -139,7 +149,10 @@ def _check_questions(rs: RuleSet) -> list[Finding]:
         expected = question_type(question.field)
         if question.type != expected:
             findings.append(
-                Finding((*here, "type"), f"{question.field!r} is of type {expected!r}, not {question.type!r}")
+                Finding(
+                    (*here, "type"),
+                    f"{question.field!r} is of type {expected!r}, not {question.type!r}",
+                )
             )
         allowed = literal_choices(Requirements.model_fields[question.field].annotation)
         for choice in question.choices or []:
@@ -153,7 +166,9 @@ def _check_questions(rs: RuleSet) -> list[Finding]:
             except ValidationError as exc:
                 detail = exc.errors(include_url=False)[0]["msg"]
                 findings.append(
-                    Finding((*here, "default"), f"default {question.default!r} is not valid: {detail}")
+                    Finding(
+                        (*here, "default"), f"default {question.default!r} is not valid: {detail}"
+                    )
                 )
     for name in REQUIREMENT_FIELDS:
         if name not in asked:

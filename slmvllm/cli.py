@@ -1,0 +1,195 @@
+"""The `slmvllm` command: typer parses, the core decides, renderers format; exit codes live here.
+
+`main()` is the one place where exceptions become exit codes (see the contract):
+0 ok, 1 gate failed, 2 bad input or usage, 3 internal error, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import click
+import typer
+
+from slmvllm import __version__
+from slmvllm.errors import ExitCode, GateFailedError, SlmvllmError, StoppedByUserError
+
+app = typer.Typer(
+    name="slmvllm",
+    help="Advise whether a use case should run on a small, a large, or a hybrid language model.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+class Option(StrEnum):
+    slm = "slm"
+    llm = "llm"
+    hybrid = "hybrid"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"slmvllm {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show a traceback on internal errors.")
+    ] = False,
+) -> None:
+    """slmvllm: SLM, LLM or hybrid? The reasoning, the numbers, and what would change the answer."""
+
+
+@app.command()
+def advise(
+    requirements: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--requirements",
+            "-r",
+            help="Requirements YAML file, a folder of them, or - for stdin. Repeatable.",
+        ),
+    ] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="Override one field: FIELD=VALUE (priorities.NAME=W for a weight). Repeatable.",
+        ),
+    ] = None,
+    rules: Annotated[
+        Path | None, typer.Option("--rules", help="Use this rule set instead of the default.")
+    ] = None,
+    catalog: Annotated[
+        Path | None,
+        typer.Option(
+            "--catalog", help="Add or override models and prices from this catalogue file."
+        ),
+    ] = None,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = OutputFormat.text,
+    expect: Annotated[
+        Option | None,
+        typer.Option("--expect", help="CI gate: exit 1 unless this is the recommendation."),
+    ] = None,
+    min_confidence: Annotated[
+        float | None,
+        typer.Option(
+            "--min-confidence", min=0.0, max=1.0, help="CI gate: exit 1 below this confidence."
+        ),
+    ] = None,
+    no_input: Annotated[
+        bool, typer.Option("--no-input", help="Never prompt; fail at once if answers are needed.")
+    ] = False,
+    interactive: Annotated[
+        bool,
+        typer.Option(
+            "--interactive", "-i", help="With one -r file: ask the questions the file leaves open."
+        ),
+    ] = False,
+    save_answers: Annotated[
+        Path | None,
+        typer.Option("--save-answers", help="Save the questionnaire's answers to this YAML file."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Let --save-answers overwrite a file.")
+    ] = False,
+) -> None:
+    """Recommend SLM, LLM or hybrid for a use case, with the reasons and what would change it."""
+    from slmvllm.commands.advise import AdviseOptions, run_advise
+
+    code = run_advise(
+        AdviseOptions(
+            requirements=list(requirements or []),
+            assignments=list(set_ or []),
+            rules=rules,
+            catalog=catalog,
+            output_format=output_format.value,
+            expect=expect.value if expect else None,
+            min_confidence=min_confidence,
+            no_input=no_input,
+            interactive=interactive,
+            save_answers=save_answers,
+            force=force,
+        )
+    )
+    raise typer.Exit(code)
+
+
+def run(argv: list[str]) -> int:
+    """Run the CLI on `argv` and return the exit code; never raises (but SystemExit from tests)."""
+    debug = "--debug" in argv or bool(os.environ.get("SLMVLLM_DEBUG"))
+    try:
+        command = typer.main.get_command(app)
+        command.main(args=argv, prog_name="slmvllm", standalone_mode=False)
+        return ExitCode.OK
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.exceptions.Abort:
+        sys.stderr.write("slmvllm: interrupted\n")
+        return ExitCode.INTERRUPTED
+    except click.ClickException as exc:
+        exc.show(file=sys.stderr)
+        return ExitCode.BAD_INPUT
+    except KeyboardInterrupt:
+        sys.stderr.write("\nslmvllm: interrupted\n")
+        return ExitCode.INTERRUPTED
+    except BrokenPipeError:
+        _silence_stdout()
+        return ExitCode.OK
+    except SlmvllmError as exc:
+        prefix = "" if isinstance(exc, (GateFailedError, StoppedByUserError)) else "error: "
+        for line in str(exc).splitlines() or [type(exc).__name__]:
+            sys.stderr.write(f"slmvllm: {prefix}{line}\n")
+        return int(exc.exit_code)
+    except Exception as exc:  # a bug: one line, the traceback only on request
+        if debug:
+            traceback.print_exc()
+        sys.stderr.write(
+            f"slmvllm: internal error: {type(exc).__name__}: {exc} (rerun with --debug for the "
+            "traceback, and please report it)\n"
+        )
+        return ExitCode.INTERNAL
+
+
+def _silence_stdout() -> None:
+    # The reader went away (`| head`): point stdout at devnull so the interpreter's
+    # final flush does not raise again.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def main() -> None:
+    """Console-script entry point."""
+    code = run(sys.argv[1:])
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    sys.exit(code)

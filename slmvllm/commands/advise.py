@@ -1,0 +1,269 @@
+"""`slmvllm advise`: gather requirements (files, --set, prompts), run the engine, render, gate."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from slmvllm.engine import advise, check_requirements
+from slmvllm.errors import (
+    ExitCode,
+    GateFailedError,
+    InputError,
+    NoTerminalError,
+    Problem,
+    StoppedByUserError,
+)
+from slmvllm.loading import (
+    STDIN_NAME,
+    Document,
+    directory_yaml_files,
+    parse_yaml,
+    read_source,
+    validate,
+)
+from slmvllm.models import Result, RuleSet
+from slmvllm.prompting import QuestionnaireStopped, ask, ask_path, ask_yes_no
+from slmvllm.questions import AnswerError, answers_yaml, parse_assignments
+from slmvllm.requirements import Requirements
+from slmvllm.rule_sets import load_rule_set
+from slmvllm.saving import write_atomic
+
+
+@dataclass(frozen=True)
+class AdviseOptions:
+    requirements: list[Path]
+    assignments: list[str]
+    rules: Path | None
+    catalog: Path | None
+    output_format: str
+    expect: str | None
+    min_confidence: float | None
+    no_input: bool
+    interactive: bool
+    save_answers: Path | None
+    force: bool
+
+
+@dataclass(frozen=True)
+class UseCase:
+    source: str | None
+    requirements: Requirements
+
+
+def stderr_console() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=False)
+
+
+def stdout_console() -> Console:
+    return Console(highlight=False)
+
+
+def run_advise(opts: AdviseOptions, err: Console | None = None) -> int:
+    """The whole `advise` command; returns the exit code or raises a SlmvllmError."""
+    err = err or stderr_console()
+    loaded = load_rule_set(opts.rules)
+    for warning in loaded.warnings:
+        err.print(f"slmvllm: {warning}", markup=False, highlight=False)
+    rs = loaded.rule_set
+    try:
+        overrides = parse_assignments(rs, opts.assignments)
+    except AnswerError as exc:
+        raise InputError(Problem("command line", str(exc))) from None
+
+    if opts.requirements:
+        cases, as_list = _from_files(rs, opts, overrides, err)
+    else:
+        cases, as_list = [_from_questionnaire(rs, opts, overrides, err)], False
+
+    results = [(case.source, advise(rs, case.requirements)) for case in cases]
+    results = [(source, _with_estimates(result, opts)) for source, result in results]
+    _emit(rs, results, opts, as_list)
+    return _gates(results, opts)
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def _expand(paths: list[Path]) -> tuple[list[Path], bool]:
+    files: list[Path] = []
+    folder = False
+    for path in paths:
+        if str(path) != "-" and path.is_dir():
+            folder = True
+            files += directory_yaml_files(path)
+        else:
+            files.append(path)
+    if sum(1 for f in files if str(f) == "-") > 1:
+        raise InputError(Problem("command line", "-r - (stdin) can be given only once"))
+    return files, folder or len(files) > 1
+
+
+def _from_files(
+    rs: RuleSet, opts: AdviseOptions, overrides: dict[str, Any], err: Console
+) -> tuple[list[UseCase], bool]:
+    files, as_list = _expand(opts.requirements)
+    if opts.interactive and len(files) != 1:
+        raise InputError(Problem("command line", "--interactive works with exactly one -r file"))
+    cases: list[UseCase] = []
+    problems: list[Problem] = []
+    for path in files:
+        try:
+            doc = parse_yaml(read_source(path, what="requirements file"))
+            cases.append(UseCase(doc.source, _requirements(rs, doc, overrides)))
+        except InputError as exc:
+            problems += exc.problems  # report every bad file, not just the first
+    if problems:
+        raise InputError(problems)
+    if opts.interactive:
+        case = cases[0]
+        answers = ask_or_stop(rs, opts, case.requirements.given(), err)
+        cases = [UseCase(case.source, Requirements.model_validate(answers))]
+    return cases, as_list
+
+
+def _requirements(rs: RuleSet, doc: Document, overrides: dict[str, Any]) -> Requirements:
+    if not isinstance(doc.data, dict):
+        kind = "a list" if isinstance(doc.data, list) else "a single value"
+        raise InputError(
+            doc.problem((), f"the top level is {kind}; a requirements file is a mapping of fields")
+        )
+    data = dict(doc.data)
+    for name, value in overrides.items():
+        if name == "priorities" and isinstance(data.get("priorities"), dict):
+            data["priorities"] = {**data["priorities"], **value}
+        else:
+            data[name] = value
+    merged = Document(doc.source, data, doc.values, doc.keys)
+    requirements = validate(Requirements, merged)
+    problems = [
+        doc.problem(loc, message, key=True) for loc, message in check_requirements(rs, requirements)
+    ]
+    if problems:
+        raise InputError(problems)
+    return requirements
+
+
+def _from_questionnaire(
+    rs: RuleSet, opts: AdviseOptions, overrides: dict[str, Any], err: Console
+) -> UseCase:
+    if opts.no_input or not sys.stdin.isatty():
+        why = "--no-input was given" if opts.no_input else "standard input is not a terminal"
+        raise NoTerminalError(
+            Problem(
+                "command line",
+                f"no requirements to advise on and {why}, so nobody can be asked: "
+                "pass -r FILE (or -r - to read YAML from stdin)",
+            )
+        )
+    answers = ask_or_stop(rs, opts, overrides, err)
+    return UseCase(None, Requirements.model_validate(answers))
+
+
+def ask_or_stop(
+    rs: RuleSet, opts: AdviseOptions, given: dict[str, Any], err: Console
+) -> dict[str, Any]:
+    """Run the questionnaire; on Ctrl-C/Ctrl-D save (or offer to save) the answers, then stop."""
+    if opts.no_input or not sys.stdin.isatty():
+        raise NoTerminalError(
+            Problem(
+                "command line",
+                "--interactive needs a terminal on standard input; drop -i to "
+                "use the file's values and the defaults",
+            )
+        )
+    err.print(
+        "Answer each question; Enter keeps the default, Ctrl-C stops (your answers can be saved).",
+        style="dim",
+    )
+    try:
+        answers = ask(rs, err, given)
+    except QuestionnaireStopped as stop:
+        saved = _save(rs, opts, stop.answers, err, partial=True)
+        note = f"; answers saved to {saved}" if saved else "; nothing saved"
+        raise StoppedByUserError(f"questionnaire {stop.how}{note}") from None
+    _save(rs, opts, answers, err, partial=False)
+    return answers
+
+
+def _save(
+    rs: RuleSet, opts: AdviseOptions, answers: dict[str, Any], err: Console, *, partial: bool
+) -> Path | None:
+    if not answers:
+        return None
+    target = opts.save_answers
+    if target is None:
+        typed = ask_path(
+            err, "Save these answers as a requirements file? File name (Enter to skip):"
+        )
+        if not typed:
+            return None
+        target = Path(typed)
+    overwrite = opts.force
+    if target.exists() and not overwrite:
+        overwrite = ask_yes_no(err, f"{target} exists. Overwrite it?")
+        if not overwrite:
+            err.print(f"Not overwritten: {target}", markup=False)
+            fallback = ask_path(err, "Another file name (Enter to discard the answers):")
+            if not fallback:
+                return None
+            target = Path(fallback)
+    write_atomic(target, answers_yaml(rs, answers, partial=partial), overwrite=overwrite)
+    err.print(f"Saved answers to {target} (rerun with: slmvllm advise -r {target})", markup=False)
+    return target
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _with_estimates(result: Result, opts: AdviseOptions) -> Result:
+    return result
+
+
+def _emit(
+    rs: RuleSet, results: list[tuple[str | None, Result]], opts: AdviseOptions, as_list: bool
+) -> None:
+    if opts.output_format == "json":
+        from slmvllm.render.json_doc import render_json
+
+        sys.stdout.write(render_json(results, as_list=as_list))
+        return
+    if opts.output_format == "markdown":
+        from slmvllm.render.markdown import render_markdown
+
+        sys.stdout.write("\n".join(render_markdown(r, rs, source=s) for s, r in results))
+        return
+    from slmvllm.render.text import render_text
+
+    console = stdout_console()
+    for i, (source, result) in enumerate(results):
+        if i:
+            console.print()
+        render_text(
+            console,
+            result,
+            rs,
+            source=source if as_list or source not in (None, STDIN_NAME) else None,
+        )
+
+
+def _gates(results: list[tuple[str | None, Result]], opts: AdviseOptions) -> int:
+    failures: list[str] = []
+    for source, result in results:
+        name = f"{source}: " if source else ""
+        if opts.expect and result.recommendation != opts.expect:
+            failures.append(
+                f"{name}recommendation is {result.recommendation}, expected {opts.expect}"
+            )
+        if opts.min_confidence is not None and result.confidence < opts.min_confidence:
+            failures.append(
+                f"{name}confidence {result.confidence:.2f} is below "
+                f"--min-confidence {opts.min_confidence:g}"
+            )
+    if failures:
+        raise GateFailedError("\n".join(f"gate failed: {f}" for f in failures))
+    return ExitCode.OK

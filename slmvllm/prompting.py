@@ -1,0 +1,100 @@
+"""The interactive questionnaire on a terminal. Prompts and help go to stderr, never stdout."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rich.console import Console
+from rich.text import Text
+
+from slmvllm.models import Question, RuleSet
+from slmvllm.questions import AnswerError, parse_answer, pending_questions
+from slmvllm.render.safe import literal
+
+
+class QuestionnaireStopped(Exception):
+    """Ctrl-C or Ctrl-D at a prompt; carries the answers given so far."""
+
+    def __init__(self, answers: dict[str, Any], how: str) -> None:
+        super().__init__(how)
+        self.answers = answers
+        self.how = how
+
+
+def read_line(console: Console, prompt: Text) -> str:
+    """One line from the user; the prompt goes to the console (stderr)."""
+    console.print(prompt, end="")
+    return input()
+
+
+def _show(console: Console, question: Question, number: int, total: int, default: Any) -> None:
+    console.print()
+    console.print(
+        Text.assemble((f"[{number}/{total}] ", "dim"), (literal(question.prompt), "bold"))
+    )
+    console.print(Text(literal(question.help), style="dim"))
+    if question.choices:
+        listing = "  ".join(f"{i}) {literal(c)}" for i, c in enumerate(question.choices, 1))
+        console.print(Text(listing))
+    shown = "unknown" if default is None else literal(default)
+    console.print(Text(f"Enter to keep: {shown}", style="dim"))
+
+
+def ask(
+    rs: RuleSet,
+    console: Console,
+    answers: dict[str, Any] | None = None,
+    reader: Callable[[Console, Text], str] = read_line,
+) -> dict[str, Any]:
+    """Ask every pending question; returns the answers (given ones included).
+
+    Raises QuestionnaireStopped with the answers so far on Ctrl-C or Ctrl-D.
+    """
+    answers = dict(answers or {})
+    defaults = {q.field: q.default for q in rs.questions}
+    total = len(rs.questions)
+    for question in pending_questions(rs, answers):
+        number = [q.field for q in rs.questions].index(question.field) + 1
+        _show(console, question, number, total, defaults.get(question.field))
+        while True:
+            try:
+                text = reader(console, Text("> ", style="bold cyan"))
+            except KeyboardInterrupt:
+                console.print()
+                raise QuestionnaireStopped(answers, "interrupted (Ctrl-C)") from None
+            except EOFError:
+                console.print()
+                raise QuestionnaireStopped(answers, "input ended (Ctrl-D)") from None
+            try:
+                value = parse_answer(rs, question, text)
+            except AnswerError as exc:
+                console.print(Text(f"  {literal(exc)}; try again", style="red"))
+                continue
+            break
+        if value is not None:
+            answers[question.field] = value
+    return answers
+
+
+def ask_yes_no(
+    console: Console, question: str, reader: Callable[[Console, Text], str] = read_line
+) -> bool:
+    """A yes/no question; anything but y/yes is no. EOF and Ctrl-C mean no."""
+    try:
+        text = reader(console, Text(f"{question} [y/N] ", style="bold"))
+    except (EOFError, KeyboardInterrupt):
+        console.print()
+        return False
+    return text.strip().lower() in {"y", "yes"}
+
+
+def ask_path(
+    console: Console, question: str, reader: Callable[[Console, Text], str] = read_line
+) -> str:
+    """A file name, or empty to skip. EOF and Ctrl-C mean skip."""
+    try:
+        return reader(console, Text(f"{question} ", style="bold")).strip()
+    except (EOFError, KeyboardInterrupt):
+        console.print()
+        return ""

@@ -1,0 +1,23 @@
+"""The contract's JSON document, written with json.dumps (never through rich)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from slmvllm.models import Result
+
+
+def result_dict(result: Result, source: str | None = None) -> dict[str, Any]:
+    """A result as the contract's JSON object, with `source` when it came from a file."""
+    data = result.model_dump(mode="json", exclude_none=True)
+    if source is not None:
+        data["source"] = source
+    return data
+
+
+def render_json(results: list[tuple[str | None, Result]], *, as_list: bool) -> str:
+    """One JSON document: an object for one input, a list for several."""
+    docs = [result_dict(result, source) for source, result in results]
+    payload: Any = docs if as_list else docs[0]
+    return json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

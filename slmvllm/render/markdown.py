@@ -1,0 +1,48 @@
+"""A Markdown view of one result, for pull requests and CI summaries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slmvllm.models import Result, RuleSet
+from slmvllm.render.safe import literal
+
+
+def _cell(value: Any) -> str:
+    # Markdown tables break on pipes and newlines in data; escape both.
+    return literal(value).replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(result: Result, rule_set: RuleSet, *, source: str | None = None) -> str:
+    """One result as a Markdown section."""
+    option = rule_set.options[result.recommendation]
+    lines = [
+        f"## {_cell(source) + ': ' if source else ''}{result.recommendation.upper()} "
+        f"({_cell(option.label)}), confidence {result.confidence:.2f}",
+        "",
+        "| option | score |",
+        "|---|---:|",
+    ]
+    excluded = {e.option for e in result.excluded}
+    for name, value in sorted(result.scores.items(), key=lambda kv: -kv[1]):
+        note = " (ruled out)" if name in excluded else ""
+        lines.append(f"| {name}{note} | {value:.1f} |")
+    lines += ["", "| rule | effect | summary | source |", "|---|---|---|---|"]
+    for reason in result.reasons:
+        effect = ", ".join(f"{o} {v:+.1f}" for o, v in reason.effect.items())
+        cells = [_cell(reason.rule), effect, _cell(reason.summary), _cell(reason.source)]
+        lines.append("| " + " | ".join(cells) + " |")
+    if result.excluded:
+        lines += ["", "**Ruled out:**", ""]
+        lines += [f"- {e.option}: {_cell(e.reason)} (`{_cell(e.rule)}`)" for e in result.excluded]
+    if result.assumptions:
+        lines += ["", "**Assumptions:**", ""]
+        lines += [f"- `{a.field}` = {_cell(a.value)}: {_cell(a.why)}" for a in result.assumptions]
+    if result.what_would_change:
+        lines += ["", "**What would change the answer:**", ""]
+        lines += [
+            f"- `{c.field}` -> {_cell(c.to)} gives {c.recommendation}"
+            for c in result.what_would_change
+        ]
+    lines += ["", f"_Rule set {_cell(result.rule_set.name)} {_cell(result.rule_set.version)}_", ""]
+    return "\n".join(lines)

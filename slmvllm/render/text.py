@@ -1,0 +1,180 @@
+"""The readable report (rich). Every string from a file goes through `literal` into a Text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
+from slmvllm.models import Result, RuleSet
+from slmvllm.render.safe import literal
+
+_BAR_WIDTH = 24
+
+
+def _indent(renderable: RenderableType, pad: tuple[int, int, int, int] = (0, 0, 0, 2)) -> Padding:
+    return Padding(renderable, pad, expand=False)
+
+
+def _t(text: object, style: str = "") -> Text:
+    return Text(literal(text), style=style)
+
+
+def _number(value: float) -> str:
+    return f"{value:+.1f}" if value else "0"
+
+
+def _bars(result: Result, unicode_ok: bool) -> Table:
+    table = Table.grid(padding=(0, 1))
+    low = min(0.0, *result.scores.values())
+    high = max(0.0, *result.scores.values())
+    span = (high - low) or 1.0
+    excluded = {e.option for e in result.excluded}
+    block = "█" if unicode_ok else "#"
+    for option, value in sorted(result.scores.items(), key=lambda kv: -kv[1]):
+        filled = round((value - low) / span * _BAR_WIDTH)
+        style = (
+            "bold green" if option == result.recommendation else "dim" if option in excluded else ""
+        )
+        note = " (ruled out)" if option in excluded else ""
+        table.add_row(
+            _t(option, style),
+            Text(block * filled + " " * (_BAR_WIDTH - filled), style=style or "cyan"),
+            _t(f"{value:.1f}{note}", style),
+        )
+    return table
+
+
+def _impact(result: Result, effect: dict[str, float]) -> float:
+    runner = str(result.confidence_basis.get("runner_up") or "")
+    if not runner:
+        return abs(effect.get(result.recommendation, 0.0))
+    return abs(effect.get(result.recommendation, 0.0) - effect.get(runner, 0.0))
+
+
+def _reasons(result: Result) -> list[RenderableType]:
+    ordered = sorted(
+        enumerate(result.reasons), key=lambda ir: (-_impact(result, ir[1].effect), ir[0])
+    )
+    out: list[RenderableType] = []
+    for _, reason in ordered:
+        effect = ", ".join(f"{o} {_number(v)}" for o, v in reason.effect.items())
+        head = Text.assemble(_t(reason.rule, "bold"), "  ", _t(reason.summary))
+        lines = [head, _t(f"    effect: {effect}", "dim")]
+        if reason.assumed:
+            lines.append(_t(f"    fired on assumed: {', '.join(reason.assumed)}", "yellow"))
+        lines.append(_t(f"    source: {reason.source}", "dim"))
+        out.append(Group(*lines))
+    return out
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return "unknown"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10_000:
+        return f"{value:,}"
+    return str(value)
+
+
+def render_text(
+    console: Console,
+    result: Result,
+    rule_set: RuleSet,
+    *,
+    source: str | None = None,
+    extra: list[RenderableType] | None = None,
+) -> None:
+    """Print one result as a report on `console`."""
+    option = rule_set.options[result.recommendation]
+    title = Text.assemble(
+        ("Recommendation: ", "bold"),
+        (result.recommendation.upper(), "bold green"),
+        " - ",
+        _t(option.label),
+        "   confidence ",
+        (f"{result.confidence:.2f}", "bold"),
+    )
+    if source:
+        console.print(_t(f"== {source}", "bold"))
+    console.print(title)
+    use_case = result.requirements.get("use_case")
+    if use_case:
+        console.print(_t(f"Use case: {use_case}", "italic"))
+    console.print(_t(option.description, "dim"))
+    console.print()
+    console.print(Text("Scores (sum of weighted points)", style="bold underline"))
+    console.print(_indent(_bars(result, console.encoding.lower().startswith("utf")), (0, 0, 0, 2)))
+    console.print()
+    console.print(Text("Why: rules that fired, most decisive first", style="bold underline"))
+    for block in _reasons(result):
+        console.print(_indent(block, (0, 0, 0, 2)))
+    if result.excluded:
+        console.print()
+        console.print(Text("Ruled out by hard constraints", style="bold underline"))
+        for exclusion in result.excluded:
+            console.print(
+                _indent(
+                    Text.assemble(
+                        _t(exclusion.option, "bold red"),
+                        " by ",
+                        _t(exclusion.rule, "bold"),
+                        ": ",
+                        _t(exclusion.reason),
+                    ),
+                    (0, 0, 0, 2),
+                )
+            )
+    console.print()
+    console.print(Text("Assumptions (fields not given)", style="bold underline"))
+    if not result.assumptions:
+        console.print(_indent(Text("none: every field was given"), (0, 0, 0, 2)))
+    for assumption in result.assumptions:
+        console.print(
+            _indent(
+                Text.assemble(
+                    _t(assumption.field, "bold"),
+                    " = ",
+                    _t(_value(assumption.value)),
+                    "  ",
+                    _t(f"({assumption.why})", "dim"),
+                ),
+                (0, 0, 0, 2),
+            )
+        )
+    console.print()
+    console.print(
+        Text("What would change the answer (one field at a time)", style="bold underline")
+    )
+    if not result.what_would_change:
+        console.print(_indent(Text("no single-field change flips it"), (0, 0, 0, 2)))
+    for change in result.what_would_change:
+        now = _value(result.requirements.get(change.field))
+        console.print(
+            _indent(
+                Text.assemble(
+                    _t(change.field, "bold"),
+                    f" {literal(now)} -> ",
+                    _t(_value(change.to), "bold"),
+                    "  gives ",
+                    (change.recommendation.upper(), "bold"),
+                ),
+                (0, 0, 0, 2),
+            )
+        )
+    for block in extra or []:
+        console.print()
+        console.print(block)
+    console.print()
+    console.print(
+        _t(
+            f"Rule set: {result.rule_set.name} {result.rule_set.version}. "
+            "Confidence = share of the evidence between the top two options "
+            "that favours the winner.",
+            "dim",
+        )
+    )
