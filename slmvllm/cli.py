@@ -13,7 +13,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 
 from slmvllm import __version__
@@ -139,20 +138,31 @@ def advise(
     raise typer.Exit(code)
 
 
+def _click_class(name: str) -> type[BaseException]:
+    # Typer ships click (vendored as typer._click in recent releases, the click package
+    # in older ones); find its exception classes through typer, whichever it is.
+    for cls in typer.BadParameter.__mro__:
+        if cls.__name__ == name:
+            return cls
+    raise LookupError(name)  # pragma: no cover
+
+
+_ClickException = _click_class("ClickException")
+_Abort = typer.Abort
+
+
 def run(argv: list[str]) -> int:
     """Run the CLI on `argv` and return the exit code; never raises (but SystemExit from tests)."""
     debug = "--debug" in argv or bool(os.environ.get("SLMVLLM_DEBUG"))
     try:
         command = typer.main.get_command(app)
-        command.main(args=argv, prog_name="slmvllm", standalone_mode=False)
-        return ExitCode.OK
-    except click.exceptions.Exit as exc:
-        return int(exc.exit_code)
-    except click.exceptions.Abort:
+        code = command.main(args=argv, prog_name="slmvllm", standalone_mode=False)
+        return int(code) if isinstance(code, int) else ExitCode.OK
+    except _Abort:
         sys.stderr.write("slmvllm: interrupted\n")
         return ExitCode.INTERRUPTED
-    except click.ClickException as exc:
-        exc.show(file=sys.stderr)
+    except _ClickException as exc:
+        exc.show(file=sys.stderr)  # type: ignore[attr-defined]
         return ExitCode.BAD_INPUT
     except KeyboardInterrupt:
         sys.stderr.write("\nslmvllm: interrupted\n")

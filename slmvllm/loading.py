@@ -388,7 +388,7 @@ def validation_problems(
             continue
         message = _reword(error["msg"], kind, given, model, loc)
         problems.append(doc.problem(loc, message))
-    return problems
+    return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
 
 
 def _is_union_tag(part: str | int) -> bool:
