@@ -373,9 +373,11 @@ def validation_problems(
 ) -> list[Problem]:
     """One `Problem` per pydantic error, with file:line:col, a reworded message and hints."""
     problems: list[Problem] = []
+    seen: set[tuple[int | None, int | None, str | None]] = set()
     for error in exc.errors(include_url=False):
-        loc: Location = tuple(p for p in error["loc"] if not _is_union_tag(p))
         kind = error["type"]
+        raw: Location = tuple(p for p in error["loc"] if not _is_union_tag(p))
+        loc = raw if kind == "missing" else _existing(doc, raw)
         given = error.get("input")
         if kind == "extra_forbidden":
             name = str(loc[-1])
@@ -386,9 +388,22 @@ def validation_problems(
         if kind == "missing":
             problems.append(doc.problem(loc[:-1], f"missing required key {loc[-1]!r}"))
             continue
-        message = _reword(error["msg"], kind, given, model, loc)
-        problems.append(doc.problem(loc, message))
+        message = _reword(error["msg"], kind, given, model, raw, error.get("ctx"))
+        problem = doc.problem(loc, message)
+        spot = (problem.line, problem.column, problem.field)
+        if spot not in seen:  # a union reports once per member; the first says enough
+            seen.add(spot)
+            problems.append(problem)
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
+
+
+def _existing(doc: Document, loc: Location) -> Location:
+    # Pydantic appends union members and validator names ("int", "[key]") to locations;
+    # keep the longest prefix that names a place in the document.
+    for end in range(len(loc), 0, -1):
+        if loc[:end] in doc.values or loc[:end] in doc.keys:
+            return loc[:end]
+    return loc
 
 
 def _is_union_tag(part: str | int) -> bool:
@@ -396,9 +411,13 @@ def _is_union_tag(part: str | int) -> bool:
     return isinstance(part, str) and part.startswith("cond:")
 
 
-def _reword(msg: str, kind: str, given: Any, model: type[BaseModel], loc: Location) -> str:
+def _reword(
+    msg: str, kind: str, given: Any, model: type[BaseModel], loc: Location, ctx: Any = None
+) -> str:
     annotation = annotation_at(model, loc)
     choices = literal_choices(annotation) if annotation is not None else []
+    if kind == "literal_error" and not choices and isinstance(ctx, dict):
+        choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
     if kind == "literal_error" and choices:
         return (
             f"{describe(given)} is not allowed; use one of: {', '.join(map(str, choices))}"

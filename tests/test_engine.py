@@ -1,0 +1,156 @@
+"""The engine as tables of cases: requirements in, recommendation and explanation out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from slmvllm.engine import advise, resolve, score, weights
+from slmvllm.errors import NoFeasibleOptionError
+from slmvllm.models import Result, RuleSet
+from slmvllm.requirements import Requirements
+
+NARROW_WITH_DATA = {
+    "task_type": "classification",
+    "domain_focus": "narrow",
+    "task_breadth": "single",
+    "labelled_examples": 20_000,
+    "ml_expertise": "strong",
+}
+
+
+def run(rule_set: RuleSet, **fields: Any) -> Result:
+    return advise(rule_set, Requirements.model_validate(fields))
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected", "must_fire"),
+    [
+        # The article's core claim, backed by LoRA Land: narrow task + data -> SLM.
+        (NARROW_WITH_DATA, "slm", ["evidence.narrow-task-fine-tuned-slm", "evidence.labelled-data-enables-fine-tuning"]),
+        # Weighed against evidence: narrow, but no data and no ML team -> API LLM.
+        ({**NARROW_WITH_DATA, "labelled_examples": 0, "ml_expertise": "none"}, "llm", ["evidence.no-labelled-data", "evidence.no-ml-team"]),
+        # A tight deadline makes the API the quickest route even for a narrow task.
+        ({"task_type": "code", "domain_focus": "narrow", "task_breadth": "single", "weeks_to_launch": 4}, "llm", ["evidence.tight-deadline-api-fastest"]),
+        # Reasoning and agentic work favour the large model, labelled data or not.
+        ({"task_type": "reasoning", "labelled_examples": 7500, "ml_expertise": "strong"}, "llm", ["evidence.reasoning-agentic-need-llm"]),
+        ({"task_type": "agentic", "domain_focus": "broad", "task_breadth": "open_ended"}, "llm", ["evidence.reasoning-agentic-need-llm"]),
+        # A broad task still goes small on the device ...
+        ({"task_type": "translation", "domain_focus": "broad", "hosting": "on_device"}, "slm", ["constraint.on-device"]),
+        # ... or at very high volume within a tight latency budget.
+        ({"task_type": "translation", "domain_focus": "broad", "monthly_requests": 10**10, "latency_p95_ms": 100, "ml_expertise": "strong"}, "slm", ["evidence.very-high-volume", "evidence.tight-latency"]),
+        # A critical bar with little data favours the large model.
+        ({"task_type": "summarization", "quality_bar": "critical", "labelled_examples": 50}, "llm", ["evidence.critical-quality-little-data"]),
+        # Mixed traffic at volume -> hybrid.
+        ({"task_type": "chat", "task_breadth": "few", "monthly_requests": 20_000_000, "ml_expertise": "strong"}, "hybrid", ["evidence.mixed-traffic-at-volume"]),
+        # Self-hosting without GPUs: only the small model is left.
+        ({"hosting": "on_prem", "gpu_memory_gb": 0}, "slm", ["constraint.no-gpu-no-api"]),
+    ],
+)
+def test_recommendations(rule_set: RuleSet, fields: dict[str, Any], expected: str, must_fire: list[str]) -> None:
+    result = run(rule_set, **fields)
+    fired = {r.rule for r in result.reasons} | {e.rule for e in result.excluded}
+    assert result.recommendation == expected, result.scores
+    for rule in must_fire:
+        assert rule in fired
+
+
+@pytest.mark.parametrize(
+    ("fields", "excluded"),
+    [
+        ({"hosting": "on_device"}, {"llm", "hybrid"}),
+        ({"hosting": "on_prem", "gpu_memory_gb": 0}, {"llm", "hybrid"}),
+        ({"hosting": "on_prem", "gpu_memory_gb": 80}, set()),
+        ({"hosting": "any", "gpu_memory_gb": 0}, set()),
+    ],
+)
+def test_hard_constraints(rule_set: RuleSet, fields: dict[str, Any], excluded: set[str]) -> None:
+    result = run(rule_set, **fields)
+    assert {e.option for e in result.excluded} == excluded
+    assert result.recommendation not in excluded
+    for exclusion in result.excluded:
+        assert exclusion.reason and exclusion.source
+
+
+def test_scores_are_the_sum_of_the_reasons(rule_set: RuleSet) -> None:
+    result = run(rule_set, **NARROW_WITH_DATA)
+    for option, total in result.scores.items():
+        assert total == pytest.approx(sum(r.effect[option] for r in result.reasons))
+    for option, per in result.criteria_scores.items():
+        assert sum(per.values()) == pytest.approx(result.scores[option])
+
+
+def test_every_reason_cites_a_source(rule_set: RuleSet) -> None:
+    result = run(rule_set, **NARROW_WITH_DATA)
+    assert result.reasons
+    for reason in result.reasons:
+        assert reason.source.strip()
+
+
+def test_assumptions_list_every_field_not_given(rule_set: RuleSet) -> None:
+    result = run(rule_set, task_type="chat")
+    assumed = {a.field for a in result.assumptions}
+    assert "task_type" not in assumed
+    assert {"domain_focus", "monthly_requests", "hosting"} <= assumed
+    hosting = next(a for a in result.assumptions if a.field == "hosting")
+    assert hosting.value == "any" and hosting.why
+
+
+def test_rules_never_fire_on_unknown_values(rule_set: RuleSet) -> None:
+    result = run(rule_set)
+    fired = {r.rule for r in result.reasons}
+    assert not any(r.startswith("evidence.high-volume") or r == "evidence.low-volume" for r in fired)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [NARROW_WITH_DATA, {"task_type": "chat"}, {}, {"hosting": "on_device", "task_type": "code"},
+     {"task_breadth": "few", "monthly_requests": 30_000_000, "task_type": "extraction"}],
+)
+def test_what_would_change_is_true(rule_set: RuleSet, fields: dict[str, Any]) -> None:
+    result = run(rule_set, **fields)
+    for change in result.what_would_change:
+        flipped = run(rule_set, **{**fields, change.field: change.to})
+        assert flipped.recommendation == change.recommendation != result.recommendation
+
+
+def test_what_would_change_reports_the_nearest_threshold(rule_set: RuleSet) -> None:
+    fields = {"task_type": "chat", "task_breadth": "few", "monthly_requests": 30_000_000, "ml_expertise": "strong"}
+    result = run(rule_set, **fields)
+    assert result.recommendation == "hybrid"
+    volumes = [c for c in result.what_would_change if c.field == "monthly_requests"]
+    # Each reported volume sits on a threshold of a rule (100k, 1M, 10M, 1B) or just below one.
+    assert volumes and all(c.to in (99_999, 999_999, 9_999_999, 1_000_000_000) for c in volumes)
+
+
+def test_confidence_is_a_share_and_one_when_forced(rule_set: RuleSet) -> None:
+    result = run(rule_set, **NARROW_WITH_DATA)
+    assert 0.5 <= result.confidence <= 1.0
+    basis = result.confidence_basis
+    share = basis["evidence_for"] / (basis["evidence_for"] + basis["evidence_against"])  # type: ignore[operator]
+    assert result.confidence == pytest.approx(share, abs=1e-4)
+    forced = run(rule_set, hosting="on_device")
+    assert forced.confidence == 1.0
+
+
+def test_priorities_change_weights(rule_set: RuleSet) -> None:
+    values, _ = resolve(rule_set, Requirements())
+    default = score(rule_set, values, weights(rule_set, None))
+    cost_heavy = score(rule_set, values, weights(rule_set, {"cost": 5}))
+    assert cost_heavy.scores["slm"] - default.scores["slm"] == pytest.approx(2 * 2)  # 2 more weight x 2 points of article.slm-efficiency
+    zero = score(rule_set, values, weights(rule_set, dict.fromkeys(rule_set.criteria, 0)))
+    assert set(zero.scores.values()) == {0.0}
+
+
+def test_deterministic(rule_set: RuleSet) -> None:
+    first = run(rule_set, **NARROW_WITH_DATA).model_dump_json()
+    assert all(run(rule_set, **NARROW_WITH_DATA).model_dump_json() == first for _ in range(3))
+
+
+def test_every_option_excluded_is_an_input_error(rule_set: RuleSet) -> None:
+    on_device = next(r for r in rule_set.rules if r.id == "constraint.on-device")
+    no_slm = on_device.model_copy(update={"id": "test.no-slm", "exclude": ["slm"], "points": {}})
+    rs = rule_set.model_copy(update={"rules": [*rule_set.rules, no_slm]})
+    with pytest.raises(NoFeasibleOptionError, match="rule out every option"):
+        advise(rs, Requirements(hosting="on_device"))
