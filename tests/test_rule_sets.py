@@ -61,7 +61,7 @@ def rule(when: str = "", points: str = "{llm: {quality: 1}}", rule_id: str = "r2
         (rule("{field: task_type, is: chat, run: x}"), "unknown key 'run'", 23),
         (rule(sources="[{ref: papr}]"), "cites 'papr', which is not in 'references'", 21),
         (rule(points="{llm: {qualty: 1}}"), "unknown criterion 'qualty'", 22),
-        (rule(points="{lmm: {quality: 1}}"), "did you mean 'llm'?", 22),
+        (rule(points="{llmm: {quality: 1}}"), "did you mean 'llm'?", 22),
         (rule(points="{llm: {quality: 99}}"), "outside -10..10", 19),
         (rule(rule_id="base"), "rule id 'base' is used twice", 19),
         (rule(points="{}"), "neither points nor exclude", 19),
