@@ -33,7 +33,7 @@ def _show(console: Console, question: Question, number: int, total: int, default
     console.print(
         Text.assemble((f"[{number}/{total}] ", "dim"), (literal(question.prompt), "bold"))
     )
-    console.print(Text(literal(question.help), style="dim"))
+    console.print(Text(literal(question.help), style="dim"), soft_wrap=True)
     if question.choices:
         listing = "  ".join(f"{i}) {literal(c)}" for i, c in enumerate(question.choices, 1))
         console.print(Text(listing))
@@ -69,7 +69,7 @@ def ask(
             try:
                 value = parse_answer(rs, question, text)
             except AnswerError as exc:
-                console.print(Text(f"  {literal(exc)}; try again", style="red"))
+                console.print(Text(f"  {literal(exc)}; try again", style="red"), soft_wrap=True)
                 continue
             break
         if value is not None:

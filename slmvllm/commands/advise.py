@@ -56,7 +56,7 @@ class UseCase:
 
 
 def stderr_console() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=False)
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def stdout_console() -> Console:

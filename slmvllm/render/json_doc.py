@@ -10,7 +10,9 @@ from slmvllm.models import Result
 
 def result_dict(result: Result, source: str | None = None) -> dict[str, Any]:
     """A result as the contract's JSON object, with `source` when it came from a file."""
-    data = result.model_dump(mode="json", exclude_none=True)
+    data = result.model_dump(mode="json")
+    if data.get("estimates") is None:
+        data.pop("estimates", None)
     if source is not None:
         data["source"] = source
     return data

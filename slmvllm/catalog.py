@@ -1,0 +1,517 @@
+"""The model catalogue: models, GPU prices, a throughput figure, memory rules, router results.
+
+The catalogue ships inside the package as two YAML files, read through the one
+loader (`slmvllm.loading`) so a bad file gets the same file:line:col errors as a
+requirements file:
+
+* ``slmvllm/data/catalog.yaml``: the models (parameters, license, context window,
+  API prices per provider with an "as of" date, sources and caveats);
+* ``slmvllm/data/serving.yaml``: GPU prices, the serving-throughput figure the
+  self-hosted cost is sized from, the memory rules and the router results.
+
+Both files, and a user's ``--catalog FILE``, have one schema (`CatalogFile`, every
+section optional). They are layered in order: shipped ``serving.yaml``, then the
+base catalogue (the shipped ``catalog.yaml`` or ``path``), then ``extra``. In each
+layer a model or GPU whose id already exists replaces the earlier entry whole; a
+new id is added; ``throughput``, ``memory`` and ``routing`` replace the earlier
+section whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
+
+from pydantic import Field, StrictBool, StrictStr, field_validator, model_validator
+
+from slmvllm.errors import InputError, Problem
+from slmvllm.loading import Document, Source, did_you_mean, parse_yaml, read_source, validate
+from slmvllm.requirements import Strict
+
+if TYPE_CHECKING:
+    from slmvllm.estimates import MemoryEstimate
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80, strict=True)]
+IsoDate = Annotated[str, Field(pattern=r"^\d{4}-\d{2}(-\d{2})?$", strict=True)]
+Usd = Annotated[float, Field(ge=0, le=1e6)]
+Billions = Annotated[float, Field(gt=0, le=100_000)]
+TokenCount = Annotated[int, Field(gt=0, le=1_000_000_000)]
+SizeClass = Literal["slm", "llm"]
+PriceStatus = Literal["active", "deprecated", "retired", "alias_moved"]
+CommercialUse = StrictBool | Literal["restricted"]
+
+SHIPPED_MODELS = "catalog.yaml"
+SHIPPED_SERVING = "serving.yaml"
+
+
+# --------------------------------------------------------------------------- models
+
+
+class Price(Strict):
+    """One provider's API price for a model, in USD per million tokens, as of a date."""
+
+    provider: StrictStr
+    input_usd_per_million: Usd
+    output_usd_per_million: Usd
+    as_of: IsoDate
+    key: StrictStr | None = None
+    max_input_tokens: TokenCount | None = None
+    tier_above_input_tokens: TokenCount | None = None
+    input_usd_per_million_above: Usd | None = None
+    output_usd_per_million_above: Usd | None = None
+    status: PriceStatus = "active"
+    note: StrictStr | None = None
+    source: StrictStr
+
+    @model_validator(mode="after")
+    def _tier_complete(self) -> Price:
+        tier = (
+            self.tier_above_input_tokens,
+            self.input_usd_per_million_above,
+            self.output_usd_per_million_above,
+        )
+        if any(v is not None for v in tier) and any(v is None for v in tier):
+            raise ValueError(
+                "a price tier needs all of tier_above_input_tokens, "
+                "input_usd_per_million_above and output_usd_per_million_above"
+            )
+        return self
+
+
+class Shape(Strict):
+    """The attention shape the KV-cache size depends on."""
+
+    layers: Annotated[int, Field(gt=0, le=10_000, strict=True)]
+    kv_heads: Annotated[int, Field(gt=0, le=10_000, strict=True)]
+    head_dim: Annotated[int, Field(gt=0, le=100_000, strict=True)]
+    source: StrictStr
+    note: StrictStr | None = None
+
+    @property
+    def kv_bytes_per_token_per_byte(self) -> int:
+        """2 x layers x kv_heads x head_dim: KV bytes per token per byte of element size."""
+        return 2 * self.layers * self.kv_heads * self.head_dim
+
+
+class Model(Strict):
+    """One model of the catalogue, with the source of every figure."""
+
+    id: Slug
+    name: StrictStr
+    vendor: StrictStr
+    params_billion: Billions | None
+    active_params_billion: Billions | None = None
+    open_weights: StrictBool
+    license: StrictStr
+    commercial_use: CommercialUse
+    commercial_use_note: StrictStr | None = None
+    context_tokens: TokenCount | None
+    context_note: StrictStr | None = None
+    size_class: SizeClass
+    shape: Shape | None = None
+    prices: list[Price] = Field(default_factory=list)
+    sources: list[StrictStr] = Field(min_length=1)
+    caveats: list[StrictStr] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Model:
+        if self.commercial_use is not True and not self.commercial_use_note:
+            raise ValueError(
+                f"model {self.id!r}: commercial_use is {self.commercial_use!r}, "
+                "so it needs a commercial_use_note saying why"
+            )
+        if self.active_params_billion is not None:
+            if self.params_billion is None:
+                raise ValueError(
+                    f"model {self.id!r}: active_params_billion needs params_billion (the total)"
+                )
+            if self.active_params_billion > self.params_billion:
+                raise ValueError(
+                    f"model {self.id!r}: active_params_billion ({self.active_params_billion}) "
+                    f"exceeds params_billion ({self.params_billion})"
+                )
+        if self.open_weights and self.params_billion is None:
+            raise ValueError(
+                f"model {self.id!r}: open-weight models need params_billion to size their memory"
+            )
+        return self
+
+    @property
+    def is_moe(self) -> bool:
+        """Whether the model is a mixture of experts (only some parameters active per token)."""
+        return self.active_params_billion is not None
+
+    @property
+    def compute_params_billion(self) -> float | None:
+        """Parameters read per generated token: the active ones for MoE, else all of them."""
+        return self.active_params_billion or self.params_billion
+
+    def active_prices(self) -> list[Price]:
+        """The price rows that can still be bought (not deprecated, retired or moved)."""
+        return [p for p in self.prices if p.status == "active"]
+
+
+# --------------------------------------------------------------------------- serving facts
+
+
+class Gpu(Strict):
+    """A GPU that can be rented, with its price, provider and date."""
+
+    id: Slug
+    name: StrictStr
+    memory_gb: Annotated[float, Field(gt=0, le=100_000)]
+    usd_per_gpu_hour: Usd
+    provider: StrictStr
+    offering: StrictStr | None = None
+    as_of: IsoDate
+    source: StrictStr
+    note: StrictStr | None = None
+
+
+class Throughput(Strict):
+    """A measured serving throughput: output tokens per second per GPU, and how it was measured."""
+
+    model: StrictStr
+    params_billion: Billions
+    gpu: Slug
+    engine: StrictStr
+    precision: StrictStr
+    concurrency: Annotated[int, Field(gt=0, le=100_000, strict=True)]
+    output_tokens_per_s_per_gpu: Annotated[float, Field(gt=0, le=1e9)]
+    latency: StrictStr | None = None
+    as_of: IsoDate | None = None
+    source: StrictStr
+    note: StrictStr | None = None
+
+
+class Precision(Strict):
+    """A weight format and its bits per weight."""
+
+    id: Slug
+    label: StrictStr
+    bits_per_weight: Annotated[float, Field(gt=0, le=64)]
+    source: StrictStr
+    note: StrictStr | None = None
+
+
+class Sourced(Strict):
+    """A number and where it comes from."""
+
+    value: Annotated[float, Field(ge=0, le=1e12)]
+    source: StrictStr
+    note: StrictStr | None = None
+
+
+class KvCacheRule(Strict):
+    formula: StrictStr
+    bytes_per_element: Annotated[float, Field(gt=0, le=16)]
+    source: StrictStr
+    note: StrictStr | None = None
+
+
+class MemoryRules(Strict):
+    """How much GPU memory a model needs: weights, KV cache and runtime overhead."""
+
+    precisions: list[Precision] = Field(min_length=1)
+    serve_precision: Slug
+    serve_precision_why: StrictStr
+    sharded_precision: Slug
+    sharded_precision_why: StrictStr
+    kv_cache: KvCacheRule
+    runtime_overhead: Sourced
+
+    @model_validator(mode="after")
+    def _references(self) -> MemoryRules:
+        ids = [p.id for p in self.precisions]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate precision id(s): {', '.join(dupes)}")
+        for name in ("serve_precision", "sharded_precision"):
+            value = getattr(self, name)
+            if value not in ids:
+                raise ValueError(
+                    f"{name} {value!r} is not one of the precisions: {', '.join(ids)}"
+                    + did_you_mean(value, ids)
+                )
+        return self
+
+    def ordered(self) -> list[Precision]:
+        """Precisions from least to most compressed (most bits per weight first)."""
+        return sorted(self.precisions, key=lambda p: -p.bits_per_weight)
+
+    def precision(self, precision_id: str) -> Precision:
+        """The precision with this id (KeyError if none)."""
+        for p in self.precisions:
+            if p.id == precision_id:
+                return p
+        raise KeyError(precision_id)
+
+
+Share = Annotated[float, Field(ge=0, le=1)]
+
+
+class ShareFigure(Sourced):
+    value: Share
+
+
+class Routing(Strict):
+    """Sourced router results: shares of requests a router sends to the large model."""
+
+    learned_router_cpt50: ShareFigure
+    learned_router_cpt80: ShareFigure
+    no_quality_drop: ShareFigure
+    random_router_cpt50: ShareFigure
+    random_router_cpt80: ShareFigure
+    in_distribution_labels: Sourced
+
+
+def _unique_ids(items: Sequence[Model] | Sequence[Gpu], what: str) -> None:
+    seen: dict[str, int] = {}
+    for index, item in enumerate(items):
+        if item.id in seen:
+            raise ValueError(
+                f"duplicate {what} id {item.id!r} (entries {seen[item.id]} and {index})"
+            )
+        seen[item.id] = index
+
+
+class CatalogFile(Strict):
+    """One catalogue file (shipped or a user's --catalog FILE); every section is optional."""
+
+    models: list[Model] | None = None
+    gpus: list[Gpu] | None = None
+    throughput: Throughput | None = None
+    memory: MemoryRules | None = None
+    routing: Routing | None = None
+
+    @field_validator("models")
+    @classmethod
+    def _unique_models(cls, value: list[Model] | None) -> list[Model] | None:
+        if value is not None:
+            _unique_ids(value, "model")
+        return value
+
+    @field_validator("gpus")
+    @classmethod
+    def _unique_gpus(cls, value: list[Gpu] | None) -> list[Gpu] | None:
+        if value is not None:
+            _unique_ids(value, "GPU")
+        return value
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The merged catalogue the estimates read, and the files it was built from."""
+
+    models: tuple[Model, ...]
+    gpus: tuple[Gpu, ...]
+    throughput: Throughput
+    memory: MemoryRules
+    routing: Routing
+    files: tuple[str, ...]
+
+    def model(self, model_id: str) -> Model:
+        """The model with this id (KeyError if none)."""
+        for m in self.models:
+            if m.id == model_id:
+                return m
+        raise KeyError(model_id)
+
+    def gpu(self, gpu_id: str) -> Gpu:
+        """The GPU with this id (KeyError if none)."""
+        for g in self.gpus:
+            if g.id == gpu_id:
+                return g
+        raise KeyError(gpu_id)
+
+    @property
+    def serving_gpu(self) -> Gpu:
+        """The GPU the throughput figure was measured on, which self-hosting is priced on."""
+        return self.gpu(self.throughput.gpu)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _shipped(name: str) -> Source:
+    resource = resources.files("slmvllm").joinpath("data", name)
+    shown = str(resource) if isinstance(resource, Path) else f"slmvllm/data/{name}"
+    return Source(shown, resource.read_text(encoding="utf-8"))
+
+
+def _read(source: Source) -> tuple[Document, CatalogFile]:
+    doc = parse_yaml(source)
+    return doc, validate(CatalogFile, doc)
+
+
+_Item = TypeVar("_Item", Model, Gpu)
+
+
+def _merge_by_id(base: Iterable[_Item], layer: Iterable[_Item]) -> list[_Item]:
+    merged = {item.id: item for item in base}
+    for item in layer:
+        merged[item.id] = item  # same id: replaced in place (dicts keep the first position)
+    return list(merged.values())
+
+
+def load_catalog(path: Path | None = None, extra: Path | None = None) -> Catalog:
+    """Load the shipped catalogue (or `path`) and merge a user's catalogue `extra` over it.
+
+    Raises `InputError` with file:line:col problems for a bad file, as every loader does.
+    """
+    layers: list[tuple[Document, CatalogFile]] = [_read(_shipped(SHIPPED_SERVING))]
+    if path is None:
+        layers.append(_read(_shipped(SHIPPED_MODELS)))
+    else:
+        layers.append(_load_file(path))
+    if extra is not None:
+        layers.append(_load_file(extra))
+
+    models: list[Model] = []
+    gpus: list[Gpu] = []
+    throughput: Throughput | None = None
+    memory: MemoryRules | None = None
+    routing: Routing | None = None
+    for doc, part in layers:
+        models = _merge_by_id(models, part.models or [])
+        gpus = _merge_by_id(gpus, part.gpus or [])
+        throughput = part.throughput or throughput
+        memory = part.memory or memory
+        routing = part.routing or routing
+        if throughput is not None and throughput.gpu not in {g.id for g in gpus}:
+            ids = [g.id for g in gpus]
+            raise InputError(
+                doc.problem(
+                    ("throughput", "gpu"),
+                    f"GPU {throughput.gpu!r} is not in the catalogue's gpus: {', '.join(ids)}"
+                    + did_you_mean(throughput.gpu, ids),
+                )
+            )
+    last = layers[-1][0].source
+    missing = [
+        name
+        for name, value in (
+            ("models", models),
+            ("gpus", gpus),
+            ("throughput", throughput),
+            ("memory", memory),
+            ("routing", routing),
+        )
+        if not value
+    ]
+    if missing or throughput is None or memory is None or routing is None:
+        raise InputError(
+            Problem(last, f"the merged catalogue has no {', '.join(missing)}; add the section(s)")
+        )
+    return Catalog(
+        models=tuple(models),
+        gpus=tuple(gpus),
+        throughput=throughput,
+        memory=memory,
+        routing=routing,
+        files=tuple(doc.source for doc, _ in layers),
+    )
+
+
+def _load_file(path: Path) -> tuple[Document, CatalogFile]:
+    return _read(read_source(path, what="catalogue file"))
+
+
+# --------------------------------------------------------------------------- the models command
+
+#: Context the --fits-gpu-gb filter sizes the KV cache for when no --min-context is given.
+FILTER_CONTEXT_TOKENS = 4096
+
+
+@dataclass(frozen=True)
+class ModelMatch:
+    """A model that passed the filters, with the memory estimate that made it fit (if asked)."""
+
+    model: Model
+    fit: MemoryEstimate | None = None
+
+
+def filter_models(
+    catalog: Catalog,
+    *,
+    open_weights: bool | None = None,
+    max_params: float | None = None,
+    fits_gpu_gb: float | None = None,
+    min_context: int | None = None,
+) -> list[ModelMatch]:
+    """The catalogue's models that pass every filter given, in catalogue order.
+
+    * ``open_weights``: only models whose weights can (True) or cannot (False) be downloaded.
+    * ``max_params``: total parameters (all experts of a MoE) at most this many billions;
+      models of undisclosed size are left out.
+    * ``fits_gpu_gb``: weights, KV cache for one request of ``min_context`` tokens (or
+      `FILTER_CONTEXT_TOKENS`) and runtime overhead fit one GPU of this many GB at the
+      least compressed precision that fits; the match says which. Open weights only.
+    * ``min_context``: a context window of at least this many tokens.
+    """
+    from slmvllm.estimates import smallest_fit
+
+    out: list[ModelMatch] = []
+    for model in catalog.models:
+        if open_weights is not None and model.open_weights != open_weights:
+            continue
+        if max_params is not None and (
+            model.params_billion is None or model.params_billion > max_params
+        ):
+            continue
+        if min_context is not None and (
+            model.context_tokens is None or model.context_tokens < min_context
+        ):
+            continue
+        fit = None
+        if fits_gpu_gb is not None:
+            if not model.open_weights:
+                continue
+            fit = smallest_fit(
+                model,
+                catalog,
+                fits_gpu_gb,
+                context_tokens=min_context or FILTER_CONTEXT_TOKENS,
+            )
+            if fit is None:
+                continue
+        out.append(ModelMatch(model, fit))
+    return out
+
+
+def model_record(model: Model, fit: MemoryEstimate | None = None) -> dict[str, Any]:
+    """A JSON-ready description of one model for `slmvllm models --format json`."""
+    record: dict[str, Any] = {
+        "id": model.id,
+        "name": model.name,
+        "vendor": model.vendor,
+        "params_billion": model.params_billion,
+        "active_params_billion": model.active_params_billion,
+        "open_weights": model.open_weights,
+        "license": model.license,
+        "commercial_use": model.commercial_use,
+        "commercial_use_note": model.commercial_use_note,
+        "context_tokens": model.context_tokens,
+        "context_note": model.context_note,
+        "size_class": model.size_class,
+        "prices": [
+            {
+                "provider": p.provider,
+                "input_usd_per_million": p.input_usd_per_million,
+                "output_usd_per_million": p.output_usd_per_million,
+                "as_of": p.as_of,
+                "status": p.status,
+                **({"max_input_tokens": p.max_input_tokens} if p.max_input_tokens else {}),
+                **({"note": p.note} if p.note else {}),
+            }
+            for p in model.prices
+        ],
+        "sources": list(model.sources),
+        "caveats": list(model.caveats),
+    }
+    if fit is not None:
+        record["fits_gpu"] = fit.as_dict()
+    return record
