@@ -40,8 +40,13 @@ class Run:
     err: str
 
 
-def run_cli(*args: str, stdin: str | bytes | None = None, env: dict[str, str] | None = None,
-            cwd: Path | None = None, timeout: float = 60) -> Run:
+def run_cli(
+    *args: str,
+    stdin: str | bytes | None = None,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    timeout: float = 60,
+) -> Run:
     """Run `python -m slmvllm` as a real process: real streams, real exit code."""
     full_env = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1", **(env or {})}
     data = stdin.encode() if isinstance(stdin, str) else stdin
@@ -53,7 +58,11 @@ def run_cli(*args: str, stdin: str | bytes | None = None, env: dict[str, str] | 
         cwd=cwd or ROOT,
         timeout=timeout,
     )
-    return Run(proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace"))
+    return Run(
+        proc.returncode,
+        proc.stdout.decode("utf-8", "replace"),
+        proc.stderr.decode("utf-8", "replace"),
+    )
 
 
 @pytest.fixture

@@ -33,7 +33,9 @@ KNOWN_DISAGREEMENTS = {
 def test_case(rule_set: RuleSet, case: dict[str, Any]) -> None:
     path = CASES / case["file"]
     header = path.read_text(encoding="utf-8").splitlines()[0]
-    assert header.startswith(f"# {case['id']} — ") and "http" in header  # the source travels with it
+    assert (
+        header.startswith(f"# {case['id']} — ") and "http" in header
+    )  # the source travels with it
     result = advise(rule_set, load_model(path, Requirements, what="requirements file"))
     if case["id"] in KNOWN_DISAGREEMENTS:
         assert case["ambiguous"], "only weak (ambiguous) cases may disagree"
@@ -44,7 +46,9 @@ def test_case(rule_set: RuleSet, case: dict[str, Any]) -> None:
 
 def test_agreement_rate(rule_set: RuleSet) -> None:
     agree = sum(
-        advise(rule_set, load_model(CASES / c["file"], Requirements, what="requirements file")).recommendation
+        advise(
+            rule_set, load_model(CASES / c["file"], Requirements, what="requirements file")
+        ).recommendation
         == c["expected"]
         for c in INDEX
     )

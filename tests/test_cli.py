@@ -13,8 +13,15 @@ from .conftest import EXAMPLES, ROOT, Run, run_cli
 
 Invoke = Callable[..., Run]
 CONTRACT_KEYS = {
-    "schema_version", "recommendation", "confidence", "scores", "reasons", "excluded",
-    "assumptions", "what_would_change", "rule_set",
+    "schema_version",
+    "recommendation",
+    "confidence",
+    "scores",
+    "reasons",
+    "excluded",
+    "assumptions",
+    "what_would_change",
+    "rule_set",
 }
 TRIAGE = str(EXAMPLES / "support-triage.yaml")
 
@@ -62,13 +69,25 @@ def test_several_files_give_a_list(invoke: Invoke) -> None:
 
 
 def test_stdin(invoke: Invoke) -> None:
-    run = invoke("advise", "-r", "-", "-f", "json", stdin="task_type: agentic\ndomain_focus: broad\n")
+    run = invoke(
+        "advise", "-r", "-", "-f", "json", stdin="task_type: agentic\ndomain_focus: broad\n"
+    )
     assert run.code == 0, run.err
     assert json.loads(run.out)["recommendation"] == "llm"
 
 
 def test_set_overrides_and_reports_no_assumption(invoke: Invoke) -> None:
-    run = invoke("advise", "-r", TRIAGE, "--set", "hosting=on_device", "--set", "priorities.cost=5", "-f", "json")
+    run = invoke(
+        "advise",
+        "-r",
+        TRIAGE,
+        "--set",
+        "hosting=on_device",
+        "--set",
+        "priorities.cost=5",
+        "-f",
+        "json",
+    )
     doc = json.loads(run.out)
     assert doc["recommendation"] == "slm"
     assert {e["option"] for e in doc["excluded"]} == {"llm", "hybrid"}
@@ -80,7 +99,11 @@ def test_set_overrides_and_reports_no_assumption(invoke: Invoke) -> None:
     ("args", "code", "stderr"),
     [
         (["--expect", "slm"], 0, ""),
-        (["--expect", "llm"], 1, "gate failed: " + TRIAGE + ": recommendation is slm, expected llm"),
+        (
+            ["--expect", "llm"],
+            1,
+            "gate failed: " + TRIAGE + ": recommendation is slm, expected llm",
+        ),
         (["--min-confidence", "0.5"], 0, ""),
         (["--min-confidence", "0.99"], 1, "is below --min-confidence 0.99"),
         (["--min-confidence", "1.5"], 2, "--min-confidence"),
@@ -102,17 +125,27 @@ def test_gates(invoke: Invoke, args: list[str], code: int, stderr: str) -> None:
         (["advise", "-r", "missing.yaml"], "", "missing.yaml: no such requirements file"),
         (["advise", "--no-input"], "", "pass -r FILE"),
         (["advise"], "", "standard input is not a terminal"),
-        (["advise", "-r", TRIAGE, "--set", "monthly_requests=lots"], "", "--set monthly_requests: expected a whole number"),
+        (
+            ["advise", "-r", TRIAGE, "--set", "monthly_requests=lots"],
+            "",
+            "--set monthly_requests: expected a whole number",
+        ),
         (["advise", "-r", TRIAGE, "--set", "hostin=any"], "", "did you mean 'hosting'?"),
         (["advise", "-r", TRIAGE, "--set", "priorities.speed=3"], "", "unknown criterion 'speed'"),
         (["advise", "-r", TRIAGE, "--rules", "nope.yaml"], "", "nope.yaml: no such rule set"),
         (["advise", "--bogus"], "", "No such option: --bogus"),
         (["advise", "-r", "-"], "- [1, 2]\n", "<stdin>:1:1: the top level is a list"),
-        (["advise", "-r", "-"], "priorities: {speed: 3}\n", "<stdin>:1:14: priorities.speed: unknown criterion 'speed'"),
+        (
+            ["advise", "-r", "-"],
+            "priorities: {speed: 3}\n",
+            "<stdin>:1:14: priorities.speed: unknown criterion 'speed'",
+        ),
         (["advise", "-r", "-", "-i"], "task_type: chat\n", "--interactive needs a terminal"),
     ],
 )
-def test_bad_input_exits_2_without_traceback(invoke: Invoke, args: list[str], stdin: str, stderr: str) -> None:
+def test_bad_input_exits_2_without_traceback(
+    invoke: Invoke, args: list[str], stdin: str, stderr: str
+) -> None:
     run = invoke(*args, stdin=stdin)
     assert run.code == 2
     assert stderr in run.err
@@ -133,7 +166,15 @@ def test_every_bad_file_is_reported(invoke: Invoke, tmp_path: Path) -> None:
 def test_text_report(invoke: Invoke) -> None:
     run = invoke("advise", "-r", str(EXAMPLES / "contract-clause-extraction.yaml"))
     assert run.code == 0, run.err
-    for part in ["Recommendation: SLM", "confidence", "Scores", "Why:", "source:", "Assumptions", "What would change"]:
+    for part in [
+        "Recommendation: SLM",
+        "confidence",
+        "Scores",
+        "Why:",
+        "source:",
+        "Assumptions",
+        "What would change",
+    ]:
         assert part in run.out
     assert run.err == ""
 

@@ -28,27 +28,81 @@ def run(rule_set: RuleSet, **fields: Any) -> Result:
     ("fields", "expected", "must_fire"),
     [
         # The article's core claim, backed by LoRA Land: narrow task + data -> SLM.
-        (NARROW_WITH_DATA, "slm", ["evidence.narrow-task-fine-tuned-slm", "evidence.labelled-data-enables-fine-tuning"]),
+        (
+            NARROW_WITH_DATA,
+            "slm",
+            ["evidence.narrow-task-fine-tuned-slm", "evidence.labelled-data-enables-fine-tuning"],
+        ),
         # Weighed against evidence: narrow, but no data and no ML team -> API LLM.
-        ({**NARROW_WITH_DATA, "labelled_examples": 0, "ml_expertise": "none"}, "llm", ["evidence.no-labelled-data", "evidence.no-ml-team"]),
+        (
+            {**NARROW_WITH_DATA, "labelled_examples": 0, "ml_expertise": "none"},
+            "llm",
+            ["evidence.no-labelled-data", "evidence.no-ml-team"],
+        ),
         # A tight deadline makes the API the quickest route even for a narrow task.
-        ({"task_type": "code", "domain_focus": "narrow", "task_breadth": "single", "weeks_to_launch": 4}, "llm", ["evidence.tight-deadline-api-fastest"]),
+        (
+            {
+                "task_type": "code",
+                "domain_focus": "narrow",
+                "task_breadth": "single",
+                "weeks_to_launch": 4,
+            },
+            "llm",
+            ["evidence.tight-deadline-api-fastest"],
+        ),
         # Reasoning and agentic work favour the large model, labelled data or not.
-        ({"task_type": "reasoning", "labelled_examples": 7500, "ml_expertise": "strong"}, "llm", ["evidence.reasoning-agentic-need-llm"]),
-        ({"task_type": "agentic", "domain_focus": "broad", "task_breadth": "open_ended"}, "llm", ["evidence.reasoning-agentic-need-llm"]),
+        (
+            {"task_type": "reasoning", "labelled_examples": 7500, "ml_expertise": "strong"},
+            "llm",
+            ["evidence.reasoning-agentic-need-llm"],
+        ),
+        (
+            {"task_type": "agentic", "domain_focus": "broad", "task_breadth": "open_ended"},
+            "llm",
+            ["evidence.reasoning-agentic-need-llm"],
+        ),
         # A broad task still goes small on the device ...
-        ({"task_type": "translation", "domain_focus": "broad", "hosting": "on_device"}, "slm", ["constraint.on-device"]),
+        (
+            {"task_type": "translation", "domain_focus": "broad", "hosting": "on_device"},
+            "slm",
+            ["constraint.on-device"],
+        ),
         # ... or at very high volume within a tight latency budget.
-        ({"task_type": "translation", "domain_focus": "broad", "monthly_requests": 10**10, "latency_p95_ms": 100, "ml_expertise": "strong"}, "slm", ["evidence.very-high-volume", "evidence.tight-latency"]),
+        (
+            {
+                "task_type": "translation",
+                "domain_focus": "broad",
+                "monthly_requests": 10**10,
+                "latency_p95_ms": 100,
+                "ml_expertise": "strong",
+            },
+            "slm",
+            ["evidence.very-high-volume", "evidence.tight-latency"],
+        ),
         # A critical bar with little data favours the large model.
-        ({"task_type": "summarization", "quality_bar": "critical", "labelled_examples": 50}, "llm", ["evidence.critical-quality-little-data"]),
+        (
+            {"task_type": "summarization", "quality_bar": "critical", "labelled_examples": 50},
+            "llm",
+            ["evidence.critical-quality-little-data"],
+        ),
         # Mixed traffic at volume -> hybrid.
-        ({"task_type": "chat", "task_breadth": "few", "monthly_requests": 20_000_000, "ml_expertise": "strong"}, "hybrid", ["evidence.mixed-traffic-at-volume"]),
+        (
+            {
+                "task_type": "chat",
+                "task_breadth": "few",
+                "monthly_requests": 20_000_000,
+                "ml_expertise": "strong",
+            },
+            "hybrid",
+            ["evidence.mixed-traffic-at-volume"],
+        ),
         # Self-hosting without GPUs: only the small model is left.
         ({"hosting": "on_prem", "gpu_memory_gb": 0}, "slm", ["constraint.no-gpu-no-api"]),
     ],
 )
-def test_recommendations(rule_set: RuleSet, fields: dict[str, Any], expected: str, must_fire: list[str]) -> None:
+def test_recommendations(
+    rule_set: RuleSet, fields: dict[str, Any], expected: str, must_fire: list[str]
+) -> None:
     result = run(rule_set, **fields)
     fired = {r.rule for r in result.reasons} | {e.rule for e in result.excluded}
     assert result.recommendation == expected, result.scores
@@ -100,13 +154,20 @@ def test_assumptions_list_every_field_not_given(rule_set: RuleSet) -> None:
 def test_rules_never_fire_on_unknown_values(rule_set: RuleSet) -> None:
     result = run(rule_set)
     fired = {r.rule for r in result.reasons}
-    assert not any(r.startswith("evidence.high-volume") or r == "evidence.low-volume" for r in fired)
+    assert not any(
+        r.startswith("evidence.high-volume") or r == "evidence.low-volume" for r in fired
+    )
 
 
 @pytest.mark.parametrize(
     "fields",
-    [NARROW_WITH_DATA, {"task_type": "chat"}, {}, {"hosting": "on_device", "task_type": "code"},
-     {"task_breadth": "few", "monthly_requests": 30_000_000, "task_type": "extraction"}],
+    [
+        NARROW_WITH_DATA,
+        {"task_type": "chat"},
+        {},
+        {"hosting": "on_device", "task_type": "code"},
+        {"task_breadth": "few", "monthly_requests": 30_000_000, "task_type": "extraction"},
+    ],
 )
 def test_what_would_change_is_true(rule_set: RuleSet, fields: dict[str, Any]) -> None:
     result = run(rule_set, **fields)
@@ -116,7 +177,12 @@ def test_what_would_change_is_true(rule_set: RuleSet, fields: dict[str, Any]) ->
 
 
 def test_what_would_change_reports_the_nearest_threshold(rule_set: RuleSet) -> None:
-    fields = {"task_type": "chat", "task_breadth": "few", "monthly_requests": 30_000_000, "ml_expertise": "strong"}
+    fields = {
+        "task_type": "chat",
+        "task_breadth": "few",
+        "monthly_requests": 30_000_000,
+        "ml_expertise": "strong",
+    }
     result = run(rule_set, **fields)
     assert result.recommendation == "hybrid"
     volumes = [c for c in result.what_would_change if c.field == "monthly_requests"]
@@ -138,7 +204,9 @@ def test_priorities_change_weights(rule_set: RuleSet) -> None:
     values, _ = resolve(rule_set, Requirements())
     default = score(rule_set, values, weights(rule_set, None))
     cost_heavy = score(rule_set, values, weights(rule_set, {"cost": 5}))
-    assert cost_heavy.scores["slm"] - default.scores["slm"] == pytest.approx(2 * 2)  # 2 more weight x 2 points of article.slm-efficiency
+    assert cost_heavy.scores["slm"] - default.scores["slm"] == pytest.approx(
+        2 * 2
+    )  # 2 more weight x 2 points of article.slm-efficiency
     zero = score(rule_set, values, weights(rule_set, dict.fromkeys(rule_set.criteria, 0)))
     assert set(zero.scores.values()) == {0.0}
 

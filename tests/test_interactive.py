@@ -18,7 +18,12 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX p
 def spawn(*args: str, cwd: Path) -> pexpect.spawn:
     env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120", "TERM": "dumb"}
     child = pexpect.spawn(
-        sys.executable, ["-m", "slmvllm", *args], cwd=str(cwd), env=env, encoding="utf-8", timeout=20
+        sys.executable,
+        ["-m", "slmvllm", *args],
+        cwd=str(cwd),
+        env=env,
+        encoding="utf-8",
+        timeout=20,
     )
     child.delaybeforesend = 0.02
     return child
@@ -116,7 +121,9 @@ def test_ctrl_d_offers_to_save(tmp_path: Path) -> None:
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
-    assert yaml.safe_load((tmp_path / "kept.yaml").read_text(encoding="utf-8")) == {"use_case": "offer me"}
+    assert yaml.safe_load((tmp_path / "kept.yaml").read_text(encoding="utf-8")) == {
+        "use_case": "offer me"
+    }
 
 
 def test_existing_file_is_not_overwritten_without_asking(tmp_path: Path) -> None:
