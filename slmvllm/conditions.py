@@ -29,7 +29,7 @@ from pydantic import (
 )
 
 from slmvllm.loading import did_you_mean, literal_choices, scalar_kinds
-from slmvllm.requirements import CONDITION_FIELDS, Requirements, Strict
+from slmvllm.requirements import CONDITION_FIELDS, Requirements, Strict, known_field
 
 Scalar = StrictStr | StrictInt | StrictFloat
 Number = StrictInt | StrictFloat
@@ -53,11 +53,7 @@ class FieldTest(Strict):
     @field_validator("field")
     @classmethod
     def _known_field(cls, value: str) -> str:
-        if value not in CONDITION_FIELDS:
-            raise ValueError(
-                f"unknown requirements field {value!r}" + did_you_mean(value, CONDITION_FIELDS)
-            )
-        return value
+        return known_field(value, CONDITION_FIELDS)
 
     @model_validator(mode="after")
     def _fits_the_field(self) -> FieldTest:

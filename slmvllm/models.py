@@ -7,7 +7,6 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StrictStr, field_validator, model_validator
 
 from slmvllm.conditions import Condition
-from slmvllm.loading import did_you_mean
 from slmvllm.requirements import (
     OPTIONS,
     REQUIREMENT_FIELDS,
@@ -15,6 +14,7 @@ from slmvllm.requirements import (
     Priority,
     Requirements,
     Strict,
+    known_field,
 )
 
 # --------------------------------------------------------------------------- rule set
@@ -94,11 +94,7 @@ class Question(Strict):
     @field_validator("field")
     @classmethod
     def _known_field(cls, value: str) -> str:
-        if value not in REQUIREMENT_FIELDS:
-            raise ValueError(
-                f"unknown requirements field {value!r}" + did_you_mean(value, REQUIREMENT_FIELDS)
-            )
-        return value
+        return known_field(value, REQUIREMENT_FIELDS)
 
 
 class RuleSet(Strict):

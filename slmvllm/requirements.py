@@ -72,3 +72,12 @@ class Requirements(Strict):
 REQUIREMENT_FIELDS: tuple[str, ...] = tuple(Requirements.model_fields)
 #: Fields a rule condition may test (priorities are weights, not facts about the use case).
 CONDITION_FIELDS: tuple[str, ...] = tuple(f for f in REQUIREMENT_FIELDS if f != "priorities")
+
+
+def known_field(name: str, allowed: tuple[str, ...]) -> str:
+    """`name` if it is one of `allowed` requirement fields; else a ValueError with a hint."""
+    if name not in allowed:
+        from slmvllm.loading import did_you_mean
+
+        raise ValueError(f"unknown requirements field {name!r}" + did_you_mean(name, allowed))
+    return name
