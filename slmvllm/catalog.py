@@ -216,6 +216,8 @@ class MemoryRules(Strict):
     """How much GPU memory a model needs: weights, KV cache and runtime overhead."""
 
     precisions: list[Precision] = Field(min_length=1)
+    serving_precisions: list[Slug] = Field(min_length=1)
+    serving_precisions_why: StrictStr
     serve_precision: Slug
     serve_precision_why: StrictStr
     sharded_precision: Slug
@@ -229,18 +231,28 @@ class MemoryRules(Strict):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"duplicate precision id(s): {', '.join(dupes)}")
-        for name in ("serve_precision", "sharded_precision"):
-            value = getattr(self, name)
+        for value in self.serving_precisions:
             if value not in ids:
                 raise ValueError(
-                    f"{name} {value!r} is not one of the precisions: {', '.join(ids)}"
+                    f"serving precision {value!r} is not one of the precisions: {', '.join(ids)}"
                     + did_you_mean(value, ids)
+                )
+        for name in ("serve_precision", "sharded_precision"):
+            value = getattr(self, name)
+            if value not in self.serving_precisions:
+                raise ValueError(
+                    f"{name} {value!r} is not one of the serving_precisions: "
+                    f"{', '.join(self.serving_precisions)}" + did_you_mean(value, ids)
                 )
         return self
 
-    def ordered(self) -> list[Precision]:
-        """Precisions from least to most compressed (most bits per weight first)."""
-        return sorted(self.precisions, key=lambda p: -p.bits_per_weight)
+    def ordered(self, *, serving: bool = False) -> list[Precision]:
+        """Precisions from least to most compressed (most bits per weight first).
+
+        With ``serving``, only those a batching server is assumed to run.
+        """
+        chosen = [p for p in self.precisions if not serving or p.id in self.serving_precisions]
+        return sorted(chosen, key=lambda p: -p.bits_per_weight)
 
     def precision(self, precision_id: str) -> Precision:
         """The precision with this id (KeyError if none)."""
@@ -268,14 +280,12 @@ class Routing(Strict):
     in_distribution_labels: Sourced
 
 
-def _unique_ids(items: Sequence[Model] | Sequence[Gpu], what: str) -> None:
+def _unique_ids(ids: Sequence[str], what: str) -> None:
     seen: dict[str, int] = {}
-    for index, item in enumerate(items):
-        if item.id in seen:
-            raise ValueError(
-                f"duplicate {what} id {item.id!r} (entries {seen[item.id]} and {index})"
-            )
-        seen[item.id] = index
+    for index, item in enumerate(ids):
+        if item in seen:
+            raise ValueError(f"duplicate {what} id {item!r} (entries {seen[item]} and {index})")
+        seen[item] = index
 
 
 class CatalogFile(Strict):
@@ -291,14 +301,14 @@ class CatalogFile(Strict):
     @classmethod
     def _unique_models(cls, value: list[Model] | None) -> list[Model] | None:
         if value is not None:
-            _unique_ids(value, "model")
+            _unique_ids([m.id for m in value], "model")
         return value
 
     @field_validator("gpus")
     @classmethod
     def _unique_gpus(cls, value: list[Gpu] | None) -> list[Gpu] | None:
         if value is not None:
-            _unique_ids(value, "GPU")
+            _unique_ids([g.id for g in value], "GPU")
         return value
 
 

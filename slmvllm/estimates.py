@@ -1,0 +1,1031 @@
+"""Pure estimates behind the advice: GPU memory, monthly cost, break-even volume, hybrid share.
+
+No I/O, no printing: every function takes catalogue entries and numbers and
+returns numbers, or JSON-ready dicts that say how each number was reached. The
+formulas (also in the README):
+
+* **GPU memory** = weights + KV cache + runtime overhead, each term returned
+  with its formula and source. Weights = total parameters x bits per weight / 8
+  (a mixture of experts keeps every expert in memory, not only the active
+  ones). KV cache = 2 x layers x KV heads x head size x tokens x 2 bytes, with
+  the model's shape when the catalogue has it; otherwise bytes per token are
+  scaled from the known shape nearest in parameters (a rough fallback, named
+  as such). Runtime overhead = 20% of the weights.
+* **API cost** = requests x (input tokens x input price + output tokens x
+  output price) / 1e6, at the model's cheapest active price row whose input
+  window holds the request.
+* **Self-hosted cost** = GPUs x USD per GPU-hour x 730 h. GPUs = replicas x GPUs
+  per replica; GPUs per replica = memory / GPU memory, rounded up; replicas =
+  the output tokens per second the volume needs / what a replica serves,
+  rounded up, at least one (always on). Per-GPU throughput is the catalogue's
+  measured figure, scaled down for models with more (active) parameters than
+  the measured one and never up.
+* **Break-even** = the monthly volume from which self-hosting the best small
+  model stays cheaper than the cheapest suitable large-model API (see
+  `break_even_requests`), and the same for a hybrid router.
+* **Hybrid share** = the share of requests a router sends to the large model,
+  from published router results (see `llm_share`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from slmvllm.catalog import Catalog, Gpu, Model, Price, Routing, ShareFigure
+
+HOURS_PER_MONTH = 730
+SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600
+#: Volume assumed when the requirements give none (break-even does not depend on it).
+DEFAULT_MONTHLY_REQUESTS = 1_000_000
+#: Token counts assumed when even the rule set gives none.
+DEFAULT_INPUT_TOKENS = 500
+DEFAULT_OUTPUT_TOKENS = 200
+#: Break-even volumes are searched up to this many requests a month.
+BREAK_EVEN_LIMIT = 10_000_000_000
+_EPS = 1e-9
+
+
+def _money(value: float) -> str:
+    return f"${value:,.2f}"
+
+
+def _price(value: float) -> str:
+    return f"${value:g}"
+
+
+def _gb(value: float) -> float:
+    return round(value, 2)
+
+
+# --------------------------------------------------------------------------- GPU memory
+
+
+@dataclass(frozen=True)
+class MemoryTerm:
+    """One term of a memory estimate, with the arithmetic and its source."""
+
+    name: str
+    gb: float
+    formula: str
+    source: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "name": self.name,
+            "gb": _gb(self.gb),
+            "formula": self.formula,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
+class MemoryEstimate:
+    """GPU memory to serve one model at one precision: weights, KV cache, runtime overhead."""
+
+    model: str
+    precision: str
+    precision_label: str
+    terms: tuple[MemoryTerm, ...]
+    kv_fallback: bool
+
+    @property
+    def total_gb(self) -> float:
+        """The sum of the terms, in GB (10^9 bytes)."""
+        return sum(t.gb for t in self.terms)
+
+    def term(self, name: str) -> MemoryTerm:
+        """The term with this name (KeyError if none)."""
+        for t in self.terms:
+            if t.name == name:
+                return t
+        raise KeyError(name)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "precision": self.precision,
+            "precision_label": self.precision_label,
+            "total_gb": _gb(self.total_gb),
+            "terms": [t.as_dict() for t in self.terms],
+            "kv_fallback": self.kv_fallback,
+        }
+
+
+def kv_bytes_per_token(model: Model, catalog: Catalog) -> tuple[float, str, bool]:
+    """KV-cache bytes per token, how they were found, and whether that was the fallback.
+
+    With the model's shape: 2 x layers x KV heads x head size x bytes per element.
+    Without it: the bytes per token of the catalogue model with a known shape nearest
+    in parameters read per token (active ones for MoE), scaled by the ratio of those
+    parameters. Known shapes span 4.7 KB (Llama-3.1-70B) to 103 KB (Phi-3-mini, no
+    GQA) per billion parameters, so the fallback can be off by a factor of several.
+    """
+    element = catalog.memory.kv_cache.bytes_per_element
+    shape = model.shape
+    if shape is not None:
+        value = shape.kv_bytes_per_token_per_byte * element
+        return (
+            value,
+            f"2 x {shape.layers} layers x {shape.kv_heads} KV heads x {shape.head_dim} head size "
+            f"x {element:g} bytes = {value:,.0f} bytes/token (shape: {shape.source})",
+            False,
+        )
+    basis = model.compute_params_billion
+    known = [m for m in catalog.models if m.shape is not None and m.compute_params_billion]
+    if basis is None or not known:
+        return 0.0, "not estimated: no model of the catalogue has a known shape", True
+    ref = min(known, key=lambda m: (abs(math.log(_params(m) / basis)), m.id))
+    assert ref.shape is not None
+    ref_bytes = ref.shape.kv_bytes_per_token_per_byte * element
+    value = ref_bytes * basis / _params(ref)
+    return (
+        value,
+        f"fallback (no shape known for {model.id}): {ref.id}'s {ref_bytes:,.0f} bytes/token "
+        f"x {basis:g}B / {_params(ref):g}B parameters per token = {value:,.0f} bytes/token",
+        True,
+    )
+
+
+def _params(model: Model) -> float:
+    value = model.compute_params_billion
+    assert value is not None
+    return value
+
+
+def memory_estimate(
+    model: Model,
+    catalog: Catalog,
+    precision: str,
+    *,
+    context_tokens: int,
+    concurrency: int = 1,
+    average_tokens: int | None = None,
+) -> MemoryEstimate:
+    """GPU memory to self-host `model` at `precision`, term by term.
+
+    The KV cache holds `concurrency` sequences: one of `context_tokens` and the
+    others of `average_tokens` each (of `context_tokens` too when not given).
+    """
+    if model.params_billion is None:
+        raise ValueError(f"{model.id}: parameter count undisclosed, memory cannot be estimated")
+    rules = catalog.memory
+    fmt = rules.precision(precision)
+    params = model.params_billion
+    weights = params * fmt.bits_per_weight / 8
+    moe = (
+        f" (all {params:g}B parameters: a mixture of experts keeps every expert in memory, "
+        f"though only {model.active_params_billion:g}B are active per token)"
+        if model.is_moe
+        else ""
+    )
+    others = average_tokens if average_tokens is not None else context_tokens
+    tokens = context_tokens + max(concurrency - 1, 0) * others
+    per_token, basis, fallback = kv_bytes_per_token(model, catalog)
+    kv = per_token * tokens / 1e9
+    if concurrency > 1:
+        held = (
+            f"{context_tokens:,} + {concurrency - 1} x {others:,} tokens for {concurrency} requests"
+        )
+    else:
+        held = f"{context_tokens:,} tokens for 1 request"
+    overhead = weights * rules.runtime_overhead.value
+    terms = (
+        MemoryTerm(
+            "weights",
+            weights,
+            f"{params:g}B parameters x {fmt.bits_per_weight:g} bits / 8 = {weights:,.2f} GB{moe}",
+            fmt.source,
+        ),
+        MemoryTerm(
+            "kv_cache",
+            kv,
+            f"{per_token:,.0f} bytes/token x ({held}) = {kv:,.2f} GB; {basis}",
+            rules.kv_cache.source,
+        ),
+        MemoryTerm(
+            "runtime_overhead",
+            overhead,
+            f"{rules.runtime_overhead.value:g} x {weights:,.2f} GB of weights = {overhead:,.2f} GB",
+            rules.runtime_overhead.source,
+        ),
+    )
+    return MemoryEstimate(model.id, fmt.id, fmt.label, terms, fallback)
+
+
+def memory_table(
+    model: Model,
+    catalog: Catalog,
+    *,
+    context_tokens: int,
+    concurrency: int = 1,
+    average_tokens: int | None = None,
+    serving: bool = False,
+) -> list[MemoryEstimate]:
+    """The memory estimate at every precision, least compressed first.
+
+    With ``serving``, only the precisions a batching server is assumed to run.
+    """
+    return [
+        memory_estimate(
+            model,
+            catalog,
+            p.id,
+            context_tokens=context_tokens,
+            concurrency=concurrency,
+            average_tokens=average_tokens,
+        )
+        for p in catalog.memory.ordered(serving=serving)
+    ]
+
+
+def smallest_fit(
+    model: Model,
+    catalog: Catalog,
+    gpu_memory_gb: float,
+    *,
+    context_tokens: int,
+    concurrency: int = 1,
+    average_tokens: int | None = None,
+    serving: bool = False,
+) -> MemoryEstimate | None:
+    """The estimate at the least compressed precision that fits one GPU of this size, or None."""
+    for est in memory_table(
+        model,
+        catalog,
+        context_tokens=context_tokens,
+        concurrency=concurrency,
+        average_tokens=average_tokens,
+        serving=serving,
+    ):
+        if est.total_gb <= gpu_memory_gb + _EPS:
+            return est
+    return None
+
+
+# --------------------------------------------------------------------------- cost plans
+
+
+@dataclass(frozen=True)
+class ApiPlan:
+    """Buying a model through one provider's API: the price row and the cost per request."""
+
+    price: Price
+    input_usd_per_request: float
+    output_usd_per_request: float
+    tiered: bool
+
+    @property
+    def usd_per_request(self) -> float:
+        """Input plus output cost of one request."""
+        return self.input_usd_per_request + self.output_usd_per_request
+
+    def monthly_cost(self, requests: float) -> float:
+        """requests x cost per request."""
+        return requests * self.usd_per_request
+
+
+def api_plan(price: Price, input_tokens: int, output_tokens: int) -> ApiPlan:
+    """The cost of one request at this price row (the tier price above its input threshold)."""
+    tiered = (
+        price.tier_above_input_tokens is not None and input_tokens > price.tier_above_input_tokens
+    )
+    p_in = price.input_usd_per_million
+    p_out = price.output_usd_per_million
+    if tiered:
+        assert price.input_usd_per_million_above is not None
+        assert price.output_usd_per_million_above is not None
+        p_in = price.input_usd_per_million_above
+        p_out = price.output_usd_per_million_above
+    return ApiPlan(price, input_tokens * p_in / 1e6, output_tokens * p_out / 1e6, tiered)
+
+
+@dataclass(frozen=True)
+class ServingPlan:
+    """Self-hosting a model on rented GPUs: memory, GPUs per replica, capacity and price."""
+
+    memory: MemoryEstimate
+    gpu: Gpu
+    gpus_per_replica: int
+    output_tokens_per_s_per_gpu: float
+    output_tokens: int
+    sharded: bool
+
+    @property
+    def replica_usd_per_month(self) -> float:
+        """What one replica costs a month, always on."""
+        return self.gpus_per_replica * self.gpu.usd_per_gpu_hour * HOURS_PER_MONTH
+
+    @property
+    def replica_requests_per_month(self) -> float:
+        """Requests one replica serves a month at the measured throughput, fully used."""
+        tps = self.output_tokens_per_s_per_gpu * self.gpus_per_replica
+        return tps * SECONDS_PER_MONTH / max(self.output_tokens, 1)
+
+    def replicas(self, requests: float) -> int:
+        """Replicas for this volume: at least one (always on)."""
+        return max(1, math.ceil(requests / self.replica_requests_per_month - _EPS))
+
+    def monthly_cost(self, requests: float) -> float:
+        """GPUs x USD per GPU-hour x 730 h."""
+        return self.replicas(requests) * self.replica_usd_per_month
+
+
+def per_gpu_throughput(model: Model, catalog: Catalog) -> float:
+    """Output tokens/s per GPU: the measured figure, scaled down by parameters per token.
+
+    A model reading more parameters per token (active ones for MoE) than the measured
+    model is assumed proportionally slower; a smaller one is not assumed faster.
+    """
+    ref = catalog.throughput
+    return ref.output_tokens_per_s_per_gpu * min(1.0, ref.params_billion / _params(model))
+
+
+def serving_plan(
+    model: Model,
+    catalog: Catalog,
+    *,
+    context_tokens: int,
+    average_tokens: int,
+    output_tokens: int,
+    gpu_memory_gb: float | None = None,
+) -> ServingPlan:
+    """How `model` would be self-hosted on the catalogue's serving GPU.
+
+    Precision: the catalogue's serving precision (FP16) when the model fits one GPU
+    (one of `gpu_memory_gb` when given, else the serving GPU), else the least
+    compressed of the serving precisions that fits; a model that fits no single GPU
+    is sharded at the catalogue's sharded precision (8-bit). The KV cache is sized for the
+    throughput figure's concurrency: one request of `context_tokens` and the
+    others of `average_tokens`.
+    """
+    gpu = catalog.serving_gpu
+    limit = gpu_memory_gb if gpu_memory_gb else gpu.memory_gb
+    kwargs: dict[str, Any] = {
+        "context_tokens": context_tokens,
+        "concurrency": catalog.throughput.concurrency,
+        "average_tokens": average_tokens,
+    }
+    rules = catalog.memory
+    memory = memory_estimate(model, catalog, rules.serve_precision, **kwargs)
+    sharded = False
+    if memory.total_gb > limit + _EPS:
+        fit = smallest_fit(model, catalog, limit, serving=True, **kwargs)
+        if fit is not None:
+            memory = fit
+        else:
+            memory = memory_estimate(model, catalog, rules.sharded_precision, **kwargs)
+            sharded = True
+    gpus = max(1, math.ceil(memory.total_gb / gpu.memory_gb - _EPS))
+    return ServingPlan(
+        memory=memory,
+        gpu=gpu,
+        gpus_per_replica=gpus,
+        output_tokens_per_s_per_gpu=per_gpu_throughput(model, catalog),
+        output_tokens=output_tokens,
+        sharded=sharded or gpus > 1,
+    )
+
+
+# --------------------------------------------------------------------------- break-even
+
+
+def break_even_requests(
+    replica_usd_per_month: float,
+    replica_requests_per_month: float,
+    api_usd_per_request: float,
+    *,
+    limit: float = BREAK_EVEN_LIMIT,
+) -> float | None:
+    """The monthly volume from which self-hosting stays cheaper than the API, or None.
+
+    Self-hosting costs ``C x max(1, ceil(V / R))`` for replica cost C and replica
+    capacity R; the API costs ``k x V``. With ``x = C / k`` (the volume at which one
+    replica costs what the API does): if ``x >= R`` a fully used replica costs more
+    per request than the API and self-hosting is never cheaper. Otherwise, in the
+    j-th replica's range ``((j-1)R, jR]`` self-hosting is cheaper above ``j x x``;
+    from ``j0 = ceil(R / (R - x))`` on it is cheaper over the whole range, so it
+    stays cheaper from ``(j0 - 1) x x``. None too when that exceeds `limit`.
+    """
+    if api_usd_per_request <= 0:
+        return None
+    x = replica_usd_per_month / api_usd_per_request
+    capacity = replica_requests_per_month
+    if x >= capacity:
+        return None
+    j0 = max(2, math.ceil(capacity / (capacity - x) - _EPS))
+    volume = (j0 - 1) * x
+    return volume if volume <= limit else None
+
+
+# --------------------------------------------------------------------------- hybrid share
+
+
+def llm_share(values: Mapping[str, Any], routing: Routing) -> tuple[float, str]:
+    """The share of requests a router sends to the large model, and why.
+
+    The quality bar sets how much of the large model's quality the router must keep:
+    best_effort half the gap between the models (RouteLLM's CPT(50%)), high 80% of it
+    (CPT(80%)), critical all of it (Hybrid LLM: up to 40% fewer large-model calls with
+    no drop in quality). Those figures hold for a router trained on data like the
+    traffic: RouteLLM's routers learned from Chatbot Arena (open-ended chat) and were
+    near random on an out-of-distribution benchmark until about 1,500 in-domain labels
+    were added. So the learned-router figures apply when the task is chat or
+    open-ended, or there are that many labelled examples; otherwise the router is
+    assumed no better than random (share = the quality kept; critical: every request).
+    """
+    quality = values.get("quality_bar") or "high"
+    assumed_quality = values.get("quality_bar") is None
+    labels = values.get("labelled_examples")
+    needed = routing.in_distribution_labels.value
+    reasons = []
+    if values.get("task_type") == "chat":
+        reasons.append("the task is chat, like the router's Arena training data")
+    if values.get("task_breadth") == "open_ended":
+        reasons.append("the traffic is open-ended, like the router's Arena training data")
+    if labels is not None and labels >= needed:
+        reasons.append(f"{labels:,} labelled examples (>= {needed:,.0f}) can train it in-domain")
+    trained = bool(reasons)
+    figure: ShareFigure | None
+    if trained:
+        figure = {
+            "best_effort": routing.learned_router_cpt50,
+            "high": routing.learned_router_cpt80,
+            "critical": routing.no_quality_drop,
+        }[quality]
+        why = "a trained router applies: " + "; ".join(reasons)
+    else:
+        figure = {
+            "best_effort": routing.random_router_cpt50,
+            "high": routing.random_router_cpt80,
+            "critical": None,
+        }[quality]
+        why = (
+            "no sign the router can be trained on traffic like yours (task not chat, "
+            f"not open-ended, fewer than {needed:,.0f} labelled examples), so it is assumed "
+            "no better than random"
+        )
+    target = {
+        "best_effort": "keep half the quality gap between the models (CPT(50%))",
+        "high": "keep 80% of the quality gap (CPT(80%))",
+        "critical": "keep all of the large model's quality",
+    }[quality]
+    qb = f"quality_bar {quality}" + (" (assumed)" if assumed_quality else "")
+    if figure is None:
+        return 1.0, (
+            f"{qb}: {target}; {why}, and only a trained router has been shown to keep full "
+            "quality, so every request goes to the large model (a hybrid saves nothing)"
+        )
+    return figure.value, f"{qb}: {target}; {why}; share {figure.value:g} from {figure.source}"
+
+
+# --------------------------------------------------------------------------- candidates
+
+
+@dataclass
+class _Inputs:
+    requests: int
+    requests_assumed: bool
+    input_tokens: int
+    output_tokens: int
+    context_needed: int
+    context_given: bool
+    hosting: str
+    gpu_memory_gb: float | None
+    budget: float | None
+    notes: list[str] = field(default_factory=list)
+
+
+def _inputs(values: Mapping[str, Any]) -> _Inputs:
+    notes: list[str] = []
+    requests = values.get("monthly_requests")
+    assumed = requests is None
+    if requests is None:
+        requests = DEFAULT_MONTHLY_REQUESTS
+        notes.append(
+            f"monthly_requests not given: {requests:,} requests a month assumed, a round "
+            "mid-size volume, so costs can be shown; the break-even volumes do not depend on it"
+        )
+    in_t = values.get("input_tokens")
+    out_t = values.get("output_tokens")
+    if in_t is None:
+        in_t = DEFAULT_INPUT_TOKENS
+        notes.append(f"input_tokens not given: {in_t} tokens per request assumed")
+    if out_t is None:
+        out_t = DEFAULT_OUTPUT_TOKENS
+        notes.append(f"output_tokens not given: {out_t} tokens per request assumed")
+    context = values.get("context_tokens")
+    context_given = context is not None
+    if context is None:
+        context = max(in_t + out_t, 1)
+        notes.append(
+            f"context_tokens not given: the longest request is taken as input + output = "
+            f"{context:,} tokens"
+        )
+    return _Inputs(
+        requests=int(requests),
+        requests_assumed=assumed,
+        input_tokens=int(in_t),
+        output_tokens=int(out_t),
+        context_needed=int(context),
+        context_given=context_given,
+        hosting=values.get("hosting") or "any",
+        gpu_memory_gb=values.get("gpu_memory_gb"),
+        budget=values.get("budget_usd_per_month"),
+        notes=notes,
+    )
+
+
+@dataclass
+class _Candidate:
+    model: Model
+    hosting: str  # "api" | "self_hosted"
+    api: ApiPlan | None = None
+    serving: ServingPlan | None = None
+    blockers: list[str] = field(default_factory=list)  # hard constraints, whatever the volume
+    warnings: list[str] = field(default_factory=list)
+    no_cost: str | None = None  # why no cost is given
+
+    @property
+    def option(self) -> str:
+        return self.model.size_class
+
+    def cost(self, requests: float) -> float | None:
+        if self.no_cost is not None:
+            return None
+        if self.api is not None:
+            return self.api.monthly_cost(requests)
+        if self.serving is not None:
+            return self.serving.monthly_cost(requests)
+        return None
+
+    def rank(self, requests: float) -> tuple[bool, bool, float, float, str, str]:
+        cost = self.cost(requests)
+        return (
+            bool(self.blockers),
+            self.model.commercial_use is False,
+            math.inf if cost is None else cost,
+            -(self.model.params_billion or 0.0),
+            self.model.id,
+            self.hosting,
+        )
+
+
+def _license_warning(model: Model) -> list[str]:
+    if model.commercial_use is False:
+        return [f"license forbids commercial use: {model.commercial_use_note}"]
+    if model.commercial_use == "restricted":
+        return [f"license restricts commercial use: {model.commercial_use_note}"]
+    return []
+
+
+def _api_candidate(model: Model, inp: _Inputs) -> _Candidate:
+    cand = _Candidate(model, "api", warnings=_license_warning(model))
+    active = model.active_prices()
+    if not active:
+        states = ", ".join(sorted({f"{p.provider} {p.status}" for p in model.prices}))
+        cand.blockers.append(f"no price that can still be bought ({states})")
+        return cand
+    roomy = [
+        p
+        for p in active
+        if (p.max_input_tokens or model.context_tokens or math.inf) >= inp.context_needed
+    ]
+    if not roomy:
+        widest = max((p.max_input_tokens or model.context_tokens or 0) for p in active)
+        cand.blockers.append(
+            f"context window {widest:,} tokens is smaller than the {inp.context_needed:,} needed"
+        )
+        roomy = active
+    plans = [api_plan(p, inp.input_tokens, inp.output_tokens) for p in roomy]
+    cand.api = min(plans, key=lambda plan: (plan.usd_per_request, plan.price.provider))
+    if model.context_tokens is None and cand.api.price.max_input_tokens is None:
+        cand.warnings.append("context window not stated; not checked")
+    return cand
+
+
+def _self_hosted_candidate(model: Model, inp: _Inputs, catalog: Catalog) -> _Candidate:
+    cand = _Candidate(model, "self_hosted", warnings=_license_warning(model))
+    if model.context_tokens is None:
+        cand.warnings.append("context window not stated; not checked")
+    elif model.context_tokens < inp.context_needed:
+        cand.blockers.append(
+            f"context window {model.context_tokens:,} tokens is smaller than the "
+            f"{inp.context_needed:,} needed"
+        )
+    user_gpu = inp.gpu_memory_gb
+    cand.serving = serving_plan(
+        model,
+        catalog,
+        context_tokens=inp.context_needed,
+        average_tokens=inp.input_tokens + inp.output_tokens,
+        output_tokens=inp.output_tokens,
+        gpu_memory_gb=user_gpu or None,
+    )
+    need = cand.serving.memory.total_gb
+    if user_gpu is not None and user_gpu <= 0:
+        cand.blockers.append("no GPU for self-hosting (gpu_memory_gb is 0)")
+    elif user_gpu is not None and need > user_gpu + _EPS:
+        smallest = memory_table(
+            model,
+            catalog,
+            context_tokens=inp.context_needed,
+            concurrency=catalog.throughput.concurrency,
+            average_tokens=inp.input_tokens + inp.output_tokens,
+            serving=True,
+        )[-1]
+        cand.blockers.append(
+            f"does not fit one {user_gpu:g} GB GPU even at {smallest.precision_label} "
+            f"({smallest.total_gb:,.1f} GB); it needs "
+            f"{math.ceil(smallest.total_gb / user_gpu - _EPS)} such GPUs sharing the model"
+        )
+    if inp.hosting == "on_device":
+        cand.no_cost = "runs on the users' devices: no GPU rental to price"
+    return cand
+
+
+def _candidates(inp: _Inputs, catalog: Catalog) -> list[_Candidate]:
+    out: list[_Candidate] = []
+    for model in catalog.models:
+        if model.open_weights and model.params_billion is not None:
+            out.append(_self_hosted_candidate(model, inp, catalog))
+        if inp.hosting == "any" and model.prices:
+            out.append(_api_candidate(model, inp))
+    return out
+
+
+def _why_not(cand: _Candidate, requests: float, budget: float | None) -> str | None:
+    reasons = list(cand.blockers)
+    cost = cand.cost(requests)
+    if budget is not None and cost is not None and cost > budget + _EPS:
+        reasons.append(f"costs {_money(cost)} a month, over the {_money(budget)} budget")
+    return "; ".join(reasons) or None
+
+
+def _candidate_record(cand: _Candidate, inp: _Inputs) -> dict[str, Any]:
+    requests = inp.requests
+    cost = cand.cost(requests)
+    why_not = _why_not(cand, requests, inp.budget)
+    record: dict[str, Any] = {
+        "model": cand.model.id,
+        "name": cand.model.name,
+        "option": cand.option,
+        "hosting": cand.hosting,
+        "provider": None,
+        "monthly_cost_usd": None if cost is None else round(cost, 2),
+        "gpu_memory_gb": None,
+        "precision": None,
+        "gpus": None,
+        "params_billion": cand.model.params_billion,
+        "active_params_billion": cand.model.active_params_billion,
+        "context_tokens": cand.model.context_tokens,
+        "license": cand.model.license,
+        "commercial_use": cand.model.commercial_use,
+        "fits": why_not is None,
+        "why_not": why_not,
+        "warnings": list(cand.warnings),
+    }
+    if cand.api is not None:
+        plan = cand.api
+        p = plan.price
+        p_in = p.input_usd_per_million_above if plan.tiered else p.input_usd_per_million
+        p_out = p.output_usd_per_million_above if plan.tiered else p.output_usd_per_million
+        assert p_in is not None and p_out is not None
+        record["provider"] = p.provider
+        record["context_tokens"] = p.max_input_tokens or cand.model.context_tokens
+        record["cost"] = {
+            "formula": (
+                f"{requests:,} requests x ({inp.input_tokens:,} input tokens x {_price(p_in)} "
+                f"+ {inp.output_tokens:,} output tokens x {_price(p_out)}) / 1,000,000"
+            ),
+            "input_usd": round(requests * plan.input_usd_per_request, 2),
+            "output_usd": round(requests * plan.output_usd_per_request, 2),
+            "input_usd_per_million": p_in,
+            "output_usd_per_million": p_out,
+            "price_as_of": p.as_of,
+            "price_key": p.key,
+            "price_source": p.source,
+            "tier_price": plan.tiered,
+        }
+    if cand.serving is not None:
+        plan_s = cand.serving
+        replicas = plan_s.replicas(requests)
+        gpus = replicas * plan_s.gpus_per_replica
+        needed_tps = requests * inp.output_tokens / SECONDS_PER_MONTH
+        record["gpu_memory_gb"] = _gb(plan_s.memory.total_gb)
+        record["precision"] = plan_s.memory.precision
+        record["gpus"] = gpus
+        record["memory"] = plan_s.memory.as_dict()
+        record["cost"] = {
+            "formula": (
+                f"{gpus} x {plan_s.gpu.id} x {_price(plan_s.gpu.usd_per_gpu_hour)}/GPU-hour "
+                f"x {HOURS_PER_MONTH} h"
+            ),
+            "gpu": plan_s.gpu.id,
+            "usd_per_gpu_hour": plan_s.gpu.usd_per_gpu_hour,
+            "gpu_price_as_of": plan_s.gpu.as_of,
+            "gpu_price_source": plan_s.gpu.source,
+            "hours_per_month": HOURS_PER_MONTH,
+            "gpus_per_replica": plan_s.gpus_per_replica,
+            "replicas": replicas,
+            "output_tokens_per_s_needed": round(needed_tps, 1),
+            "output_tokens_per_s_per_gpu": round(plan_s.output_tokens_per_s_per_gpu, 1),
+            "requests_per_month_per_replica": math.floor(plan_s.replica_requests_per_month),
+        }
+        if cand.no_cost is not None:
+            record["cost"]["not_priced"] = cand.no_cost
+    return record
+
+
+# --------------------------------------------------------------------------- the entry point
+
+
+def _best(cands: list[_Candidate], requests: float) -> _Candidate | None:
+    usable = [c for c in cands if not c.blockers and c.cost(requests) is not None]
+    return min(usable, key=lambda c: c.rank(requests)) if usable else None
+
+
+def first_cheaper_requests(
+    replica_usd_per_month: float,
+    replica_requests_per_month: float,
+    api_usd_per_request: float,
+    *,
+    limit: float = BREAK_EVEN_LIMIT,
+) -> float | None:
+    """The smallest monthly volume at which one self-hosted replica beats the API, or None.
+
+    That is ``C / k`` when one replica can serve it (below its capacity R); self-hosting
+    may turn dearer again where a second replica is needed (see `break_even_requests`).
+    """
+    if api_usd_per_request <= 0:
+        return None
+    x = replica_usd_per_month / api_usd_per_request
+    return x if x < replica_requests_per_month and x <= limit else None
+
+
+def _break_even_of(slm: _Candidate, llm: _Candidate) -> float | None:
+    assert slm.serving is not None and llm.api is not None
+    return break_even_requests(
+        slm.serving.replica_usd_per_month,
+        slm.serving.replica_requests_per_month,
+        llm.api.usd_per_request,
+    )
+
+
+def _break_even_pair(
+    cands: list[_Candidate], requests: float
+) -> tuple[_Candidate | None, _Candidate | None]:
+    """The cheapest fitting LLM API, and the fitting self-hosted SLM that beats it soonest."""
+    llm = _best([c for c in cands if c.option == "llm" and c.hosting == "api"], requests)
+    slms = [
+        c
+        for c in cands
+        if c.option == "slm" and c.hosting == "self_hosted" and not c.blockers and c.no_cost is None
+    ]
+    if llm is None or not slms:
+        return None, llm
+
+    def key(c: _Candidate) -> tuple[bool, float, tuple[bool, bool, float, float, str, str]]:
+        volume = _break_even_of(c, llm)
+        return (volume is None, volume or 0.0, c.rank(requests))
+
+    return min(slms, key=key), llm
+
+
+def _break_even_block(
+    slm: _Candidate | None, llm: _Candidate | None, inp: _Inputs, share: float = 0.0
+) -> tuple[int | None, dict[str, Any]]:
+    """Break-even of self-hosting `slm` (for 1 - share of traffic) against the `llm` API."""
+    block: dict[str, Any] = {
+        "small_model": slm.model.id if slm else None,
+        "llm_model": llm.model.id if llm else None,
+        "llm_provider": llm.api.price.provider if llm and llm.api else None,
+        "range_max_monthly_requests": BREAK_EVEN_LIMIT,
+    }
+    if inp.hosting == "on_device":
+        block["statement"] = "Not estimated: on_device runs on the users' devices, not rented GPUs."
+        return None, block
+    if llm is None or llm.api is None:
+        why = (
+            f"hosting is {inp.hosting}, so no API is allowed"
+            if inp.hosting != "any"
+            else "no large-model API fits the requirements"
+        )
+        block["statement"] = f"Not applicable: {why}."
+        return None, block
+    if slm is None or slm.serving is None:
+        block["statement"] = (
+            "Not applicable: no small model can be self-hosted under the requirements."
+        )
+        return None, block
+    if share >= 1:
+        block["statement"] = (
+            "Never: every request goes to the large model, so the router saves nothing."
+        )
+        return None, block
+    plan = slm.serving
+    k = llm.api.usd_per_request
+    c = plan.replica_usd_per_month
+    r = plan.replica_requests_per_month
+    volume = _break_even_of(slm, llm)
+    per_k = f"{_price(round(k * 1000, 6))} per 1,000 requests"
+    who = f"self-hosting {slm.model.id}"
+    if share:
+        who = f"the hybrid ({slm.model.id} self-hosted for {1 - share:.1%} of requests)"
+    if volume is None:
+        if c / k >= r:
+            block["statement"] = (
+                f"Never: even the small model that comes closest, {slm.model.id}, costs "
+                f"{_price(round(c / r * 1000, 6))} per 1,000 requests on a fully used replica "
+                f"({plan.gpus_per_replica} x {plan.gpu.id}, {_money(c)} a month for "
+                f"{math.floor(r):,} requests), more than {llm.model.id} via "
+                f"{llm.api.price.provider} at {per_k}."
+            )
+        else:
+            block["statement"] = f"Not within 0 to {BREAK_EVEN_LIMIT:,} requests a month."
+        return None, block
+    total = math.ceil(volume / (1 - share) - _EPS)
+    if total > BREAK_EVEN_LIMIT:
+        block["statement"] = f"Not within 0 to {BREAK_EVEN_LIMIT:,} requests a month."
+        return None, block
+    first = first_cheaper_requests(c, r, k)
+    assert first is not None  # a break-even exists, so one replica beats the API somewhere
+    first_total = math.ceil(first / (1 - share) - _EPS)
+    block["first_cheaper_monthly_requests"] = first_total
+    earlier = (
+        f"; it is first cheaper at {first_total:,}, while one replica suffices"
+        if first_total < total
+        else ""
+    )
+    block["statement"] = (
+        f"From {total:,} requests a month {who} stays cheaper than sending everything to "
+        f"{llm.model.id} via {llm.api.price.provider} ({per_k}){earlier}; one replica "
+        f"({plan.gpus_per_replica} x {plan.gpu.id}) costs {_money(c)} a month and serves "
+        f"up to {math.floor(r):,} requests."
+    )
+    return total, block
+
+
+def estimate(values: Mapping[str, Any], recommendation: str, catalog: Catalog) -> dict[str, Any]:
+    """The numbers behind a recommendation, as a JSON-ready dict (see the module doc).
+
+    `values` maps every requirements field to its resolved value (None when unknown);
+    `recommendation` is ``slm``, ``llm`` or ``hybrid``.
+    """
+    inp = _inputs(values)
+    cands = _candidates(inp, catalog)
+    volume = inp.requests
+    cands.sort(key=lambda c: (c.option != "slm", c.rank(volume)))
+    gpu = catalog.serving_gpu
+    tp = catalog.throughput
+    rules = catalog.memory
+
+    slm_self, llm_api = _break_even_pair(cands, volume)
+    break_even, be_block = _break_even_block(slm_self, llm_api, inp)
+
+    assumptions = list(inp.notes)
+    assumptions += [
+        f"monthly volume: {volume:,} requests of {inp.input_tokens:,} input and "
+        f"{inp.output_tokens:,} output tokens" + (" (assumed)" if inp.requests_assumed else ""),
+        "API cost = requests x (input tokens x input price + output tokens x output price) "
+        "/ 1,000,000, at the model's cheapest active price row whose input window holds the "
+        "longest request; deprecated, retired and moved-alias rows are not priced; each "
+        "price carries its as-of date and source",
+        f"self-hosted cost = GPUs x {_price(gpu.usd_per_gpu_hour)}/GPU-hour ({gpu.name}, "
+        f"{gpu.provider}, as of {gpu.as_of}; {gpu.source}) x {HOURS_PER_MONTH} h a month, "
+        "always on, at least one replica; rented GPU-hours stand in for owned hardware",
+        f"throughput: {tp.output_tokens_per_s_per_gpu:g} output tokens/s per {gpu.id} for "
+        f"{tp.model} ({tp.precision}, {tp.engine}, {tp.concurrency} concurrent requests"
+        + (f", {tp.as_of}" if tp.as_of else "")
+        + f"; {tp.source}); models reading more parameters per token are assumed "
+        "proportionally slower, smaller ones no faster, quantized ones no faster",
+        "GPUs are sized for the average rate (the month's output tokens spread over "
+        f"{HOURS_PER_MONTH} h); traffic peaks need headroom that is not included",
+        f"GPU memory = weights (parameters x bits per weight / 8; every expert of a MoE) + "
+        f"KV cache ({rules.kv_cache.formula}) + {rules.runtime_overhead.value:.0%} of the "
+        f"weights for runtime overhead; the KV cache holds {tp.concurrency} concurrent "
+        f"requests, one of {inp.context_needed:,} tokens and the rest of "
+        f"{inp.input_tokens + inp.output_tokens:,}",
+        f"self-hosted precision: {rules.serve_precision} ({rules.serve_precision_why}) when "
+        f"the model fits one GPU, else the least compressed precision that fits; larger "
+        f"models are sharded at {rules.sharded_precision} ({rules.sharded_precision_why})",
+        "KV cache without a known model shape: scaled from the catalogue model with a known "
+        "shape nearest in parameters (marked kv_fallback); it can be off several-fold",
+        "candidates are ranked by monthly cost (ties: the larger model); the catalogue holds "
+        "no quality scores, so the cheapest large model is not necessarily good enough",
+        "break-even: the volume from which self-hosting a small model stays cheaper than the "
+        "cheapest fitting large-model API, for the fitting small model that gets there "
+        f"soonest; volumes are searched up to {BREAK_EVEN_LIMIT:,} requests a month",
+    ]
+    if inp.hosting != "any":
+        assumptions.append(
+            f"hosting is {inp.hosting}: third-party APIs are left out of the candidates"
+        )
+    if inp.gpu_memory_gb:
+        assumptions.append(
+            f"gpu_memory_gb {inp.gpu_memory_gb:g}: a self-hosted model must fit one such GPU; "
+            f"the cost is still priced on {gpu.id}, the GPU of the throughput figure"
+        )
+    flagged = sorted({c.model.id for c in cands if c.model.commercial_use is not True})
+    if flagged:
+        assumptions.append(
+            "licenses that forbid or restrict commercial use are flagged in each candidate's "
+            f"warnings: {', '.join(flagged)}"
+        )
+
+    result: dict[str, Any] = {
+        "inputs": {
+            "monthly_requests": volume,
+            "monthly_requests_assumed": inp.requests_assumed,
+            "input_tokens": inp.input_tokens,
+            "output_tokens": inp.output_tokens,
+            "context_tokens": inp.context_needed,
+            "context_tokens_given": inp.context_given,
+            "hosting": inp.hosting,
+            "concurrency": tp.concurrency,
+        },
+        "self_hosting": {
+            "gpu": gpu.id,
+            "gpu_name": gpu.name,
+            "gpu_memory_gb": gpu.memory_gb,
+            "usd_per_gpu_hour": gpu.usd_per_gpu_hour,
+            "provider": gpu.provider,
+            "as_of": gpu.as_of,
+            "source": gpu.source,
+            "throughput": tp.model_dump(),
+        },
+        "candidates": [_candidate_record(c, inp) for c in cands],
+        "break_even_monthly_requests": break_even,
+        "break_even": be_block,
+    }
+    if recommendation == "hybrid":
+        share, basis = llm_share(values, catalog.routing)
+        assumptions.append(f"hybrid share of requests to the large model: {share:g}; {basis}")
+        result.update(_hybrid(cands, inp, share, basis, slm_self, llm_api))
+    result["assumptions"] = assumptions
+    return result
+
+
+def _hybrid(
+    cands: list[_Candidate],
+    inp: _Inputs,
+    share: float,
+    basis: str,
+    slm_self: _Candidate | None,
+    llm_api: _Candidate | None,
+) -> dict[str, Any]:
+    llm_requests = inp.requests * share
+    slm_requests = inp.requests - llm_requests
+    slm = _best([c for c in cands if c.option == "slm"], slm_requests)
+    llm = _best([c for c in cands if c.option == "llm"], llm_requests)
+    block: dict[str, Any] = {
+        "llm_share_basis": basis,
+        "slm_model": slm.model.id if slm else None,
+        "slm_hosting": slm.hosting if slm else None,
+        "slm_requests": round(slm_requests),
+        "llm_model": llm.model.id if llm else None,
+        "llm_hosting": llm.hosting if llm else None,
+        "llm_requests": round(llm_requests),
+    }
+    blended: float | None = None
+    why_not: str | None = None
+    if llm is None or (slm is None and share < 1):
+        why_not = "no small and large model pair fits the requirements"
+    else:
+        llm_cost = llm.cost(llm_requests) if share > 0 else 0.0
+        slm_cost = slm.cost(slm_requests) if slm is not None and share < 1 else 0.0
+        assert llm_cost is not None and slm_cost is not None
+        block["slm_monthly_cost_usd"] = round(slm_cost, 2)
+        block["llm_monthly_cost_usd"] = round(llm_cost, 2)
+        blended = slm_cost + llm_cost
+        if inp.budget is not None and blended > inp.budget + _EPS:
+            why_not = f"costs {_money(blended)} a month, over the {_money(inp.budget)} budget"
+    block["fits"] = why_not is None
+    block["why_not"] = why_not
+    be, be_block = _break_even_block(slm_self, llm_api, inp, share)
+    return {
+        "llm_share": round(share, 4),
+        "blended_monthly_cost_usd": None if blended is None else round(blended, 2),
+        "hybrid": block,
+        "break_even_hybrid_monthly_requests": be,
+        "break_even_hybrid": be_block,
+    }
+
+
+def shortlist(est: Mapping[str, Any], per_option: int = 3) -> dict[str, list[dict[str, Any]]]:
+    """The best `per_option` fitting candidates per option (slm, llm), one entry per model.
+
+    Candidates in an `estimate` result are already ranked (cost, then the larger model).
+    """
+    out: dict[str, list[dict[str, Any]]] = {"slm": [], "llm": []}
+    seen: set[str] = set()
+    for cand in est.get("candidates", []):
+        option = cand["option"]
+        if not cand["fits"] or cand["model"] in seen or len(out[option]) >= per_option:
+            continue
+        seen.add(cand["model"])
+        out[option].append(cand)
+    return out
