@@ -19,29 +19,71 @@ section whole.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
-from pydantic import Field, StrictBool, StrictStr, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    StrictBool,
+    StrictStr,
+    field_validator,
+    model_validator,
+)
 
 from slmvllm.errors import InputError, Problem
-from slmvllm.loading import Document, Source, did_you_mean, parse_yaml, read_source, validate
+from slmvllm.loading import (
+    Document,
+    Source,
+    describe,
+    did_you_mean,
+    parse_yaml,
+    read_source,
+    validate,
+)
 from slmvllm.requirements import Strict
 
 if TYPE_CHECKING:
     from slmvllm.estimates import MemoryEstimate
 
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80, strict=True)]
-IsoDate = Annotated[str, Field(pattern=r"^\d{4}-\d{2}(-\d{2})?$", strict=True)]
+_SLUG = re.compile(r"[a-z0-9][a-z0-9_.-]{0,79}")
+_DATE = re.compile(r"\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?")
+
+
+def _slug(value: str) -> str:
+    if not _SLUG.fullmatch(value):
+        raise ValueError(
+            f"{describe(value)} is not an id: use lower-case letters, digits, '.', '_' and '-' "
+            "(at most 80)"
+        )
+    return value
+
+
+def _date(value: str) -> str:
+    if not _DATE.fullmatch(value):
+        raise ValueError(f"expected a date written YYYY-MM-DD (or YYYY-MM), got {describe(value)}")
+    return value
+
+
+def _commercial_use(value: object) -> object:
+    if value is True or value is False or value == "restricted":
+        return value
+    raise ValueError(f"expected true, false or restricted, got {describe(value)}")
+
+
+Slug = Annotated[StrictStr, AfterValidator(_slug)]
+IsoDate = Annotated[StrictStr, AfterValidator(_date)]
 Usd = Annotated[float, Field(ge=0, le=1e6)]
 Billions = Annotated[float, Field(gt=0, le=100_000)]
 TokenCount = Annotated[int, Field(gt=0, le=1_000_000_000)]
 SizeClass = Literal["slm", "llm"]
 PriceStatus = Literal["active", "deprecated", "retired", "alias_moved"]
-CommercialUse = StrictBool | Literal["restricted"]
+CommercialUse = Annotated[StrictBool | Literal["restricted"], BeforeValidator(_commercial_use)]
 
 SHIPPED_MODELS = "catalog.yaml"
 SHIPPED_SERVING = "serving.yaml"
