@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from slmvllm.catalog import Catalog, filter_models, load_catalog, model_record
+from slmvllm.catalog import Catalog, ModelMatch, filter_models, load_catalog, model_record
 from slmvllm.errors import InputError
 
 
@@ -303,7 +303,7 @@ def test_a_missing_catalogue_file_is_an_input_error(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- the models command
 
 
-def ids(matches: list) -> list[str]:  # type: ignore[type-arg]
+def ids(matches: list[ModelMatch]) -> list[str]:
     return [m.model.id for m in matches]
 
 
