@@ -2,7 +2,7 @@
 
 No I/O, no printing: every function takes catalogue entries and numbers and
 returns numbers, or JSON-ready dicts that say how each number was reached. The
-formulas (also in the README):
+formulas:
 
 * **GPU memory** = weights + KV cache + runtime overhead, each term returned
   with its formula and source. Weights = total parameters x bits per weight / 8
@@ -730,6 +730,7 @@ def _candidate_record(cand: _Candidate, inp: _Inputs) -> dict[str, Any]:
             "gpu_price_source": plan_s.gpu.source,
             "hours_per_month": HOURS_PER_MONTH,
             "gpus_per_replica": plan_s.gpus_per_replica,
+            "sharded": plan_s.sharded,
             "replicas": replicas,
             "output_tokens_per_s_needed": round(needed_tps, 1),
             "output_tokens_per_s_per_gpu": round(plan_s.output_tokens_per_s_per_gpu, 1),

@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from slmvllm.catalog import Catalog, load_catalog
 from slmvllm.estimates import (
@@ -489,3 +491,40 @@ def test_on_device_self_hosting_is_not_priced(catalog: Catalog) -> None:
     assert found["monthly_cost_usd"] is None
     assert "devices" in found["cost"]["not_priced"]
     assert est["break_even"]["statement"].startswith("Not estimated")
+
+
+# --------------------------------------------------------------------------- any input
+
+EDGES: dict[str, list[Any]] = {
+    "monthly_requests": [None, 0, 1, 1_000_000, 10**13],
+    "input_tokens": [None, 0, 1, 250_000, 100_000_000],
+    "output_tokens": [None, 0, 1, 100_000],
+    "context_tokens": [None, 1, 300_000, 100_000_000],
+    "hosting": [None, "any", "private_cloud", "on_prem", "on_device"],
+    "gpu_memory_gb": [None, 0, 0.5, 24, 100_000],
+    "budget_usd_per_month": [None, 0, 100, 1e10],
+    "quality_bar": [None, "best_effort", "high", "critical"],
+    "task_type": [None, "chat", "code"],
+    "task_breadth": [None, "single", "open_ended"],
+    "labelled_examples": [None, 0, 5000],
+}
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    picks=st.fixed_dictionaries({k: st.sampled_from(v) for k, v in EDGES.items()}),
+    recommendation=st.sampled_from(["slm", "llm", "hybrid"]),
+)
+def test_any_valid_requirements_give_finite_json(
+    catalog: Catalog, picks: dict[str, Any], recommendation: str
+) -> None:
+    import json
+
+    est = estimate(values(**picks), recommendation, catalog)
+    json.dumps(est, allow_nan=False)  # no NaN or infinity anywhere
+    for cand in est["candidates"]:
+        assert cand["fits"] is (cand["why_not"] is None)
+        cost = cand["monthly_cost_usd"]
+        assert cost is None or cost >= 0
