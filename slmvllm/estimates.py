@@ -837,7 +837,12 @@ def _break_even_block(
     if share:
         who = f"the hybrid ({slm.model.id} self-hosted for {1 - share:.1%} of requests)"
     if volume is None:
-        if c / k >= r:
+        if k <= 0:
+            block["statement"] = (
+                f"Never: at {inp.input_tokens:,} input and {inp.output_tokens:,} output tokens "
+                f"a request, {llm.model.id} via {llm.api.price.provider} costs nothing."
+            )
+        elif c / k >= r:
             block["statement"] = (
                 f"Never: even the small model that comes closest, {slm.model.id}, costs "
                 f"{_price(round(c / r * 1000, 6))} per 1,000 requests on a fully used replica "
