@@ -49,16 +49,25 @@ def main() -> None:
     ]
     print(f"rule set: {len(rs.rules)} rules, {len(rs.criteria)} criteria; {len(cases)} cases")
     timed("load + check default rule set", load_rule_set, args.repeat)
-    timed(f"advise x {len(cases)} cases (with what-would-change)",
-          lambda: [advise(rs, c) for c in cases], args.repeat)
+    timed(
+        f"advise x {len(cases)} cases (with what-would-change)",
+        lambda: [advise(rs, c) for c in cases],
+        args.repeat,
+    )
     resolved = [(resolve(rs, c)[0], weights(rs, c.priorities)) for c in cases]
-    timed(f"score only x {len(cases)} cases", lambda: [score(rs, v, w) for v, w in resolved],
-          args.repeat)
+    timed(
+        f"score only x {len(cases)} cases",
+        lambda: [score(rs, v, w) for v, w in resolved],
+        args.repeat,
+    )
     example = str(ROOT / "examples" / "support-triage.yaml")
     timed(
         "one `slmvllm advise -f json` process",
-        lambda: subprocess.run([sys.executable, "-m", "slmvllm", "advise", "-r", example, "-f", "json"],
-                               check=True, capture_output=True),
+        lambda: subprocess.run(
+            [sys.executable, "-m", "slmvllm", "advise", "-r", example, "-f", "json"],
+            check=True,
+            capture_output=True,
+        ),
         max(3, args.repeat // 4),
     )
 

@@ -138,6 +138,54 @@ def advise(
     raise typer.Exit(code)
 
 
+@app.command()
+def models(
+    catalog: Annotated[
+        Path | None,
+        typer.Option(
+            "--catalog", help="Add or override models and prices from this catalogue file."
+        ),
+    ] = None,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="text (a table) or json.")
+    ] = OutputFormat.text,
+    open_weights: Annotated[
+        bool | None,
+        typer.Option("--open-weights/--closed-weights", help="Only open (or only closed) weights."),
+    ] = None,
+    max_params: Annotated[
+        float | None,
+        typer.Option("--max-params", min=0.0, help="At most this many billion parameters."),
+    ] = None,
+    fits_gpu_gb: Annotated[
+        float | None,
+        typer.Option(
+            "--fits-gpu-gb", min=0.0, help="Fits one GPU of this many GB (says at which precision)."
+        ),
+    ] = None,
+    min_context: Annotated[
+        int | None,
+        typer.Option("--min-context", min=1, help="A context window of at least this many tokens."),
+    ] = None,
+) -> None:
+    """List the model catalogue: sizes, licenses, context windows, prices with their dates."""
+    from slmvllm.commands.models import ModelsOptions, run_models
+
+    if output_format is OutputFormat.markdown:
+        raise typer.BadParameter("models supports text or json", param_hint="--format")
+    code = run_models(
+        ModelsOptions(
+            catalog=catalog,
+            output_format=output_format.value,
+            open_weights=open_weights,
+            max_params=max_params,
+            fits_gpu_gb=fits_gpu_gb,
+            min_context=min_context,
+        )
+    )
+    raise typer.Exit(code)
+
+
 def _click_class(name: str) -> type[BaseException]:
     # Typer ships click (vendored as typer._click in recent releases, the click package
     # in older ones); find its exception classes through typer, whichever it is.
