@@ -116,20 +116,22 @@ def read_source(path: Path, *, what: str = "file", stdin: typing.IO[bytes] | Non
         raw = stream.read(MAX_BYTES + 1)
         return Source(STDIN_NAME, _decode(raw, STDIN_NAME))
     name = str(path)
-    if path.is_symlink() and not path.exists():
-        raise InputError(
-            Problem(name, f"broken symbolic link (points to {path.readlink()}); fix or remove it")
-        )
-    if not path.exists():
-        raise InputError(Problem(name, f"no such {what}; check the path"))
-    if path.is_dir():
-        raise InputError(Problem(name, f"is a directory, expected a YAML {what}"))
     try:
+        if path.is_symlink() and not path.exists():
+            raise InputError(
+                Problem(
+                    name, f"broken symbolic link (points to {path.readlink()}); fix or remove it"
+                )
+            )
+        if not path.exists():
+            raise InputError(Problem(name, f"no such {what}; check the path"))
+        if path.is_dir():
+            raise InputError(Problem(name, f"is a directory, expected a YAML {what}"))
         with path.open("rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
     except PermissionError:
         raise InputError(Problem(name, "permission denied; check the file's permissions")) from None
-    except OSError as exc:
+    except OSError as exc:  # a name too long, a loop of links, an I/O error...
         raise InputError(Problem(name, f"cannot be read: {exc.strerror or exc}")) from None
     return Source(name, _decode(raw, name))
 
@@ -140,23 +142,38 @@ def _decode(raw: bytes, name: str) -> str:
             Problem(name, f"is larger than {MAX_BYTES // (1024 * 1024)} MiB; is it the right file?")
         )
     if b"\x00" in raw:
-        raise InputError(Problem(name, "is a binary file, not YAML text"))
+        line, column = _byte_position(raw, raw.index(b"\x00"))
+        raise InputError(Problem(name, "is a binary file, not YAML text", line=line, column=column))
     try:
         return raw.decode("utf-8-sig")  # a leading byte-order mark is accepted and dropped
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        line, column = _byte_position(raw, exc.start)
         raise InputError(
             Problem(
                 name,
                 f"is not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as UTF-8",
                 line=line,
+                column=column,
             )
         ) from None
 
 
+def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
+    # Line and column (1-based, counting bytes) of a byte the decoder stopped at.
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    return raw.count(b"\n", 0, offset) + 1, offset - line_start + 1
+
+
 def directory_yaml_files(path: Path) -> list[Path]:
     """Every `*.yaml` and `*.yml` file directly in a folder, sorted by name."""
-    files = sorted(p for p in path.iterdir() if p.suffix in {".yaml", ".yml"} and p.is_file())
+    try:
+        files = sorted(p for p in path.iterdir() if p.suffix in {".yaml", ".yml"} and p.is_file())
+    except PermissionError:
+        raise InputError(Problem(str(path), "permission denied; cannot list the folder")) from None
+    except OSError as exc:
+        raise InputError(
+            Problem(str(path), f"cannot list the folder: {exc.strerror or exc}")
+        ) from None
     if not files:
         raise InputError(Problem(str(path), "folder has no *.yaml or *.yml file"))
     return files
@@ -166,7 +183,29 @@ def directory_yaml_files(path: Path) -> list[Path]:
 
 
 class _Loader(yaml.SafeLoader):
-    """Composes nodes only; tells plain scalars apart so this module can resolve them."""
+    """Composes nodes only; tells plain scalars apart so this module can resolve them.
+
+    It counts nodes and depth while composing, so a 4 MiB file of tiny values or
+    brackets stops early instead of costing minutes and a large node graph.
+    """
+
+    nodes = 0
+    depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_VALUES:
+            raise _Stop(f"holds more than {MAX_VALUES:,} values; is it the right file?", self)
+        if self.depth >= MAX_DEPTH:
+            raise _Stop(f"is nested more than {MAX_DEPTH} levels deep", self)
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.ScalarEvent) and event.tag == "!":
+            event.tag = _STR_TAG  # YAML 1.2: the non-specific tag `!` makes a scalar text
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         if kind is yaml.ScalarNode:
@@ -176,13 +215,25 @@ class _Loader(yaml.SafeLoader):
         return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
 
 
+class _Stop(Exception):
+    def __init__(self, message: str, loader: _Loader) -> None:
+        super().__init__(message)
+        self.mark = loader.peek_event().start_mark  # type: ignore[no-untyped-call]
+
+
 def parse_yaml(source: Source) -> Document:
     """Parse YAML text into a `Document`; every failure is an `InputError` with file:line:col."""
-    loader = _Loader(source.text)
+    try:
+        loader = _Loader(source.text)
+    except yaml.reader.ReaderError as exc:  # a control character: checked before parsing
+        raise InputError(_reader_problem(source, exc)) from None
     try:
         try:
             node = loader.get_single_node()
-        except RecursionError:
+        except _Stop as stop:
+            line, column = stop.mark.line + 1, stop.mark.column + 1
+            raise InputError(Problem(source.name, str(stop), line=line, column=column)) from None
+        except RecursionError:  # pragma: no cover - the depth limit stops well before
             raise InputError(Problem(source.name, "nesting is too deep")) from None
         except yaml.MarkedYAMLError as exc:
             raise InputError(_yaml_problem(source.name, exc)) from None
@@ -192,7 +243,12 @@ def parse_yaml(source: Source) -> Document:
         loader.dispose()
     if node is None:
         raise InputError(
-            Problem(source.name, "is empty (or only comments); expected a mapping of fields")
+            Problem(
+                source.name,
+                "is empty (or only comments); expected a mapping of fields",
+                line=1,
+                column=1,
+            )
         )
     doc = Document(source=source.name, data=None)
     builder = _Builder(doc)
@@ -200,15 +256,37 @@ def parse_yaml(source: Source) -> Document:
     return doc
 
 
+def _reader_problem(source: Source, exc: yaml.reader.ReaderError) -> Problem:
+    before = source.text[: exc.position]
+    line = before.count("\n") + 1
+    column = exc.position - (before.rfind("\n") + 1) + 1
+    code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+    return Problem(
+        source.name,
+        f"not valid YAML: the control character U+{code:04X} is not allowed in YAML text",
+        line=line,
+        column=column,
+    )
+
+
 def _yaml_problem(name: str, exc: yaml.MarkedYAMLError) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     message = exc.problem or exc.context or "not valid YAML"
     if "expected a single document" in (exc.context or ""):
         message = "holds several YAML documents (---); put one use case per file"
-    elif "'\\t'" in message or "\\t" in message:
-        message += " (YAML indents with spaces, not tabs)"
-    if exc.context and exc.problem and "several" not in message:
-        message = f"{message} ({exc.context})"
+    else:
+        if "'\\t'" in message or "\\t" in message:
+            message += " (YAML indents with spaces, not tabs)"
+        if "<document start>" in message:  # text after a complete value: prose, code, TOML...
+            message = "text after the end of the first value"
+        elif "duplicate anchor" in (exc.context or "") and exc.context_mark:
+            anchor = (exc.context or "").split(";")[0]
+            message = f"{anchor} (first at line {exc.context_mark.line + 1})"
+        elif exc.context and exc.problem and "duplicate anchor" not in message:
+            message = f"{message} ({exc.context})"
+        message = f"not valid YAML: {message}"
+        if not name.endswith((".yaml", ".yml")) and name != STDIN_NAME:
+            message += "; is it a YAML file?"
     return Problem(
         source=name,
         message=message,
@@ -426,15 +504,18 @@ def _reword(
     if kind in {"int_type", "float_type", "int_from_float"}:
         hint = ""
         if isinstance(given, str):
-            hint = "; numbers are written without quotes"
             if given[:1] == "0" and given[1:2].isdigit():
                 hint = "; write it without the leading zero"
             elif ":" in given:
                 hint = "; write a single number"
+            elif _reads_as_number(given):  # it was quoted in a file
+                hint = "; numbers are written without quotes"
         elif kind == "int_from_float" or isinstance(given, float):
             hint = "; use a whole number"
         what = "a whole number" if kind != "float_type" else "a number"
         return f"expected {what}, got {describe(given)}{hint}"
+    if kind == "string_unicode":
+        return "expected text, got bytes that are not valid UTF-8"
     if kind == "string_type":
         hint = "; put it in quotes to keep it as text" if given is not None else ""
         return f"expected text, got {describe(given)}{hint}"
@@ -447,6 +528,14 @@ def _reword(
     if msg.startswith("Value error, "):
         return msg[len("Value error, ") :]
     return msg[:1].lower() + msg[1:] + (f" (got {describe(given)})" if given is not None else "")
+
+
+def _reads_as_number(text: str) -> bool:
+    try:
+        value = resolve_plain(text)
+    except ValueError:
+        return True  # NaN, infinity or too large: a number, though not an allowed one
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def describe(value: Any) -> str:

@@ -171,3 +171,319 @@ def test_requirement_errors_are_located(text: str, message: str, where: str) -> 
 def test_use_case_no_stays_text() -> None:
     doc = parse_yaml(Source("r.yaml", "use_case: no\n"))
     assert validate(Requirements, doc).use_case == "no"
+
+
+# --------------------------------------------------------------------------- issue 4: hardening
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "where"),
+    [
+        # Tags that would construct objects, and any tag but !!str, are refused.
+        ("a: !!python/name:os.system\n", "is not allowed", "req.yaml:1:4"),
+        ("a: !!python/object/apply:os.system [ls]\n", "is not allowed", "req.yaml:1:4"),
+        ("a: !!python/object/new:os.system [ls]\n", "is not allowed", "req.yaml:1:4"),
+        ("a: !!int 5\n", "is not allowed", "req.yaml:1:4"),
+        ("a: !!set {b}\n", "is not allowed", "req.yaml:1:4"),
+        ("a: !!timestamp 2024-01-01\n", "is not allowed", "req.yaml:1:4"),
+        ("%TAG !e! tag:example.com,2000:\n---\na: !e!x 1\n", "is not allowed", "req.yaml:3:4"),
+        ("a: !!python/object:os.system\n  x: 1\n", "is not allowed", "req.yaml:1:4"),
+        # Aliases: undefined, redefined anchors, self-reference through a mapping.
+        ("a: *nope\n", "found undefined alias 'nope'", "req.yaml:1:4"),
+        ("a: &x 1\nb: &x 2\n", "duplicate anchor 'x' (first at line 1)", "req.yaml:2:4"),
+        ("a: &x {b: *x}\n", "refers to the node that contains it", "req.yaml:1:4"),
+        # Duplicate keys however they are spelled, and inside lists of mappings.
+        ("a: 1\n? a\n: 2\n", "duplicate key 'a' (first at line 1)", "req.yaml:2:3"),
+        ("'a': 1\na: 2\n", "duplicate key 'a'", "req.yaml:2:1"),
+        ("- {a: 1, a: 2}\n", "duplicate key 'a'", "req.yaml:1:10"),
+        ("x:\n  - y: {a: 1}\n    y: 2\n", "duplicate key 'y'", "req.yaml:3:5"),
+        # Numbers that cannot be numbers.
+        ("a: " + "9" * 5000 + "\n", "too large", "req.yaml:1:4"),
+        ("a: 1" + "0" * 400 + ".0\n", "too large", "req.yaml:1:4"),
+        ("a: 1e400\n", "too large", "req.yaml:1:4"),
+        ("a: -.Inf\n", "NaN or infinity", "req.yaml:1:4"),
+        ("a: .NAN\n", "NaN or infinity", "req.yaml:1:4"),
+        # Tabs, raw control characters, stray text.
+        ("a: 1\tb\n", "spaces, not tabs", "req.yaml:1:5"),
+        ("a: x\x1by\n", "control character U+001B is not allowed", "req.yaml:1:5"),
+        ("a: 1\n\x07\n", "control character U+0007", "req.yaml:2:1"),
+        ("a: 1\nthis is prose\n", "not valid YAML", "req.yaml:3:1"),
+        # Documents: a trailing empty one, or a second after an end marker.
+        ("a: 1\n---\n", "several YAML documents", "req.yaml:2:1"),
+        ("a: 1\n...\n---\nb: 2\n", "several YAML documents", "req.yaml:3:1"),
+        # Emptiness is located too.
+        (" \n\n  \n", "is empty", "req.yaml:1:1"),
+        ("", "is empty", "req.yaml:1:1"),
+        ("# only a comment\n", "is empty", "req.yaml:1:1"),
+    ],
+)
+def test_more_bad_yaml_is_located(text: str, message: str, where: str) -> None:
+    with pytest.raises(InputError) as err:
+        _parse(text)
+    assert message in str(err.value)
+    assert str(err.value).startswith(where)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Accepted, and documented: how each reads.
+        ("a: !!str 5\n", {"a": "5"}),  # the one allowed tag: text
+        ("a: ! 5\n", {"a": "5"}),  # the non-specific tag: text (YAML 1.2)
+        ("a: !!map {b: 1}\n", {"a": {"b": 1}}),  # a standard tag that changes nothing
+        ("a: !!seq [1]\n", {"a": [1]}),
+        ("---\na: 1\n...\n", {"a": 1}),  # explicit start and end of one document
+        ("%YAML 1.1\n---\na: yes\n", {"a": "yes"}),  # a version directive changes nothing
+        ("a: 2024-02-30\n", {"a": "2024-02-30"}),  # dates, even impossible ones, are text
+        ("a: 2024-01-01 10:00:00\n", {"a": "2024-01-01 10:00:00"}),
+        ("a: 3.10\n", {"a": 3.1}),  # a number; a text field rejects it (see below)
+        ("a: '3.10'\n", {"a": "3.10"}),
+        ("a: nan\n", {"a": "nan"}),  # only .nan is YAML's NaN; nan is text
+        ("a: 0o17\n", {"a": "0o17"}),
+        ("a: 0b101\n", {"a": "0b101"}),
+        ("a: +.5\n", {"a": 0.5}),
+        ("a: 1_0\n", {"a": 10}),
+        ("a: 10_\n", {"a": "10_"}),
+        ('a: "\\e[31m"\n', {"a": "\x1b[31m"}),  # escapes in double quotes are data
+        ("a: |\n  two\n  lines\n", {"a": "two\nlines\n"}),
+        ("a: 1\n\ufeffb: 2\n", {"a": 1, "\ufeffb": 2}),  # a BOM inside is part of a key
+    ],
+)
+def test_documented_acceptances(text: str, expected: Any) -> None:
+    assert _parse(text) == expected
+
+
+def test_nesting_limit_is_exact_and_located() -> None:
+    from slmvllm.loading import MAX_DEPTH
+
+    # The top mapping is level 0; MAX_DEPTH levels of lists fit, one more does not.
+    assert _parse("a: " + "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1) + "\n")
+    with pytest.raises(InputError, match=r"^req\.yaml:1:\d+: is nested more than"):
+        _parse("a: " + "[" * MAX_DEPTH + "]" * MAX_DEPTH + "\n")
+    block = "".join(" " * i + f"k{i}:\n" for i in range(MAX_DEPTH + 5))
+    with pytest.raises(InputError, match=r"^req\.yaml:\d+:\d+: is nested more than"):
+        _parse(block)
+
+
+def test_deep_brackets_stop_early() -> None:
+    # 100,000 open brackets: refused at the depth limit, not after building them all.
+    import time
+
+    started = time.monotonic()
+    with pytest.raises(InputError, match="nested more than"):
+        _parse("a: " + "[" * 100_000 + "\n")
+    assert time.monotonic() - started < 10
+
+
+def test_many_small_values_are_refused_while_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A file within the size limit can hold a million tiny values; the count is checked
+    # while composing, so it stops at the limit (lowered here to keep the test fast).
+    import slmvllm.loading as loading
+
+    monkeypatch.setattr(loading, "MAX_VALUES", 1000)
+    assert _parse("a: [" + "1, " * 900 + "1]\n")
+    with pytest.raises(InputError, match=r"^req\.yaml:1:\d+: holds more than 1,000 values"):
+        _parse("a: [" + "1, " * 5000 + "1]\n")
+
+
+def test_alias_bomb_message_blames_aliases(monkeypatch: pytest.MonkeyPatch) -> None:
+    import slmvllm.loading as loading
+
+    monkeypatch.setattr(loading, "MAX_VALUES", 1000)
+    text = "a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+    text += "c: [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+    with pytest.raises(InputError, match="an alias bomb"):
+        _parse(text)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message", "where"),
+    [
+        (b"a: 1\nb: 2\x00\n", "binary file", "f.yaml:2:5:"),
+        (b"a: 1\nbb: \xe9t\xe9\n", "not UTF-8 text (byte 0xe9)", "f.yaml:2:5:"),
+        (b"\xff\xfea\x00:\x00 \x001\x00\n\x00", "binary file", "f.yaml:1:4:"),  # UTF-16
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file", "f.yaml:3:1:"),
+    ],
+)
+def test_bytes_that_are_not_text_are_located(
+    tmp_path: Path, raw: bytes, message: str, where: str
+) -> None:
+    path = tmp_path / "f.yaml"
+    path.write_bytes(raw)
+    with pytest.raises(InputError) as err:
+        read_source(path)
+    text = str(err.value)
+    assert message in text and text.startswith(str(tmp_path / where))
+
+
+def test_a_file_at_the_size_limit_is_read_and_one_byte_more_is_not(tmp_path: Path) -> None:
+    from slmvllm.loading import MAX_BYTES
+
+    path = tmp_path / "f.yaml"
+    path.write_bytes(b"a: 1\n#" + b"x" * (MAX_BYTES - 7) + b"\n")
+    assert len(read_source(path).text) == MAX_BYTES
+    path.write_bytes(b"a: 1\n#" + b"x" * (MAX_BYTES - 6) + b"\n")
+    with pytest.raises(InputError, match="larger than 4 MiB"):
+        read_source(path)
+
+
+def test_stdin_is_read_only_up_to_the_limit() -> None:
+    import io
+
+    from slmvllm.loading import MAX_BYTES
+
+    class Endless(io.RawIOBase):
+        """A stream that never ends; counts what was read from it."""
+
+        served = 0
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer: Any) -> int:
+            buffer[: len(buffer)] = b"#" * len(buffer)
+            self.served += len(buffer)
+            return len(buffer)
+
+    endless = Endless()
+    with pytest.raises(InputError, match=r"^<stdin>: is larger than 4 MiB"):
+        read_source(Path("-"), stdin=io.BufferedReader(endless))
+    assert endless.served <= MAX_BYTES + 1 + io.DEFAULT_BUFFER_SIZE
+
+
+# --------------------------------------------------------------------------- paths
+
+
+def test_folder_with_no_yaml(tmp_path: Path) -> None:
+    from slmvllm.loading import directory_yaml_files
+
+    (tmp_path / "notes.txt").write_text("x\n")
+    (tmp_path / "sub.yaml").mkdir()  # a folder named like a file is not a file
+    with pytest.raises(InputError, match="folder has no \\*.yaml or \\*.yml file"):
+        directory_yaml_files(tmp_path)
+
+
+def test_folder_that_cannot_be_listed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from slmvllm.loading import directory_yaml_files
+
+    def refuse(self: Path) -> Any:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "iterdir", refuse)
+    with pytest.raises(InputError, match="permission denied; cannot list the folder"):
+        directory_yaml_files(tmp_path)
+
+
+def test_unreadable_file_by_permissions(tmp_path: Path) -> None:
+    import os
+
+    if os.geteuid() == 0:
+        pytest.skip("root reads any file; test_unreadable_file_when_open_fails covers the path")
+    path = tmp_path / "secret.yaml"
+    path.write_text("a: 1\n")
+    path.chmod(0)
+    try:
+        with pytest.raises(InputError, match="permission denied"):
+            read_source(path)
+    finally:
+        path.chmod(0o600)
+
+
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [
+        (
+            PermissionError(13, "Permission denied"),
+            "permission denied; check the file's permissions",
+        ),
+        (IsADirectoryError(21, "Is a directory"), "cannot be read: Is a directory"),
+        (OSError(5, "Input/output error"), "cannot be read: Input/output error"),
+    ],
+)
+def test_unreadable_file_when_open_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: OSError, message: str
+) -> None:
+    path = tmp_path / "f.yaml"
+    path.write_text("a: 1\n")
+
+    def refuse(self: Path, *args: Any, **kwargs: Any) -> Any:
+        raise error
+
+    monkeypatch.setattr(Path, "open", refuse)
+    with pytest.raises(InputError) as err:
+        read_source(path)
+    assert str(err.value) == f"{path}: {message}"
+
+
+def test_path_too_long_and_link_loop_are_input_errors(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="cannot be read: File name too long"):
+        read_source(tmp_path / ("a" * 5000))
+    loop = tmp_path / "loop.yaml"
+    loop.symlink_to(loop)
+    with pytest.raises(InputError, match="broken symbolic link"):
+        read_source(loop)
+
+
+def test_not_yaml_at_all_says_so(tmp_path: Path) -> None:
+    toml = tmp_path / "pyproject.toml"
+    toml.write_text('[project]\nname = "x"\n')
+    with pytest.raises(InputError) as err:
+        parse_yaml(read_source(toml))
+    assert "not valid YAML" in str(err.value) and "is it a YAML file?" in str(err.value)
+    notes = tmp_path / "notes.md"
+    notes.write_text("# Title\n\nSome *prose*: with a colon.\n\n- a list\n")
+    with pytest.raises(InputError, match=r"notes\.md:5:1: not valid YAML: .*; is it a YAML file\?"):
+        parse_yaml(read_source(notes))
+
+
+# --------------------------------------------------------------------------- strict types
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        # A quoted number is text: strict types do not coerce it.
+        ("monthly_requests: '5'\n", "got the text '5'; numbers are written without quotes"),
+        ('weeks_to_launch: "2.5"\n', "got the text '2.5'; numbers are written without quotes"),
+        # Text that is not a number gets no misleading hint about quotes.
+        ("monthly_requests: lots\n", "expected a whole number, got the text 'lots'"),
+        ("weeks_to_launch: 2024-02-30\n", "expected a number, got the text '2024-02-30'"),
+        ("budget_usd_per_month: nan\n", "expected a number, got the text 'nan'"),
+        ("monthly_requests: 0o17\n", "expected a whole number, got the text '0o17'"),
+        ("monthly_requests: 0x1F\n", "expected a whole number, got the text '0x1F'"),
+        # YAML 1.1 booleans are text, so an enum says what it allows.
+        ("hosting: on\n", "the text 'on' is not allowed; use one of"),
+        ("hosting: yes\n", "the text 'yes' is not allowed"),
+        ("quality_bar: off\n", "the text 'off' is not allowed"),
+        ("task_type: true\n", "the boolean true is not allowed"),
+        # A bare number where text is meant: refused, so 3.10 never silently becomes 3.1.
+        ("use_case: 3.10\n", "expected text, got the number 3.1; put it in quotes"),
+        ("use_case: 1_000\n", "expected text, got the number 1000; put it in quotes"),
+        # An impossible size is a located error, not advice from an absurd number.
+        ("monthly_requests: 99999999999999999999\n", "less than or equal to 10000000000000"),
+        ("input_tokens: 1e3\n", "expected a whole number, got the number 1000.0"),
+    ],
+)
+def test_strict_types_in_files(text: str, message: str) -> None:
+    doc = parse_yaml(Source("r.yaml", text))
+    with pytest.raises(InputError) as err:
+        validate(Requirements, doc)
+    assert message in str(err.value)
+    if "'" not in text and '"' not in text:  # nothing was quoted: no hint about quotes
+        assert "without quotes" not in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        ("use_case: no\n", "use_case", "no"),
+        ("use_case: 2024-02-30\n", "use_case", "2024-02-30"),
+        ("use_case: '3.10'\n", "use_case", "3.10"),
+        ("weeks_to_launch: 5\n", "weeks_to_launch", 5),  # an integer is a number
+        ("monthly_requests: 1_000\n", "monthly_requests", 1000),
+        ("monthly_requests: ~\n", "monthly_requests", None),  # null: not given
+    ],
+)
+def test_strict_types_accept(text: str, field: str, value: Any) -> None:
+    req = validate(Requirements, parse_yaml(Source("r.yaml", text)))
+    assert getattr(req, field) == value
