@@ -52,6 +52,24 @@ def ask(
     Raises QuestionnaireStopped with the answers so far on Ctrl-C or Ctrl-D.
     """
     answers = dict(answers or {})
+    try:
+        _ask_each(rs, console, answers, reader)
+    except KeyboardInterrupt:  # at a prompt or while a question is being printed
+        console.print()
+        raise QuestionnaireStopped(answers, "interrupted (Ctrl-C)") from None
+    except EOFError:
+        console.print()
+        raise QuestionnaireStopped(answers, "input ended (Ctrl-D)") from None
+    return answers
+
+
+def _ask_each(
+    rs: RuleSet,
+    console: Console,
+    answers: dict[str, Any],
+    reader: Callable[[Console, Text], str],
+) -> None:
+    # Fills `answers` in place, so a stop at any moment keeps every answer given.
     defaults = {q.field: q.default for q in rs.questions}
     total = len(rs.questions)
     for question in pending_questions(rs, answers):
@@ -60,12 +78,9 @@ def ask(
         while True:
             try:
                 text = reader(console, Text("> ", style="bold cyan"))
-            except KeyboardInterrupt:
-                console.print()
-                raise QuestionnaireStopped(answers, "interrupted (Ctrl-C)") from None
-            except EOFError:
-                console.print()
-                raise QuestionnaireStopped(answers, "input ended (Ctrl-D)") from None
+            except UnicodeDecodeError:  # the terminal sent bytes that are not UTF-8
+                console.print(Text("  not UTF-8 text; try again", style="red"))
+                continue
             try:
                 value = parse_answer(rs, question, text)
             except AnswerError as exc:
@@ -74,7 +89,6 @@ def ask(
             break
         if value is not None:
             answers[question.field] = value
-    return answers
 
 
 def ask_yes_no(

@@ -53,21 +53,22 @@ def parse_value(rs: RuleSet, field: str, text: str) -> Any:
 def check_value(field: str, value: Any) -> Any:
     """Validate one field's value as a requirements file would; raises AnswerError."""
     try:
-        Requirements.model_validate({field: value})
+        checked = Requirements.model_validate({field: value})
     except ValidationError as exc:
         from slmvllm.loading import Document, validation_problems
 
         doc = Document(source="", data={field: value})
         problem = validation_problems(Requirements, doc, exc)[0]
         raise AnswerError(problem.message) from None
-    return value
+    return getattr(checked, field)  # as a file's value would be: 5 for a number field is 5.0
 
 
 def parse_choice(question: Question, text: str) -> str:
     """An enum answer: the value itself (any case) or its number in the list of choices."""
     choices = question.choices or []
     answer = text.strip()
-    if answer.isdigit() and 1 <= int(answer) <= len(choices):
+    # ASCII digits only: str.isdigit() also accepts '²' (which int() rejects) and other scripts.
+    if answer.isascii() and answer.isdigit() and 1 <= int(answer) <= len(choices):
         return choices[int(answer) - 1]
     for choice in choices:
         if choice.lower() == answer.lower():

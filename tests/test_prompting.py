@@ -1,0 +1,108 @@
+"""The questionnaire's terminal layer in-process: stops keep answers, bad input is re-asked."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+
+import pytest
+from rich.console import Console
+from rich.text import Text
+
+from slmvllm.models import RuleSet
+from slmvllm.prompting import QuestionnaireStopped, ask, ask_path, ask_yes_no
+
+Reader = Callable[[Console, Text], str]
+
+
+def scripted(*replies: str | BaseException) -> Reader:
+    """A reader that returns (or raises) each reply in turn."""
+    queue: Iterator[str | BaseException] = iter(replies)
+
+    def read(console: Console, prompt: Text) -> str:
+        console.print(prompt, end="")
+        reply = next(queue)
+        if isinstance(reply, BaseException):
+            raise reply
+        return reply
+
+    return read
+
+
+def quiet() -> Console:
+    return Console(file=io.StringIO(), width=80, color_system=None)
+
+
+@pytest.mark.parametrize(
+    ("stop", "how"),
+    [(KeyboardInterrupt(), "interrupted (Ctrl-C)"), (EOFError(), "input ended (Ctrl-D)")],
+)
+def test_a_stop_at_a_prompt_keeps_the_answers(
+    rule_set: RuleSet, stop: BaseException, how: str
+) -> None:
+    with pytest.raises(QuestionnaireStopped) as err:
+        ask(rule_set, quiet(), reader=scripted("my case", "chat", stop))
+    assert err.value.how == how
+    assert err.value.answers == {"use_case": "my case", "task_type": "chat"}
+
+
+class InterruptingFile(io.StringIO):
+    """A terminal where Ctrl-C lands while `trigger` is being printed."""
+
+    def __init__(self, trigger: str) -> None:
+        super().__init__()
+        self.trigger = trigger
+
+    def write(self, text: str) -> int:
+        if self.trigger in text:
+            self.trigger = "\0never\0"
+            raise KeyboardInterrupt
+        return super().write(text)
+
+
+def test_ctrl_c_while_a_question_is_printed_keeps_the_answers(rule_set: RuleSet) -> None:
+    # Ctrl-C often lands while the next question is being drawn, not at the prompt.
+    console = Console(file=InterruptingFile("How specialised"), width=80, color_system=None)
+    with pytest.raises(QuestionnaireStopped) as err:
+        ask(rule_set, console, reader=scripted("my case", "chat"))
+    assert err.value.answers == {"use_case": "my case", "task_type": "chat"}
+
+
+def test_invalid_answers_are_asked_again(rule_set: RuleSet) -> None:
+    console = quiet()
+    with pytest.raises(QuestionnaireStopped) as err:
+        ask(
+            rule_set,
+            console,
+            {"use_case": "x", "domain_focus": "narrow", "task_breadth": "single"},
+            reader=scripted("²", "chta", "2", "lots", "5.0", "0755", "1:30", "2_000", EOFError()),
+        )
+    assert err.value.answers["task_type"] == "extraction"
+    assert err.value.answers["monthly_requests"] == 2000
+    shown = console.file.getvalue()  # type: ignore[attr-defined]
+    assert "did you mean 'chat'?" in shown
+    assert "expected a whole number, got the text 'lots'; try again" in shown
+    assert "expected a whole number, got the number 5.0; use a whole number" in shown
+    assert "without the leading zero" in shown and "write a single number" in shown
+
+
+def test_bytes_that_are_not_utf8_are_asked_again(rule_set: RuleSet) -> None:
+    console = quiet()
+    bad = UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte")
+    answers = ask(rule_set, console, reader=scripted(bad, "ünïcode ✓ 日本語", *[""] * 40))
+    assert answers["use_case"] == "ünïcode ✓ 日本語"
+    assert "not UTF-8 text; try again" in console.file.getvalue()  # type: ignore[attr-defined]
+
+
+def test_undecodable_bytes_in_a_text_answer_are_refused(rule_set: RuleSet) -> None:
+    # With the C.UTF-8 locale Python reads bad bytes as surrogates; they are not text.
+    console = quiet()
+    answers = ask(rule_set, console, reader=scripted("x\udcff", "fine", *[""] * 40))
+    assert answers["use_case"] == "fine"
+    assert "not valid UTF-8" in console.file.getvalue()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt(), EOFError()])
+def test_stops_at_the_saving_prompts_mean_no(stop: BaseException) -> None:
+    assert ask_yes_no(quiet(), "Overwrite?", reader=scripted(stop)) is False
+    assert ask_path(quiet(), "File name?", reader=scripted(stop)) == ""
