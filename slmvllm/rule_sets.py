@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from slmvllm.conditions import Condition, fields_read, holds, thresholds
+from slmvllm.conditions import AnyOf, Condition, field_tests, fields_read, holds, thresholds
 from slmvllm.errors import InputError, Problem
 from slmvllm.loading import (
     Document,
@@ -25,7 +26,19 @@ from slmvllm.models import OPTIONS, RuleSet
 from slmvllm.requirements import REQUIREMENT_FIELDS, Requirements
 
 DEFAULT_RULE_SET = "default.yaml"
-_MAX_REACHABILITY_CASES = 200_000
+# Proving a rule can fire tries every combination of probe values of the fields it
+# reads; a hostile or huge rule set must not make loading hang, so the work (cases
+# times field tests) has a cap per condition and per rule set.
+_MAX_CONDITION_WORK = 50_000
+_MAX_RULE_SET_WORK = 500_000
+
+
+@dataclass
+class _Budget:
+    """The reachability work left for one rule set, and what was skipped for lack of it."""
+
+    left: int = _MAX_RULE_SET_WORK
+    skipped: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -73,6 +86,8 @@ def _problem(doc: Document, finding: Finding) -> Problem:
 def check_rule_set(rs: RuleSet) -> list[Finding]:
     """Every inconsistency a schema cannot see: unknown references, dead rules, bad defaults."""
     findings: list[Finding] = []
+    budget = _Budget()
+    unknowns = _unknown_possible(rs)
     missing = [o for o in OPTIONS if o not in rs.options]
     if missing:
         findings.append(
@@ -120,13 +135,13 @@ def check_rule_set(rs: RuleSet) -> list[Finding]:
                     "for every use case",
                 )
             )
-        if rule.when is not None and not _can_hold(rule.when):
+        if rule.when is not None and not _can_hold(rule.when, unknowns, budget, rule.id):
             findings.append(
                 Finding(
                     (*here, "when"), f"rule {rule.id!r} can never fire: its condition never holds"
                 )
             )
-        if rule.when is not None and _always_holds(rule.when):
+        if rule.when is not None and _always_holds(rule.when, unknowns, budget, rule.id):
             findings.append(
                 Finding(
                     (*here, "when"),
@@ -134,7 +149,40 @@ def check_rule_set(rs: RuleSet) -> list[Finding]:
                     "warning",
                 )
             )
+    findings += _check_exclusions(rs, unknowns, budget)
     findings += _check_questions(rs)
+    if budget.skipped:
+        shown = ", ".join(repr(r) for r in budget.skipped[:5])
+        more = f" and {len(budget.skipped) - 5} more" if len(budget.skipped) > 5 else ""
+        findings.append(
+            Finding(
+                ("rules",),
+                f"too many combinations to prove that every rule can fire; not checked: "
+                f"{shown}{more}",
+                "warning",
+            )
+        )
+    return findings
+
+
+def _check_exclusions(rs: RuleSet, unknowns: frozenset[str], budget: _Budget) -> list[Finding]:
+    """An option that some rule excludes whatever the use case can never be recommended."""
+    findings: list[Finding] = []
+    for option in OPTIONS:
+        excluding = [(i, r) for i, r in enumerate(rs.rules) if option in r.exclude]
+        if not excluding or any(r.when is None for _, r in excluding):
+            continue  # none, or an unconditional one, which is reported on its own
+        either = AnyOf.model_construct(any=[r.when for _, r in excluding if r.when is not None])
+        ids = [r.id for _, r in excluding]
+        if _always_holds(either, unknowns, budget, " + ".join(ids)):
+            first = excluding[0][0]
+            findings.append(
+                Finding(
+                    ("rules", first, "exclude"),
+                    f"option {option!r} is excluded for every use case by rules "
+                    f"{', '.join(map(repr, ids))} together; it can never be recommended",
+                )
+            )
     return findings
 
 
@@ -224,29 +272,56 @@ def probe_values(field: str, cuts: set[float]) -> list[Any]:
     return out
 
 
-def _cases(condition: Condition) -> itertools.product[tuple[Any, ...]] | None:
+@lru_cache(maxsize=4096)
+def valid_value(name: str, value: Any) -> bool:
+    """Whether `value` is allowed for requirements field `name` (a probe outside is unreachable)."""
+    try:
+        Requirements.model_validate({name: value})
+    except ValidationError:
+        return False
+    return True
+
+
+def _unknown_possible(rs: RuleSet) -> frozenset[str]:
+    """Fields that can be unknown when the engine runs: those without a default."""
+    defaulted = {q.field for q in rs.questions if q.default is not None}
+    return frozenset(name for name in REQUIREMENT_FIELDS if name not in defaulted)
+
+
+def _cases(
+    condition: Condition, unknowns: frozenset[str], budget: _Budget, what: str
+) -> itertools.product[tuple[Any, ...]] | None:
     cuts = thresholds(condition)
     names = sorted(fields_read(condition))
-    spaces = [[*probe_values(name, cuts.get(name, set())), None] for name in names]
-    size = 1
+    spaces = [
+        [v for v in probe_values(name, cuts.get(name, set())) if valid_value(name, v)]
+        + ([None] if name in unknowns else [])
+        for name in names
+    ]
+    work = sum(1 for _ in field_tests(condition))
     for space in spaces:
-        size *= len(space)
-    if size > _MAX_REACHABILITY_CASES:
+        work *= len(space)
+    if work > min(_MAX_CONDITION_WORK, budget.left):
+        if what not in budget.skipped:
+            budget.skipped.append(what)
         return None
+    budget.left -= work
     return itertools.product(*spaces)
 
 
-def _can_hold(condition: Condition) -> bool:
+def _can_hold(condition: Condition, unknowns: frozenset[str], budget: _Budget, what: str) -> bool:
     names = sorted(fields_read(condition))
-    cases = _cases(condition)
+    cases = _cases(condition, unknowns, budget, what)
     if cases is None:
         return True  # too many combinations to prove it dead; assume it can fire
     return any(holds(condition, dict(zip(names, case, strict=True))) for case in cases)
 
 
-def _always_holds(condition: Condition) -> bool:
+def _always_holds(
+    condition: Condition, unknowns: frozenset[str], budget: _Budget, what: str
+) -> bool:
     names = sorted(fields_read(condition))
-    cases = _cases(condition)
+    cases = _cases(condition, unknowns, budget, what)
     if cases is None:
         return False
     return all(holds(condition, dict(zip(names, case, strict=True))) for case in cases)

@@ -203,3 +203,123 @@ def test_default_rule_set_is_clean() -> None:
         "Conclusion",
     ]:
         assert section in article_sections
+
+
+# --------------------------------------------------------------------------- issue 4: untrusted
+
+
+EXCLUDE = "  - id: {id}\n    summary: x\n    sources: [{{ref: paper}}]\n    exclude: [llm]\n    reason: r\n    when: {when}\n"
+WITH_DEFAULT = HEAD.replace(
+    "questions: []",
+    "questions:\n  - {field: hosting, type: enum, prompt: p, help: h, default: any, assumption: a}",
+)
+
+
+@pytest.mark.parametrize(
+    ("extra", "head", "message", "line"),
+    [
+        # Values a field can never take make a rule dead, though the comparison is legal.
+        (rule("{field: monthly_requests, lt: 0}"), HEAD, "rule 'r2' can never fire", 23),
+        (rule("{field: weeks_to_launch, gt: 600}"), HEAD, "rule 'r2' can never fire", 23),
+        (rule("{field: monthly_requests, is: 2.5}"), HEAD, "rule 'r2' can never fire", 23),
+        (rule("{field: latency_p95_ms, lte: 0}"), HEAD, "rule 'r2' can never fire", 23),
+        # A field with a default is never unknown, so `known: false` never holds.
+        (rule("{field: hosting, known: false}"), WITH_DEFAULT, "rule 'r2' can never fire", 24),
+        # Rules that together rule an option out whatever the use case.
+        (
+            EXCLUDE.format(id="r3", when="{field: monthly_requests, gte: 10}")
+            + EXCLUDE.format(id="r4", when="{not: {field: monthly_requests, gte: 10}}"),
+            HEAD,
+            "option 'llm' is excluded for every use case by rules 'r3', 'r4' together",
+            22,
+        ),
+        # Code where a field name, a value or a condition goes is only an unknown name.
+        (
+            rule("{field: \"__import__('os').system('id')\", is: 1}"),
+            HEAD,
+            "unknown requirements field",
+            23,
+        ),
+        (rule("{field: task_type, is: '{{ 7*7 }}'}"), HEAD, "is not a value of 'task_type'", 23),
+        (rule("'lambda values: True'"), HEAD, "a condition is a mapping", 23),
+        (
+            rule("!!python/object/apply:os.system [id]"),
+            HEAD,
+            "is not allowed: slmvllm reads plain data",
+            23,
+        ),
+    ],
+)
+def test_untrusted_rule_sets_are_refused_by_rule_and_line(
+    tmp_path: Path, extra: str, head: str, message: str, line: int
+) -> None:
+    with pytest.raises(InputError) as err:
+        load(tmp_path, extra, head)
+    text = str(err.value)
+    assert message in text
+    assert f"rules.yaml:{line}:" in text
+
+
+def test_a_default_makes_known_true_always_hold(tmp_path: Path) -> None:
+    loaded = load(tmp_path, rule("{field: hosting, known: true}"), WITH_DEFAULT)
+    warnings = [str(w) for w in loaded.warnings]  # type: ignore[attr-defined]
+    assert any("rule 'r2': its condition always holds" in w and ":24:" in w for w in warnings)
+
+
+def test_an_option_excluded_only_sometimes_is_fine(tmp_path: Path) -> None:
+    extra = EXCLUDE.format(id="r3", when="{field: monthly_requests, gte: 10}")
+    loaded = load(tmp_path, extra)
+    assert not any("excluded for every" in str(w) for w in loaded.warnings)  # type: ignore[attr-defined]
+
+
+def test_a_huge_condition_does_not_make_loading_hang(tmp_path: Path) -> None:
+    import time
+
+    fields = ["monthly_requests", "input_tokens", "output_tokens", "labelled_examples"]
+    anys = ", ".join(
+        "{any: [" + ", ".join(f"{{field: {f}, is: {i}}}" for i in range(1, 8)) + "]}"
+        for f in fields
+    )
+    extra = "".join(rule(f"{{all: [{anys}]}}", rule_id=f"big{k}") for k in range(40))
+    started = time.monotonic()
+    loaded = load(tmp_path, extra)
+    assert time.monotonic() - started < 10
+    warnings = [str(w) for w in loaded.warnings]  # type: ignore[attr-defined]
+    assert any(
+        "too many combinations to prove that every rule can fire; not checked: 'big0', 'big1'" in w
+        and "and 35 more" in w
+        for w in warnings
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "rules.yaml:1:1: is empty"),
+        ("# nothing here\n", "rules.yaml:1:1: is empty"),
+        ("- a\n", "rules.yaml:1:1: expected a mapping of keys, got a list"),
+        ("rules\n", "rules.yaml:1:1: expected a mapping of keys, got the text 'rules'"),
+    ],
+)
+def test_empty_or_shapeless_rule_set(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(InputError, match=message.replace(".", r"\.")):
+        load(tmp_path, head=text)
+
+
+def test_code_in_every_text_field_is_shown_not_run(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    code = f"__import__('os').system('touch {marker}')"
+    head = (
+        HEAD.replace("small is cheap", code)
+        .replace("A paper", code)
+        .replace("description: large", f'description: "{code}"')
+        .replace("label: LLM", f'label: "{code}"')
+    )
+    loaded = load(
+        tmp_path, rule("{field: task_type, is: chat}", points="{llm: {quality: 3}}"), head
+    )
+    result = advise(loaded.rule_set, Requirements(task_type="chat"))  # type: ignore[attr-defined]
+    assert any(r.summary == code for r in result.reasons)
+    assert any(code in r.source for r in result.reasons)
+    assert loaded.rule_set.options["llm"].label == code  # type: ignore[attr-defined]
+    assert not marker.exists()
