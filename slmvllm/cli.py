@@ -17,6 +17,7 @@ import typer
 
 from slmvllm import __version__
 from slmvllm.errors import ExitCode, GateFailedError, SlmvllmError, StoppedByUserError
+from slmvllm.render.safe import literal
 
 app = typer.Typer(
     name="slmvllm",
@@ -221,14 +222,16 @@ def run(argv: list[str]) -> int:
     except SlmvllmError as exc:
         prefix = "" if isinstance(exc, (GateFailedError, StoppedByUserError)) else "error: "
         for line in str(exc).splitlines() or [type(exc).__name__]:
-            sys.stderr.write(f"slmvllm: {prefix}{line}\n")
+            # Messages quote file names and values: never let them drive the terminal.
+            sys.stderr.write(f"slmvllm: {prefix}{literal(line)}\n")
         return int(exc.exit_code)
     except Exception as exc:  # a bug: one line, the traceback only on request
         if debug:
             traceback.print_exc()
+        detail = " ".join(literal(exc).splitlines())  # one line, whatever the message
         sys.stderr.write(
-            f"slmvllm: internal error: {type(exc).__name__}: {exc} (rerun with --debug for the "
-            "traceback, and please report it)\n"
+            f"slmvllm: internal error: {type(exc).__name__}: {detail} "
+            "(rerun with --debug for the traceback, and please report it)\n"
         )
         return ExitCode.INTERNAL
 

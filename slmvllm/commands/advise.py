@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -59,8 +60,25 @@ def stderr_console() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+MIN_REPORT_WIDTH = 20
+
+
+class ReportConsole(Console):
+    """The console for reports on stdout."""
+
+    def on_broken_pipe(self) -> None:
+        # rich exits with 1 when the reader goes away (`| head`); raise instead so
+        # `run_advise` stops writing and the gates still decide the exit code.
+        self.quiet = True
+        raise BrokenPipeError
+
+
 def stdout_console() -> Console:
-    return Console(highlight=False)
+    console = ReportConsole(highlight=False)
+    # COLUMNS=0 (or 1) would make rich print nothing, or one letter a line: a report
+    # wider than a tiny terminal wraps, one that is empty is lost.
+    console.width = max(console.width, MIN_REPORT_WIDTH)
+    return console
 
 
 def run_advise(opts: AdviseOptions, err: Console | None = None) -> int:
@@ -82,8 +100,24 @@ def run_advise(opts: AdviseOptions, err: Console | None = None) -> int:
 
     results = [(case.source, advise(rs, case.requirements)) for case in cases]
     results = [(source, _with_estimates(result, opts)) for source, result in results]
-    _emit(rs, results, opts, as_list)
+    try:
+        _emit(rs, results, opts, as_list)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`| head`): not an error. Stop writing, keep the
+        # gates' verdict (click would otherwise turn this into exit 1).
+        silence_stdout()
     return _gates(results, opts)
+
+
+def silence_stdout() -> None:
+    """Point stdout at the null device, so later writes and the final flush do not raise."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 # --------------------------------------------------------------------------- inputs
@@ -93,7 +127,7 @@ def _expand(paths: list[Path]) -> tuple[list[Path], bool]:
     files: list[Path] = []
     folder = False
     for path in paths:
-        if str(path) != "-" and path.is_dir():
+        if str(path) != "-" and _is_folder(path):
             folder = True
             files += directory_yaml_files(path)
         else:
@@ -101,6 +135,13 @@ def _expand(paths: list[Path]) -> tuple[list[Path], bool]:
     if sum(1 for f in files if str(f) == "-") > 1:
         raise InputError(Problem("command line", "-r - (stdin) can be given only once"))
     return files, folder or len(files) > 1
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # a name too long...: `read_source` reports it
+        return False
 
 
 def _from_files(
@@ -212,7 +253,21 @@ def _save(
             if not fallback:
                 return None
             target = Path(fallback)
-    write_atomic(target, answers_yaml(rs, answers, partial=partial), overwrite=overwrite)
+    try:
+        write_atomic(target, answers_yaml(rs, answers, partial=partial), overwrite=overwrite)
+    except InputError as exc:
+        # Nothing lost: say why, and offer another name rather than drop the answers.
+        err.print(f"slmvllm: {exc}", markup=False)
+        fallback = ask_path(err, "Another file name (Enter to discard the answers):")
+        if not fallback:
+            return None
+        return _save(
+            rs,
+            replace(opts, save_answers=Path(fallback), force=False),
+            answers,
+            err,
+            partial=partial,
+        )
     err.print(f"Saved answers to {target} (rerun with: slmvllm advise -r {target})", markup=False)
     return target
 

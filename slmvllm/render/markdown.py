@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from slmvllm.models import Result, RuleSet
 from slmvllm.render.safe import literal
 
+_MARKUP = re.compile(r"([\\`*_\[\]<>|~&])")
+# An autolink shows its own target, so it cannot disguise where it leads: keep those.
+_AUTOLINK = re.compile(r"<(https?://[^\s<>|`\\]+)>")
+
 
 def _cell(value: Any) -> str:
-    # Markdown tables break on pipes and newlines in data; escape both.
-    return literal(value).replace("|", "\\|").replace("\n", " ")
+    # Text from a (possibly shared) rule set is shown, never interpreted: escape what
+    # Markdown reads as emphasis, code, links, HTML or entities, and the table's pipes;
+    # a newline would end the table row.
+    parts = _AUTOLINK.split(literal(value).replace("\n", " "))  # odd items: URLs
+    return "".join(
+        f"<{part}>" if i % 2 else _MARKUP.sub(r"\\\1", part) for i, part in enumerate(parts)
+    )
 
 
 def render_markdown(result: Result, rule_set: RuleSet, *, source: str | None = None) -> str:
@@ -34,7 +44,7 @@ def render_markdown(result: Result, rule_set: RuleSet, *, source: str | None = N
         lines.append("| " + " | ".join(cells) + " |")
     if result.excluded:
         lines += ["", "**Ruled out:**", ""]
-        lines += [f"- {e.option}: {_cell(e.reason)} (`{_cell(e.rule)}`)" for e in result.excluded]
+        lines += [f"- {e.option}: {_cell(e.reason)} (`{literal(e.rule)}`)" for e in result.excluded]
     if result.assumptions:
         lines += ["", "**Assumptions:**", ""]
         lines += [f"- `{a.field}` = {_cell(a.value)}: {_cell(a.why)}" for a in result.assumptions]
