@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sys
 from pathlib import Path
@@ -159,3 +160,182 @@ def test_interactive_resume_of_a_partial_file(tmp_path: Path) -> None:
     assert child.exitstatus == 0
     text = child.before or ""
     assert json.loads(text[text.index("{") :])["recommendation"] == "llm"
+
+
+# --------------------------------------------------------------------------- issue 4: hardening
+
+ALL_BUT_THREE = [
+    f"--set={name}={value}"
+    for name, value in {
+        "task_type": "classification",
+        "domain_focus": "narrow",
+        "task_breadth": "single",
+        "input_tokens": "300",
+        "output_tokens": "20",
+        "latency_p95_ms": "500",
+        "data_sensitivity": "internal",
+        "hosting": "any",
+        "labelled_examples": "15000",
+        "ml_expertise": "strong",
+        "weeks_to_launch": "8",
+        "quality_bar": "high",
+        "budget_usd_per_month": "2000",
+        "gpu_memory_gb": "24",
+        "context_tokens": "2000",
+    }.items()
+]  # left to ask: use_case, monthly_requests, priorities
+
+
+def finish(child: pexpect.spawn) -> str:
+    child.expect(pexpect.EOF)
+    child.close()
+    text = child.before or ""
+    assert "Traceback" not in text
+    return text
+
+
+def test_ctrl_d_at_the_first_question_has_nothing_to_save(tmp_path: Path) -> None:
+    child = spawn("advise", cwd=tmp_path)
+    child.expect_exact("Describe the use case")
+    child.expect_exact("> ")
+    child.sendeof()
+    child.expect_exact("questionnaire input ended (Ctrl-D); nothing saved")
+    text = finish(child)
+    assert child.exitstatus == 130
+    assert "Save these answers" not in text
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_at_a_number_prompt_with_force_overwrites(tmp_path: Path) -> None:
+    (tmp_path / "mine.yaml").write_text("old: true\n", encoding="utf-8")
+    child = spawn("advise", "--save-answers", "mine.yaml", "--force", *ALL_BUT_THREE, cwd=tmp_path)
+    answer(child, "Describe the use case", "forced")
+    child.expect_exact("How many requests a month")
+    child.expect_exact("> ")
+    child.sendintr()
+    child.expect_exact("answers saved to mine.yaml")
+    text = finish(child)
+    assert child.exitstatus == 130
+    assert "Overwrite it?" not in text  # --force: no question
+    saved = yaml.safe_load((tmp_path / "mine.yaml").read_text(encoding="utf-8"))
+    assert saved["use_case"] == "forced" and saved["task_type"] == "classification"
+
+
+def test_ctrl_c_at_the_overwrite_question_keeps_the_file(tmp_path: Path) -> None:
+    (tmp_path / "mine.yaml").write_text("precious: true\n", encoding="utf-8")
+    child = spawn("advise", "--save-answers", "mine.yaml", "--set", "use_case=x", cwd=tmp_path)
+    answer(child, "main job", "chat")
+    child.expect_exact("How specialised")  # "chat" was read: a Ctrl-C now cannot flush it
+    child.expect_exact("> ")
+    child.sendintr()
+    child.expect_exact("Overwrite it?")
+    child.sendintr()  # a second Ctrl-C: no
+    child.expect_exact("Another file name")
+    child.sendeof()  # and Ctrl-D: discard
+    child.expect_exact("nothing saved")
+    finish(child)
+    assert child.exitstatus == 130
+    assert (tmp_path / "mine.yaml").read_text(encoding="utf-8") == "precious: true\n"
+
+
+def test_a_place_that_cannot_be_written_offers_another_name(tmp_path: Path) -> None:
+    (tmp_path / "folder").mkdir()
+    child = spawn(
+        "advise", "--save-answers", "missing/answers.yaml", "--set", "use_case=x", cwd=tmp_path
+    )
+    answer(child, "main job", "chat")
+    child.expect_exact("How specialised")  # "chat" was read: a Ctrl-C now cannot flush it
+    child.expect_exact("> ")
+    child.sendintr()
+    child.expect_exact("cannot write here")
+    child.expect_exact("Another file name")
+    child.sendline("folder")  # a folder: refused too, asked again
+    child.expect_exact("is a folder")
+    child.expect_exact("Another file name")
+    child.sendline("kept.yaml")
+    child.expect_exact("answers saved to kept.yaml")
+    finish(child)
+    assert child.exitstatus == 130
+    assert yaml.safe_load((tmp_path / "kept.yaml").read_text(encoding="utf-8")) == {
+        "use_case": "x",
+        "task_type": "chat",
+    }
+
+
+def test_prompts_on_the_terminal_results_in_the_pipe(tmp_path: Path) -> None:
+    # stdin and stderr are the terminal; stdout is a pipe into a file.
+    args = " ".join(f"'{a}'" for a in ALL_BUT_THREE)
+    command = f"'{sys.executable}' -m slmvllm advise -f json {args} | cat > out.json"
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120", "TERM": "dumb"}
+    child = pexpect.spawn(
+        "bash", ["-c", command], cwd=str(tmp_path), env=env, encoding="utf-8", timeout=20
+    )
+    child.delaybeforesend = 0.02
+    answer(child, "Describe the use case", "Étiquetage — 日本語 ✓")
+    answer(child, "How many requests a month", "0755")
+    child.expect_exact("without the leading zero; try again")
+    for bad, why in [("1:30", "write a single number"), ("5.0", "use a whole number")]:
+        child.expect_exact("> ")
+        child.sendline(bad)
+        child.expect_exact(why)
+    child.expect_exact("> ")
+    child.sendline("2_000_000")
+    answer(child, "Override how much criteria matter", "speed=3")
+    child.expect_exact("unknown criterion 'speed'")
+    child.expect_exact("> ")
+    child.sendline("cost=5")
+    child.expect_exact("Save these answers")
+    child.sendline("")
+    text = finish(child)
+    assert child.exitstatus == 0
+    assert "{" not in text  # nothing of the result on the terminal
+    doc = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert doc["requirements"]["use_case"] == "Étiquetage — 日本語 ✓"
+    assert doc["requirements"]["monthly_requests"] == 2_000_000
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_bytes_that_are_not_utf8_are_asked_again(tmp_path: Path, strict: bool) -> None:
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120", "TERM": "dumb"}
+    if strict:  # a locale that raises on bad bytes instead of keeping them as surrogates
+        env["PYTHONIOENCODING"] = "utf-8:strict"
+    child = pexpect.spawn(
+        sys.executable, ["-m", "slmvllm", "advise"], cwd=str(tmp_path), env=env, timeout=20
+    )
+    child.delaybeforesend = 0.02
+    child.expect_exact(b"Describe the use case")
+    child.expect_exact(b"> ")
+    child.send(b"caf\xe9\r")
+    child.expect_exact(b"not valid UTF-8" if not strict else b"not UTF-8 text; try again")
+    child.expect_exact(b"> ")
+    child.sendline(b"caf\xc3\xa9")
+    child.expect_exact(b"main job")
+    child.sendintr()
+    child.expect_exact(b"Save these answers")
+    child.sendline(b"cafe.yaml")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert b"Traceback" not in (child.before or b"")
+    assert yaml.safe_load((tmp_path / "cafe.yaml").read_text(encoding="utf-8")) == {
+        "use_case": "café"
+    }
+
+
+def test_escapes_in_a_rule_sets_questions_are_shown_literally(tmp_path: Path) -> None:
+    from .conftest import ROOT
+
+    rules = (ROOT / "rules" / "default.yaml").read_text(encoding="utf-8")
+    hostile = '"\\e[31mRED\\e[0m \\e]8;;https://evil.example\\aclick\\e]8;;\\a [bold red]x[/] \\u202eevil"'
+    rules = rules.replace("prompt: Describe the use case in one line", f"prompt: {hostile}", 1)
+    rules = re.sub(r"(?m)^(    help: ).*$", lambda m: m.group(1) + hostile, rules, count=1)
+    assert rules.count(hostile) == 2
+    (tmp_path / "rules.yaml").write_text(rules, encoding="utf-8")
+    child = spawn("advise", "--rules", "rules.yaml", cwd=tmp_path)
+    child.expect_exact("> ")
+    text = child.before or ""
+    child.sendeof()
+    finish(child)
+    assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
+    assert text.count("\\x1b[31mRED\\x1b[0m") == 2  # prompt and help, shown as text
+    assert "[bold red]x[/]" in text and "\\u202eevil" in text

@@ -137,6 +137,13 @@ def _expand(paths: list[Path]) -> tuple[list[Path], bool]:
     return files, folder or len(files) > 1
 
 
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a name too long...: `write_atomic` reports it
+        return False
+
+
 def _is_folder(path: Path) -> bool:
     try:
         return path.is_dir()
@@ -245,7 +252,7 @@ def _save(
             return None
         target = Path(typed)
     overwrite = opts.force
-    if target.exists() and not overwrite:
+    if _is_file(target) and not overwrite:
         overwrite = ask_yes_no(err, f"{target} exists. Overwrite it?")
         if not overwrite:
             err.print(f"Not overwritten: {target}", markup=False)
