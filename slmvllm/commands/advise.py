@@ -10,6 +10,7 @@ from typing import Any
 
 from rich.console import Console
 
+from slmvllm.catalog import Catalog, load_catalog
 from slmvllm.engine import advise, check_requirements
 from slmvllm.errors import (
     ExitCode,
@@ -19,6 +20,7 @@ from slmvllm.errors import (
     Problem,
     StoppedByUserError,
 )
+from slmvllm.estimates import estimate
 from slmvllm.loading import (
     STDIN_NAME,
     Document,
@@ -98,8 +100,10 @@ def run_advise(opts: AdviseOptions, err: Console | None = None) -> int:
     else:
         cases, as_list = [_from_questionnaire(rs, opts, overrides, err)], False
 
-    results = [(case.source, advise(rs, case.requirements)) for case in cases]
-    results = [(source, _with_estimates(result, opts)) for source, result in results]
+    catalog = load_catalog(extra=opts.catalog)
+    results = [
+        (case.source, _with_estimates(advise(rs, case.requirements), catalog)) for case in cases
+    ]
     try:
         _emit(rs, results, opts, as_list)
         sys.stdout.flush()
@@ -282,8 +286,10 @@ def _save(
 # --------------------------------------------------------------------------- output
 
 
-def _with_estimates(result: Result, opts: AdviseOptions) -> Result:
-    return result
+def _with_estimates(result: Result, catalog: Catalog) -> Result:
+    """The result with the numbers behind it: candidates, cost, memory, break-even, share."""
+    numbers = estimate(result.requirements, result.recommendation, catalog)
+    return result.model_copy(update={"estimates": numbers})
 
 
 def _emit(
@@ -295,10 +301,17 @@ def _emit(
         sys.stdout.write(render_json(results, as_list=as_list))
         return
     if opts.output_format == "markdown":
+        from slmvllm.render.estimates_view import render_estimates_markdown
         from slmvllm.render.markdown import render_markdown
 
-        sys.stdout.write("\n".join(render_markdown(r, rs, source=s) for s, r in results))
+        sys.stdout.write(
+            "\n".join(
+                render_markdown(r, rs, source=s) + render_estimates_markdown(r.estimates or {})
+                for s, r in results
+            )
+        )
         return
+    from slmvllm.render.estimates_view import render_estimates_text
     from slmvllm.render.text import render_text
 
     console = stdout_console()
@@ -310,6 +323,7 @@ def _emit(
             result,
             rs,
             source=source if as_list or source not in (None, STDIN_NAME) else None,
+            extra=[render_estimates_text(result.estimates)] if result.estimates else None,
         )
 
 

@@ -1,0 +1,94 @@
+"""The numbers through the CLI: estimates in the result, the models command, --catalog."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from .conftest import EXAMPLES, Run
+
+Invoke = Callable[..., Run]
+
+
+def test_json_result_carries_estimates(invoke: Invoke) -> None:
+    doc = json.loads(invoke("advise", "-r", str(EXAMPLES / "customer-chat-assistant.yaml"), "-f", "json").out)
+    assert doc["recommendation"] == "hybrid"
+    est = doc["estimates"]
+    assert 0 < est["llm_share"] < 1 and est["blended_monthly_cost_usd"] > 0
+    assert est["break_even_monthly_requests"] is None or est["break_even_monthly_requests"] > 0
+    for cand in est["candidates"]:
+        assert {"model", "option", "hosting", "monthly_cost_usd", "fits", "why_not"} <= set(cand)
+        assert cand["option"] in {"slm", "llm"} and cand["hosting"] in {"api", "self_hosted"}
+        if cand["hosting"] == "self_hosted":
+            assert "gpu_memory_gb" in cand
+        if not cand["fits"]:
+            assert cand["why_not"]
+    assert est["assumptions"]
+
+
+def test_on_prem_has_no_api_candidates(invoke: Invoke) -> None:
+    doc = json.loads(invoke("advise", "-r", str(EXAMPLES / "contract-clause-extraction.yaml"), "-f", "json").out)
+    assert {c["hosting"] for c in doc["estimates"]["candidates"]} == {"self_hosted"}
+
+
+def test_text_report_shows_the_shortlist(invoke: Invoke) -> None:
+    out = invoke("advise", "-r", str(EXAMPLES / "contract-clause-extraction.yaml")).out
+    assert "Numbers: cheapest fitting candidates per option" in out
+    assert "self_hosted" in out and "GB" in out
+    assert "Assumptions behind the numbers" in out
+
+
+def test_user_catalog_overrides_a_price(invoke: Invoke, tmp_path: Path) -> None:
+    base = json.loads(invoke("models", "-f", "json").out)
+    gpt4o = next(m for m in base if m["id"] == "gpt-4o")
+    assert gpt4o["prices"]
+    catalog = tmp_path / "mine.yaml"
+    catalog.write_text(
+        "models:\n"
+        "  - id: team-slm\n    name: Team SLM\n    vendor: us\n    size_class: slm\n"
+        "    params_billion: 3\n    open_weights: true\n    license: Apache-2.0\n"
+        "    commercial_use: true\n    context_tokens: 8192\n    prices: []\n"
+        "    sources: [internal model card]\n",
+        encoding="utf-8",
+    )
+    run = invoke("models", "--catalog", str(catalog), "-f", "json", "--max-params", "3")
+    assert run.code == 0, run.err
+    assert "team-slm" in {m["id"] for m in json.loads(run.out)}
+
+
+def test_bad_catalog_is_located(invoke: Invoke, tmp_path: Path) -> None:
+    catalog = tmp_path / "bad.yaml"
+    catalog.write_text("modles: []\n", encoding="utf-8")
+    run = invoke("advise", "-r", str(EXAMPLES / "support-triage.yaml"), "--catalog", str(catalog))
+    assert run.code == 2
+    assert "bad.yaml:1:1" in run.err and "did you mean 'models'?" in run.err
+
+
+@pytest.mark.parametrize(
+    ("args", "check"),
+    [
+        (["--open-weights"], lambda m: m["open_weights"]),
+        (["--closed-weights"], lambda m: not m["open_weights"]),
+        (["--max-params", "8"], lambda m: m["params_billion"] is not None and m["params_billion"] <= 8),
+        (["--min-context", "200000"], lambda m: m["context_tokens"] >= 200000),
+        (["--fits-gpu-gb", "24"], lambda m: m["fits_gpu"]["total_gb"] <= 24 and m["open_weights"]),
+    ],
+)
+def test_models_filters(invoke: Invoke, args: list[str], check: Callable[[dict[str, object]], bool]) -> None:
+    run = invoke("models", "-f", "json", *args)
+    assert run.code == 0, run.err
+    records = json.loads(run.out)
+    assert records
+    assert all(check(m) for m in records)
+    for m in records:
+        assert {"name", "params_billion", "active_params_billion", "open_weights", "license", "context_tokens", "prices"} <= set(m)
+
+
+def test_models_table(invoke: Invoke) -> None:
+    run = invoke("models", "--max-params", "4")
+    assert run.code == 0
+    assert "phi-3-mini" in run.out and "price in/out" in run.out
+    assert "models; prices in USD per million tokens" in run.err
