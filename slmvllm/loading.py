@@ -396,6 +396,27 @@ def resolve_plain(text: str) -> Any:
     return text
 
 
+class _Dumper(yaml.SafeDumper):
+    """PyYAML's safe dumper, quoting every string this module would not read back as text."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    try:
+        plain = resolve_plain(value) == value
+    except ValueError:
+        plain = False
+    # PyYAML resolves as YAML 1.1 and leaves `1e5` plain; this module reads it as a number.
+    return dumper.represent_scalar(_STR_TAG, value, style=None if plain else "'")
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def dump_yaml(data: Any) -> str:
+    """YAML text for plain data that `parse_yaml` reads back as the same data."""
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True)
+
+
 def parse_text(text: str, annotation: Any) -> Any:
     """Read text typed at a prompt or given to --set as a value of the field's type.
 

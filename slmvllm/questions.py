@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from slmvllm.conditions import holds
 from slmvllm.engine import defaults
-from slmvllm.loading import did_you_mean, parse_text
+from slmvllm.loading import did_you_mean, dump_yaml, parse_text
 from slmvllm.models import Question, RuleSet
 from slmvllm.requirements import REQUIREMENT_FIELDS, Requirements
 
@@ -158,5 +157,5 @@ def answers_yaml(rs: RuleSet, answers: Mapping[str, Any], *, partial: bool = Fal
             "# Partial: the questionnaire stopped early. Continue with:\n"
             "#   slmvllm advise -r THIS_FILE --interactive\n"
         )
-    body = yaml.safe_dump(ordered, sort_keys=False, allow_unicode=True) if ordered else "{}\n"
+    body = dump_yaml(ordered) if ordered else "{}\n"
     return header + body

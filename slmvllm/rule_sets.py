@@ -176,11 +176,16 @@ def _check_exclusions(rs: RuleSet, unknowns: frozenset[str], budget: _Budget) ->
         ids = [r.id for _, r in excluding]
         if _always_holds(either, unknowns, budget, " + ".join(ids)):
             first = excluding[0][0]
+            by = (
+                f"rule {ids[0]!r} (its condition always holds)"
+                if len(ids) == 1
+                else f"rules {', '.join(map(repr, ids))} together"
+            )
             findings.append(
                 Finding(
                     ("rules", first, "exclude"),
-                    f"option {option!r} is excluded for every use case by rules "
-                    f"{', '.join(map(repr, ids))} together; it can never be recommended",
+                    f"option {option!r} is excluded for every use case by {by}; "
+                    "it can never be recommended",
                 )
             )
     return findings

@@ -266,6 +266,18 @@ def test_a_default_makes_known_true_always_hold(tmp_path: Path) -> None:
     assert any("rule 'r2': its condition always holds" in w and ":24:" in w for w in warnings)
 
 
+def test_one_rule_whose_condition_always_holds_excludes_for_every_use_case(
+    tmp_path: Path,
+) -> None:
+    extra = EXCLUDE.format(
+        id="r3", when="{any: [{field: hosting, known: true}, {field: hosting, known: false}]}"
+    )
+    with pytest.raises(
+        InputError, match="rule 'r3' \\(its condition always holds\\); it can never"
+    ):
+        load(tmp_path, extra)
+
+
 def test_an_option_excluded_only_sometimes_is_fine(tmp_path: Path) -> None:
     extra = EXCLUDE.format(id="r3", when="{field: monthly_requests, gte: 10}")
     loaded = load(tmp_path, extra)

@@ -135,3 +135,18 @@ def test_modes(tmp_path: Path) -> None:
         assert kept.stat().st_mode & 0o777 == 0o640
     finally:
         os.umask(mask)
+
+
+def test_saved_answers_read_back_as_typed(rule_set: object) -> None:
+    # PyYAML writes `1e5` plain (a string to YAML 1.1); slmvllm reads it as a number. The
+    # answers file quotes every such string, so a saved file always loads again.
+    from slmvllm.loading import Source, parse_yaml, validate
+    from slmvllm.questions import answers_yaml
+    from slmvllm.requirements import Requirements
+
+    answers = {"use_case": "1e5", "task_type": "chat", "weeks_to_launch": 2.0}
+    for text in ["1e5", "1E+3", "1e400", "0755", "no", "~", "x\x1by", "日本 ✓"]:
+        answers["use_case"] = text
+        saved = answers_yaml(rule_set, answers)  # type: ignore[arg-type]
+        again = validate(Requirements, parse_yaml(Source("saved.yaml", saved)))
+        assert again.given() == answers
