@@ -150,7 +150,7 @@ def test_a_byte_order_mark_is_accepted(invoke: Invoke, tmp_path: Path) -> None:
 
 
 def test_real_process_gives_the_same_errors(tmp_path: Path) -> None:
-    for param in YAML_CASES[:2] + YAML_CASES[16:17]:
+    for param in YAML_CASES[16:17]:  # a raw escape character: the case that used to crash
         text, expected = param.values
         path = tmp_path / "req.yaml"
         path.write_text(str(text), encoding="utf-8")

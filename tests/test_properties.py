@@ -33,7 +33,7 @@ from slmvllm.requirements import CONDITION_FIELDS, REQUIREMENT_FIELDS, Requireme
 from slmvllm.rule_sets import load_rule_set
 
 FAST = settings(
-    max_examples=60,
+    max_examples=40,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -450,7 +450,7 @@ def _resolved(req: Requirements) -> dict[str, Any]:
     return resolve(DEFAULT, req)[0]
 
 
-@settings(FAST, max_examples=80)
+@settings(FAST, max_examples=50)
 @given(rule_sets, st.lists(good_requirements, min_size=1, max_size=3))
 def test_generated_rule_sets_are_refused_or_give_results_inside_the_contract(
     data: dict[str, Any], cases: list[dict[str, Any]]

@@ -140,8 +140,7 @@ def many_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ("fmt", "gate", "code", "unbuffered"),
     [
         ("text", "", 0, ""),
-        ("text", "--expect llm", 1, ""),
-        ("text", "", 0, "1"),
+        ("text", "--expect llm", 1, "1"),
         ("json", "--expect llm", 1, ""),
         ("markdown", "--min-confidence 0.1", 0, ""),
     ],
