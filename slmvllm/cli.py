@@ -246,8 +246,24 @@ def _silence_stdout() -> None:
         pass
 
 
+def _closed_stdout() -> bool:
+    # Started with a standard stream closed (`<&-`, `2>&-`, `>&-`): Python makes it None.
+    # A closed stdin reads as empty and a closed stderr swallows diagnostics, but with
+    # stdout closed there is nowhere to put the result: that is bad usage, exit 2.
+    if sys.stdin is None:
+        sys.stdin = Path(os.devnull).open(encoding="utf-8")
+    if sys.stderr is None:
+        sys.stderr = Path(os.devnull).open("w", encoding="utf-8")
+    if sys.stdout is None:
+        sys.stderr.write("slmvllm: error: standard output is closed; nowhere to write\n")
+        return True
+    return False
+
+
 def main() -> None:
     """Console-script entry point."""
+    if _closed_stdout():
+        sys.exit(ExitCode.BAD_INPUT)
     code = run(sys.argv[1:])
     try:
         sys.stdout.flush()

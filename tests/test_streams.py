@@ -282,3 +282,20 @@ def test_escapes_in_a_file_name_are_shown_literally(invoke: Invoke, tmp_path: Pa
     run = invoke("advise", "-r", str(tmp_path))
     assert run.code == 2
     assert "\x1b" not in run.err and "\\x1b[2Jbad.yaml:1:12" in run.err
+
+
+@pytest.mark.parametrize(
+    ("redirect", "args", "code", "message"),
+    [
+        (">&-", ["-r", TRIAGE], 2, "slmvllm: error: standard output is closed; nowhere to write"),
+        ("<&-", ["-r", "-"], 2, "<stdin>:1:1: is empty"),
+        ("<&-", [], 2, "standard input is not a terminal"),
+    ],
+)
+def test_closed_standard_streams(redirect: str, args: list[str], code: int, message: str) -> None:
+    command = " ".join([f'"{sys.executable}" -m slmvllm advise', *args, redirect, "; echo $?"])
+    proc = subprocess.run(
+        ["bash", "-c", command], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert proc.stdout.strip().splitlines()[-1] == str(code)
+    assert message in proc.stderr and "Traceback" not in proc.stderr
