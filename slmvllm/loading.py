@@ -33,6 +33,8 @@ from typing import Any, Literal, TypeVar, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from yaml.composer import Composer
+from yaml.resolver import Resolver
 
 from slmvllm.errors import InputError, Problem
 
@@ -182,7 +184,7 @@ def directory_yaml_files(path: Path) -> list[Path]:
 # --------------------------------------------------------------------------- parsing
 
 
-class _Loader(yaml.SafeLoader):
+class _Composing(Composer, Resolver):
     """Composes nodes only; tells plain scalars apart so this module can resolve them.
 
     It counts nodes and depth while composing, so a 4 MiB file of tiny values or
@@ -198,7 +200,7 @@ class _Loader(yaml.SafeLoader):
             raise _Stop(f"holds more than {MAX_VALUES:,} values; is it the right file?", self)
         if self.depth >= MAX_DEPTH:
             raise _Stop(f"is nested more than {MAX_DEPTH} levels deep", self)
-        event = self.peek_event()  # type: ignore[no-untyped-call]
+        event = _events(self).peek_event()
         if isinstance(event, yaml.ScalarEvent) and event.tag == "!":
             event.tag = _STR_TAG  # YAML 1.2: the non-specific tag `!` makes a scalar text
         self.depth += 1
@@ -215,18 +217,48 @@ class _Loader(yaml.SafeLoader):
         return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
 
 
+def _events(loader: _Composing) -> Any:
+    # The event methods come from the parser half of the concrete loader (pure or C).
+    return loader
+
+
+class _PureLoader(_Composing, yaml.SafeLoader):
+    """PyYAML's pure-Python scanner and parser."""
+
+
+if getattr(yaml, "__with_libyaml__", False):
+    from yaml._yaml import CParser
+
+    class _FastLoader(_Composing, CParser):
+        """LibYAML's scanner and parser (about 8x faster), composed by the same checks.
+
+        Only the event stream comes from C; composing stays in Python, so the depth
+        and size limits hold (LibYAML's own composer recurses in C and crashes on
+        deep nesting).
+        """
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            Composer.__init__(self)
+            Resolver.__init__(self)
+
+    _Loader: type[Any] = _FastLoader
+else:  # pragma: no cover - PyYAML built without LibYAML
+    _Loader = _PureLoader
+
+
 class _Stop(Exception):
-    def __init__(self, message: str, loader: _Loader) -> None:
+    def __init__(self, message: str, loader: _Composing) -> None:
         super().__init__(message)
-        self.mark = loader.peek_event().start_mark  # type: ignore[no-untyped-call]
+        self.mark = _events(loader).peek_event().start_mark
 
 
 def parse_yaml(source: Source) -> Document:
     """Parse YAML text into a `Document`; every failure is an `InputError` with file:line:col."""
-    try:
-        loader = _Loader(source.text)
-    except yaml.reader.ReaderError as exc:  # a control character: checked before parsing
-        raise InputError(_reader_problem(source, exc)) from None
+    bad = _NON_PRINTABLE.search(source.text)
+    if bad:  # PyYAML's own rule, checked here so that both parsers judge alike
+        raise InputError(_control_problem(source, bad.start()))
+    loader = _Loader(source.text)
     try:
         try:
             node = loader.get_single_node()
@@ -236,7 +268,7 @@ def parse_yaml(source: Source) -> Document:
         except RecursionError:  # pragma: no cover - the depth limit stops well before
             raise InputError(Problem(source.name, "nesting is too deep")) from None
         except yaml.MarkedYAMLError as exc:
-            raise InputError(_yaml_problem(source.name, exc)) from None
+            raise InputError(_yaml_problem(source, exc)) from None
         except yaml.YAMLError as exc:
             raise InputError(Problem(source.name, f"not valid YAML: {exc}")) from None
     finally:
@@ -256,11 +288,17 @@ def parse_yaml(source: Source) -> Document:
     return doc
 
 
-def _reader_problem(source: Source, exc: yaml.reader.ReaderError) -> Problem:
-    before = source.text[: exc.position]
+# The characters YAML allows in a stream (PyYAML's Reader.NON_PRINTABLE).
+_NON_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+
+
+def _control_problem(source: Source, position: int) -> Problem:
+    before = source.text[:position]
     line = before.count("\n") + 1
-    column = exc.position - (before.rfind("\n") + 1) + 1
-    code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+    column = position - (before.rfind("\n") + 1) + 1
+    code = ord(source.text[position])
     return Problem(
         source.name,
         f"not valid YAML: the control character U+{code:04X} is not allowed in YAML text",
@@ -269,15 +307,23 @@ def _reader_problem(source: Source, exc: yaml.reader.ReaderError) -> Problem:
     )
 
 
-def _yaml_problem(name: str, exc: yaml.MarkedYAMLError) -> Problem:
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n")
+    return lines[line][column : column + 1] if 0 <= line < len(lines) else ""
+
+
+def _yaml_problem(source: Source, exc: yaml.MarkedYAMLError) -> Problem:
+    name = source.name
     mark = exc.problem_mark or exc.context_mark
     message = exc.problem or exc.context or "not valid YAML"
     if "expected a single document" in (exc.context or ""):
         message = "holds several YAML documents (---); put one use case per file"
     else:
-        if "'\\t'" in message or "\\t" in message:
-            message += " (YAML indents with spaces, not tabs)"
-        if "<document start>" in message:  # text after a complete value: prose, code, TOML...
+        problem = exc.problem_mark
+        at_tab = problem is not None and _char_at(source.text, problem.line, problem.column) == "\t"
+        if at_tab or "'\\t'" in message:
+            message = "a tab character here; YAML indents with spaces, not tabs"
+        elif "<document start>" in message:  # text after a complete value: prose, code, TOML...
             message = "text after the end of the first value"
         elif "duplicate anchor" in (exc.context or "") and exc.context_mark:
             anchor = (exc.context or "").split(";")[0]
