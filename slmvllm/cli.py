@@ -17,6 +17,7 @@ import typer
 
 from slmvllm import __version__
 from slmvllm.errors import ExitCode, GateFailedError, SlmvllmError, StoppedByUserError
+from slmvllm.render.consoles import silence_stdout
 from slmvllm.render.safe import literal
 
 app = typer.Typer(
@@ -217,7 +218,7 @@ def run(argv: list[str]) -> int:
         sys.stderr.write("\nslmvllm: interrupted\n")
         return ExitCode.INTERRUPTED
     except BrokenPipeError:
-        _silence_stdout()
+        silence_stdout()
         return ExitCode.OK
     except SlmvllmError as exc:
         prefix = "" if isinstance(exc, (GateFailedError, StoppedByUserError)) else "error: "
@@ -234,16 +235,6 @@ def run(argv: list[str]) -> int:
             "(rerun with --debug for the traceback, and please report it)\n"
         )
         return ExitCode.INTERNAL
-
-
-def _silence_stdout() -> None:
-    # The reader went away (`| head`): point stdout at devnull so the interpreter's
-    # final flush does not raise again.
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
 
 
 def _closed_stdout() -> bool:
@@ -268,5 +259,5 @@ def main() -> None:
     try:
         sys.stdout.flush()
     except BrokenPipeError:
-        _silence_stdout()
+        silence_stdout()
     sys.exit(code)

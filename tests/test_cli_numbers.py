@@ -92,3 +92,15 @@ def test_models_table(invoke: Invoke) -> None:
     assert run.code == 0
     assert "phi-3-mini" in run.out and "price in/out" in run.out
     assert "models; prices in USD per million tokens" in run.err
+
+
+def test_models_into_a_closed_pipe_is_not_an_error() -> None:
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    script = f'"{sys.executable}" -m slmvllm models -f json | head -c 10 >/dev/null; echo "rc=${{PIPESTATUS[0]}}"'
+    proc = subprocess.run(["bash", "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.stdout.strip() == "rc=0", proc.stderr
+    assert "Traceback" not in proc.stderr

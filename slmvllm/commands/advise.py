@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -32,6 +31,7 @@ from slmvllm.loading import (
 from slmvllm.models import Result, RuleSet
 from slmvllm.prompting import QuestionnaireStopped, ask, ask_path, ask_yes_no
 from slmvllm.questions import AnswerError, answers_yaml, parse_assignments
+from slmvllm.render.consoles import silence_stdout, stderr_console, stdout_console
 from slmvllm.requirements import Requirements
 from slmvllm.rule_sets import load_rule_set
 from slmvllm.saving import write_atomic
@@ -56,31 +56,6 @@ class AdviseOptions:
 class UseCase:
     source: str | None
     requirements: Requirements
-
-
-def stderr_console() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-MIN_REPORT_WIDTH = 20
-
-
-class ReportConsole(Console):
-    """The console for reports on stdout."""
-
-    def on_broken_pipe(self) -> None:
-        # rich exits with 1 when the reader goes away (`| head`); raise instead so
-        # `run_advise` stops writing and the gates still decide the exit code.
-        self.quiet = True
-        raise BrokenPipeError
-
-
-def stdout_console() -> Console:
-    console = ReportConsole(highlight=False)
-    # COLUMNS=0 (or 1) would make rich print nothing, or one letter a line: a report
-    # wider than a tiny terminal wraps, one that is empty is lost.
-    console.width = max(console.width, MIN_REPORT_WIDTH)
-    return console
 
 
 def run_advise(opts: AdviseOptions, err: Console | None = None) -> int:
@@ -112,16 +87,6 @@ def run_advise(opts: AdviseOptions, err: Console | None = None) -> int:
         # gates' verdict (click would otherwise turn this into exit 1).
         silence_stdout()
     return _gates(results, opts)
-
-
-def silence_stdout() -> None:
-    """Point stdout at the null device, so later writes and the final flush do not raise."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError):
-        pass
 
 
 # --------------------------------------------------------------------------- inputs

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from slmvllm.catalog import ModelMatch, filter_models, load_catalog, model_record
 from slmvllm.errors import ExitCode
+from slmvllm.render.consoles import silence_stdout, stderr_console, stdout_console
 from slmvllm.render.safe import literal
 
 
@@ -37,18 +38,26 @@ def run_models(opts: ModelsOptions) -> int:
         fits_gpu_gb=opts.fits_gpu_gb,
         min_context=opts.min_context,
     )
+    try:
+        _emit(matches, opts, len(catalog.models))
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (`| head`): not an error
+        silence_stdout()
+    return ExitCode.OK
+
+
+def _emit(matches: list[ModelMatch], opts: ModelsOptions, total: int) -> None:
     if opts.output_format == "json":
         records = [model_record(m.model, m.fit) for m in matches]
         sys.stdout.write(json.dumps(records, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
     else:
         _stdout_console().print(_table(matches, fits=opts.fits_gpu_gb is not None))
-        Console(stderr=True, highlight=False).print(
-            f"{len(matches)} of {len(catalog.models)} models; prices in USD per million tokens "
+        stderr_console().print(
+            f"{len(matches)} of {total} models; prices in USD per million tokens "
             "(input/output), cheapest active row; sources with --format json",
             style="dim",
             markup=False,
         )
-    return ExitCode.OK
 
 
 _MIN_WIDTH = {"params": 6, "active": 6, "open": 4, "context": 9, "as of": 10, "fits as": 12}
@@ -57,7 +66,7 @@ _MIN_WIDTH = {"params": 6, "active": 6, "open": 4, "context": 9, "as of": 10, "f
 def _stdout_console() -> Console:
     # A pipe or file gets the whole table; a terminal gets its own width.
     wide = not sys.stdout.isatty() and "COLUMNS" not in os.environ
-    return Console(highlight=False, width=160 if wide else None)
+    return stdout_console(width=160 if wide else None)
 
 
 def _params(value: float | None) -> str:

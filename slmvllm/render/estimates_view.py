@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from slmvllm.estimates import shortlist
+from slmvllm.render.markdown import md_cell
 from slmvllm.render.safe import literal
 
 
@@ -101,9 +102,6 @@ def render_estimates_text(est: dict[str, Any]) -> RenderableType:
 def render_estimates_markdown(est: dict[str, Any]) -> str:
     """The same block as Markdown."""
 
-    def cell(value: Any) -> str:
-        return literal(value).replace("|", "\\|").replace("\n", " ")
-
     lines = [
         "",
         "**Numbers (cheapest fitting candidates per option):**",
@@ -113,11 +111,11 @@ def render_estimates_markdown(est: dict[str, Any]) -> str:
     ]
     for option, cand in _rows(est):
         lines.append(
-            f"| {option} | {cell(cand['model'])} | {cell(cand['hosting'])} | "
+            f"| {option} | {md_cell(cand['model'])} | {md_cell(cand['hosting'])} | "
             f"{_money(cand.get('monthly_cost_usd'))} | {_memory(cand)} | {_license_note(cand)} |"
         )
-    lines += [""] + [f"- {cell(s)}" for s in _statements(est)]
+    lines += [""] + [f"- {md_cell(s)}" for s in _statements(est)]
     lines += ["", "<details><summary>Assumptions behind the numbers</summary>", ""]
-    lines += [f"- {cell(a)}" for a in est.get("assumptions", [])]
+    lines += [f"- {md_cell(a)}" for a in est.get("assumptions", [])]
     lines += ["", "</details>", ""]
     return "\n".join(lines)

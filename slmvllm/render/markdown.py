@@ -13,7 +13,8 @@ _MARKUP = re.compile(r"([\\`*_\[\]<>|~&])")
 _AUTOLINK = re.compile(r"<(https?://[^\s<>|`\\]+)>")
 
 
-def _cell(value: Any) -> str:
+def md_cell(value: Any) -> str:
+    """Text from a file as inert Markdown: one line, markup and HTML escaped."""
     # Text from a (possibly shared) rule set is shown, never interpreted: escape what
     # Markdown reads as emphasis, code, links, HTML or entities, and the table's pipes;
     # a newline would end the table row.
@@ -27,8 +28,8 @@ def render_markdown(result: Result, rule_set: RuleSet, *, source: str | None = N
     """One result as a Markdown section."""
     option = rule_set.options[result.recommendation]
     lines = [
-        f"## {_cell(source) + ': ' if source else ''}{result.recommendation.upper()} "
-        f"({_cell(option.label)}), confidence {result.confidence:.2f}",
+        f"## {md_cell(source) + ': ' if source else ''}{result.recommendation.upper()} "
+        f"({md_cell(option.label)}), confidence {result.confidence:.2f}",
         "",
         "| option | score |",
         "|---|---:|",
@@ -40,19 +41,27 @@ def render_markdown(result: Result, rule_set: RuleSet, *, source: str | None = N
     lines += ["", "| rule | effect | summary | source |", "|---|---|---|---|"]
     for reason in result.reasons:
         effect = ", ".join(f"{o} {v:+.1f}" for o, v in reason.effect.items())
-        cells = [_cell(reason.rule), effect, _cell(reason.summary), _cell(reason.source)]
+        cells = [md_cell(reason.rule), effect, md_cell(reason.summary), md_cell(reason.source)]
         lines.append("| " + " | ".join(cells) + " |")
     if result.excluded:
         lines += ["", "**Ruled out:**", ""]
-        lines += [f"- {e.option}: {_cell(e.reason)} (`{literal(e.rule)}`)" for e in result.excluded]
+        lines += [
+            f"- {e.option}: {md_cell(e.reason)} (`{literal(e.rule)}`)" for e in result.excluded
+        ]
     if result.assumptions:
         lines += ["", "**Assumptions:**", ""]
-        lines += [f"- `{a.field}` = {_cell(a.value)}: {_cell(a.why)}" for a in result.assumptions]
+        lines += [
+            f"- `{a.field}` = {md_cell(a.value)}: {md_cell(a.why)}" for a in result.assumptions
+        ]
     if result.what_would_change:
         lines += ["", "**What would change the answer:**", ""]
         lines += [
-            f"- `{c.field}` -> {_cell(c.to)} gives {c.recommendation}"
+            f"- `{c.field}` -> {md_cell(c.to)} gives {c.recommendation}"
             for c in result.what_would_change
         ]
-    lines += ["", f"_Rule set {_cell(result.rule_set.name)} {_cell(result.rule_set.version)}_", ""]
+    lines += [
+        "",
+        f"_Rule set {md_cell(result.rule_set.name)} {md_cell(result.rule_set.version)}_",
+        "",
+    ]
     return "\n".join(lines)
