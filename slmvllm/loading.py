@@ -318,6 +318,8 @@ def _yaml_problem(source: Source, exc: yaml.MarkedYAMLError) -> Problem:
     message = exc.problem or exc.context or "not valid YAML"
     if "expected a single document" in (exc.context or ""):
         message = "holds several YAML documents (---); put one use case per file"
+    elif "maximum nesting depth" in message:  # LibYAML >= 0.2.6 stops at 1000 by itself
+        message = f"is nested more than {MAX_DEPTH} levels deep"
     else:
         problem = exc.problem_mark
         at_tab = problem is not None and _char_at(source.text, problem.line, problem.column) == "\t"
