@@ -145,13 +145,19 @@ def parse_assignments(rs: RuleSet, assignments: list[str]) -> dict[str, Any]:
     return out
 
 
-def answers_yaml(rs: RuleSet, answers: Mapping[str, Any], *, partial: bool = False) -> str:
+def answers_yaml(
+    rs: RuleSet,
+    answers: Mapping[str, Any],
+    *,
+    partial: bool = False,
+    origin: str = "the questionnaire",
+) -> str:
     """Answers as a requirements file, in questionnaire order, ready for `advise -r`."""
     order = [q.field for q in rs.questions] + list(REQUIREMENT_FIELDS)
     ordered = {
         f: answers[f] for f in dict.fromkeys(order) if f in answers and answers[f] is not None
     }
-    header = "# slmvllm requirements, saved from the questionnaire.\n"
+    header = f"# slmvllm requirements, saved from {origin}.\n"
     if partial:
         header += (
             "# Partial: the questionnaire stopped early. Continue with:\n"

@@ -215,3 +215,18 @@ def test_real_process_streams_and_exit_codes(tmp_path: Path) -> None:
     assert bad.code == 2 and bad.out == "" and "no such requirements file" in bad.err
     version = run_cli("--version")
     assert version.code == 0 and version.out.startswith("slmvllm ")
+
+
+def test_save_answers_with_a_file_keeps_the_set_values(invoke: Invoke, tmp_path: Path) -> None:
+    target = tmp_path / "variant.yaml"
+    run = invoke("advise", "-r", TRIAGE, "--set", "hosting=on_prem", "--save-answers", str(target), "-f", "json")
+    assert run.code == 0, run.err
+    saved = target.read_text(encoding="utf-8")
+    assert "with --set applied" in saved and "hosting: on_prem" in saved
+    again = invoke("advise", "-r", str(target), "-f", "json")
+    assert json.loads(again.out)["requirements"]["hosting"] == "on_prem"
+    refused = invoke("advise", "-r", TRIAGE, "--save-answers", str(target))
+    assert refused.code == 2 and "already exists; pass --force" in refused.err
+    assert "with --set applied" in target.read_text(encoding="utf-8")  # untouched
+    several = invoke("advise", "-r", str(EXAMPLES), "--save-answers", str(tmp_path / "x.yaml"))
+    assert several.code == 2 and "exactly one requirements file" in several.err

@@ -32,6 +32,7 @@ from slmvllm.models import Result, RuleSet
 from slmvllm.prompting import QuestionnaireStopped, ask, ask_path, ask_yes_no
 from slmvllm.questions import AnswerError, answers_yaml, parse_assignments
 from slmvllm.render.consoles import silence_stdout, stderr_console, stdout_console
+from slmvllm.render.safe import literal
 from slmvllm.requirements import Requirements
 from slmvllm.rule_sets import load_rule_set
 from slmvllm.saving import write_atomic
@@ -140,7 +141,23 @@ def _from_files(
         case = cases[0]
         answers = ask_or_stop(rs, opts, case.requirements.given(), err)
         cases = [UseCase(case.source, Requirements.model_validate(answers))]
+    elif opts.save_answers is not None:
+        _save_merged(rs, opts, cases, err)
     return cases, as_list
+
+
+def _save_merged(rs: RuleSet, opts: AdviseOptions, cases: list[UseCase], err: Console) -> None:
+    # Without prompts, --save-answers keeps the file's values with --set applied: a
+    # variant of a case becomes a file of its own. Never overwrites without --force.
+    if len(cases) != 1 or opts.save_answers is None:
+        raise InputError(
+            Problem("command line", "--save-answers with -r takes exactly one requirements file")
+        )
+    target = opts.save_answers
+    origin = f"{cases[0].source} with --set applied" if opts.assignments else str(cases[0].source)
+    text = answers_yaml(rs, cases[0].requirements.given(), origin=literal(origin))
+    write_atomic(target, text, overwrite=opts.force)
+    err.print(f"Saved the requirements to {target}", markup=False)
 
 
 def _requirements(rs: RuleSet, doc: Document, overrides: dict[str, Any]) -> Requirements:
