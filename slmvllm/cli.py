@@ -42,6 +42,12 @@ class Option(StrEnum):
     hybrid = "hybrid"
 
 
+CatalogOption = Annotated[
+    Path | None,
+    typer.Option("--catalog", help="Add or override models and prices from this catalogue file."),
+]
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"slmvllm {__version__}")
@@ -83,12 +89,7 @@ def advise(
     rules: Annotated[
         Path | None, typer.Option("--rules", help="Use this rule set instead of the default.")
     ] = None,
-    catalog: Annotated[
-        Path | None,
-        typer.Option(
-            "--catalog", help="Add or override models and prices from this catalogue file."
-        ),
-    ] = None,
+    catalog: CatalogOption = None,
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Report format.")
     ] = OutputFormat.text,
@@ -142,12 +143,7 @@ def advise(
 
 @app.command()
 def models(
-    catalog: Annotated[
-        Path | None,
-        typer.Option(
-            "--catalog", help="Add or override models and prices from this catalogue file."
-        ),
-    ] = None,
+    catalog: CatalogOption = None,
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="text (a table) or json.")
     ] = OutputFormat.text,

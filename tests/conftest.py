@@ -15,6 +15,18 @@ from slmvllm.models import RuleSet
 from slmvllm.rule_sets import load_rule_set
 
 ROOT = Path(__file__).resolve().parent.parent
+# The top-level keys of the contract's JSON result (shared/CONTRACT.md).
+CONTRACT_KEYS = {
+    "schema_version",
+    "recommendation",
+    "confidence",
+    "scores",
+    "reasons",
+    "excluded",
+    "assumptions",
+    "what_would_change",
+    "rule_set",
+}
 EXAMPLES = ROOT / "examples"
 CASES = EXAMPLES / "cases"
 

@@ -9,20 +9,9 @@ from typing import Any
 
 import pytest
 
-from .conftest import EXAMPLES, ROOT, Run, run_cli
+from .conftest import CONTRACT_KEYS, EXAMPLES, ROOT, Run, run_cli
 
 Invoke = Callable[..., Run]
-CONTRACT_KEYS = {
-    "schema_version",
-    "recommendation",
-    "confidence",
-    "scores",
-    "reasons",
-    "excluded",
-    "assumptions",
-    "what_would_change",
-    "rule_set",
-}
 TRIAGE = str(EXAMPLES / "support-triage.yaml")
 
 
@@ -219,7 +208,17 @@ def test_real_process_streams_and_exit_codes(tmp_path: Path) -> None:
 
 def test_save_answers_with_a_file_keeps_the_set_values(invoke: Invoke, tmp_path: Path) -> None:
     target = tmp_path / "variant.yaml"
-    run = invoke("advise", "-r", TRIAGE, "--set", "hosting=on_prem", "--save-answers", str(target), "-f", "json")
+    run = invoke(
+        "advise",
+        "-r",
+        TRIAGE,
+        "--set",
+        "hosting=on_prem",
+        "--save-answers",
+        str(target),
+        "-f",
+        "json",
+    )
     assert run.code == 0, run.err
     saved = target.read_text(encoding="utf-8")
     assert "with --set applied" in saved and "hosting: on_prem" in saved

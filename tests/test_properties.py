@@ -32,23 +32,14 @@ from slmvllm.render.text import render_text
 from slmvllm.requirements import CONDITION_FIELDS, REQUIREMENT_FIELDS, Requirements
 from slmvllm.rule_sets import load_rule_set
 
+from .conftest import CONTRACT_KEYS
+
 FAST = settings(
     max_examples=40,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-CONTRACT_KEYS = {
-    "schema_version",
-    "recommendation",
-    "confidence",
-    "scores",
-    "reasons",
-    "excluded",
-    "assumptions",
-    "what_would_change",
-    "rule_set",
-}
 OPTIONS = ("slm", "llm", "hybrid")
 RAW_CONTROL = set(map(chr, [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)]))
 DEFAULT = load_rule_set().rule_set
