@@ -72,7 +72,7 @@ def _root(
 @app.command()
 def advise(
     requirements: Annotated[
-        list[Path] | None,
+        list[str] | None,
         typer.Option(
             "--requirements",
             "-r",
@@ -123,9 +123,12 @@ def advise(
     """Recommend SLM, LLM or hybrid for a use case, with the reasons and what would change it."""
     from slmvllm.commands.advise import AdviseOptions, run_advise
 
+    if any(not path.strip() for path in requirements or []):
+        # Path("") would be ".", the current folder: never what an empty value meant.
+        raise typer.BadParameter("an empty path; give a file, a folder or -", param_hint="-r")
     code = run_advise(
         AdviseOptions(
-            requirements=list(requirements or []),
+            requirements=[Path(path) for path in requirements or []],
             assignments=list(set_ or []),
             rules=rules,
             catalog=catalog,

@@ -78,7 +78,7 @@ def resolve(rs: RuleSet, req: Requirements) -> tuple[dict[str, Any], list[str]]:
     return values, assumed
 
 
-def weights(rs: RuleSet, priorities: Mapping[str, int] | None) -> dict[str, float]:
+def weights(rs: RuleSet, priorities: Mapping[str, float] | None) -> dict[str, float]:
     """Each criterion's weight: the requirements' priority if given, else the rule set's."""
     overrides = priorities or {}
     return {name: float(overrides.get(name, c.weight)) for name, c in rs.criteria.items()}

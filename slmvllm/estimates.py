@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from slmvllm.catalog import Catalog, Gpu, Model, Price, Routing, ShareFigure
@@ -564,11 +564,16 @@ class _Candidate:
 
     def rank(self, requests: float) -> tuple[bool, bool, float, float, str, str]:
         cost = self.cost(requests)
+        if cost is None and self.serving is not None:
+            # Not priced (on the device): the smallest memory footprint first.
+            size = self.serving.memory.total_gb
+        else:
+            size = -(self.model.params_billion or 0.0)  # equal cost: the larger model
         return (
             bool(self.blockers),
             self.model.commercial_use is False,
             math.inf if cost is None else cost,
-            -(self.model.params_billion or 0.0),
+            size,
             self.model.id,
             self.hosting,
         )
@@ -644,6 +649,21 @@ def _self_hosted_candidate(model: Model, inp: _Inputs, catalog: Catalog) -> _Can
         )
     if inp.hosting == "on_device":
         cand.no_cost = "runs on the users' devices: no GPU rental to price"
+        if model.size_class == "llm":
+            cand.blockers.append(
+                "a large model does not run on a user's device (hosting: on_device)"
+            )
+        # One user, one request at a time, as compressed as the catalogue goes (GGUF Q4_K_M
+        # and the like are what on-device runtimes load).
+        device = memory_table(
+            model,
+            catalog,
+            context_tokens=inp.context_needed,
+            concurrency=1,
+            average_tokens=inp.input_tokens + inp.output_tokens,
+        )
+        smallest = min(device, key=lambda m: m.total_gb)
+        cand.serving = replace(cand.serving, memory=smallest, gpus_per_replica=1, sharded=False)
     return cand
 
 

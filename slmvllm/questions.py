@@ -86,9 +86,9 @@ def parse_answer(rs: RuleSet, question: Question, text: str) -> Any:
     return parse_value(rs, question.field, text)
 
 
-def parse_priorities(rs: RuleSet, text: str) -> dict[str, int]:
+def parse_priorities(rs: RuleSet, text: str) -> dict[str, float]:
     """`cost=5, latency=1` -> {"cost": 5, "latency": 1}, each a criterion of the rule set, 0..5."""
-    out: dict[str, int] = {}
+    out: dict[str, float] = {}
     for part in filter(None, (p.strip() for p in text.replace(";", ",").split(","))):
         name, sep, raw = part.partition("=")
         name = name.strip()
@@ -98,19 +98,19 @@ def parse_priorities(rs: RuleSet, text: str) -> dict[str, int]:
     return out
 
 
-def parse_weight(rs: RuleSet, name: str, raw: str) -> int:
+def parse_weight(rs: RuleSet, name: str, raw: str) -> float:
     """One criterion's weight from text, checked against the rule set's criteria."""
     if name not in rs.criteria:
         raise AnswerError(
             f"unknown criterion {name!r}; use one of: {', '.join(rs.criteria)}"
             + did_you_mean(name, rs.criteria)
         )
-    value = parse_text(raw, int)
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 5:
+    value = parse_text(raw, float)
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= 5:
         raise AnswerError(
-            f"the weight of {name!r} must be a whole number from 0 to 5, got {raw.strip()!r}"
+            f"the weight of {name!r} must be a number from 0 to 5, got {raw.strip()!r}"
         )
-    return value
+    return float(value)
 
 
 def parse_assignments(rs: RuleSet, assignments: list[str]) -> dict[str, Any]:

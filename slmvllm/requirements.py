@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
 
 
 class Strict(BaseModel):
     """Base of every model: strict types, unknown keys forbidden, frozen."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", strict=True, frozen=True, populate_by_name=True, allow_inf_nan=False
+    )
 
 
 OptionName = Literal["slm", "llm", "hybrid"]
@@ -35,34 +37,45 @@ Hosting = Literal["any", "private_cloud", "on_prem", "on_device"]
 MlExpertise = Literal["none", "some", "strong"]
 QualityBar = Literal["best_effort", "high", "critical"]
 
-# Upper bounds are an optional addition to the contract: they catch a slipped
-# key (an extra 000) instead of computing advice from an absurd number.
-Count = Annotated[int, Field(ge=0, le=10**13)]
-Tokens = Annotated[int, Field(ge=0, le=100_000_000)]
-Priority = Annotated[int, Field(ge=0, le=5)]
+# The contract sets lower bounds only; absurd magnitudes are caught by the loader
+# (integers over 30 digits) and shown back in the report, not refused here.
+Count = Annotated[int, Field(ge=0)]
+Tokens = Annotated[int, Field(ge=0)]
+Priority = Annotated[float, Field(ge=0, le=5)]
 
 
 class Requirements(Strict):
     """One use case, as in the contract. Every field is optional; None means "not given"."""
 
-    use_case: StrictStr | None = Field(default=None, max_length=2000)
+    use_case: StrictStr | None = None
     task_type: TaskType | None = None
     domain_focus: DomainFocus | None = None
     task_breadth: TaskBreadth | None = None
     monthly_requests: Count | None = None
     input_tokens: Tokens | None = None
     output_tokens: Tokens | None = None
-    latency_p95_ms: Annotated[int, Field(gt=0, le=3_600_000)] | None = None
+    latency_p95_ms: Annotated[int, Field(gt=0)] | None = None
     data_sensitivity: DataSensitivity | None = None
     hosting: Hosting | None = None
     labelled_examples: Count | None = None
     ml_expertise: MlExpertise | None = None
-    weeks_to_launch: Annotated[float, Field(gt=0, le=520)] | None = None
+    weeks_to_launch: Annotated[float, Field(gt=0)] | None = None
     quality_bar: QualityBar | None = None
-    budget_usd_per_month: Annotated[float, Field(ge=0, le=1e10)] | None = None
-    gpu_memory_gb: Annotated[float, Field(ge=0, le=100_000)] | None = None
-    context_tokens: Annotated[int, Field(gt=0, le=100_000_000)] | None = None
+    budget_usd_per_month: Annotated[float, Field(ge=0)] | None = None
+    gpu_memory_gb: Annotated[float, Field(ge=0)] | None = None
+    context_tokens: Annotated[int, Field(gt=0)] | None = None
     priorities: dict[str, Priority] | None = None
+
+    @field_validator("use_case")
+    @classmethod
+    def _real_text(cls, value: str | None) -> str | None:
+        # Bad bytes at a prompt arrive as lone surrogates: not text anyone typed.
+        if value is not None:
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ValueError("expected text, got bytes that are not valid UTF-8") from None
+        return value
 
     def given(self) -> dict[str, Any]:
         """The fields the user gave a value for (an explicit null counts as not given)."""

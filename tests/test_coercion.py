@@ -97,7 +97,7 @@ def test_the_shared_reading(rule_set: RuleSet, field: str, text: str, expected: 
 
 
 @pytest.mark.parametrize(
-    "text", ["5", "5.0", "no", "1:30", "0755", "1_000", "05", "6", "-1", "true", "²"]
+    "text", ["5", "5.0", "2.5", "no", "1:30", "0755", "1_000", "05", "6", "-1", "true", "²"]
 )
 def test_priority_weights_read_alike(rule_set: RuleSet, text: str) -> None:
     try:
@@ -113,8 +113,8 @@ def test_priority_weights_read_alike(rule_set: RuleSet, text: str) -> None:
         from_set = REJECTED
     from_prompt = via_prompt(rule_set, "priorities", f"cost={text}")
     assert from_file == from_set == from_prompt
-    if text == "5":
-        assert from_file == {"cost": 5}
+    if text in {"5", "5.0", "2.5"}:  # the contract says 0..5: whole or not
+        assert from_file == {"cost": float(text)}
     else:
         assert from_file == REJECTED
 

@@ -220,7 +220,7 @@ WITH_DEFAULT = HEAD.replace(
     [
         # Values a field can never take make a rule dead, though the comparison is legal.
         (rule("{field: monthly_requests, lt: 0}"), HEAD, "rule 'r2' can never fire", 23),
-        (rule("{field: weeks_to_launch, gt: 600}"), HEAD, "rule 'r2' can never fire", 23),
+        (rule("{field: weeks_to_launch, lte: 0}"), HEAD, "rule 'r2' can never fire", 23),
         (rule("{field: monthly_requests, is: 2.5}"), HEAD, "rule 'r2' can never fire", 23),
         (rule("{field: latency_p95_ms, lte: 0}"), HEAD, "rule 'r2' can never fire", 23),
         # A field with a default is never unknown, so `known: false` never holds.

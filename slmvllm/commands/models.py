@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from rich.text import Text
 from slmvllm.catalog import ModelMatch, filter_models, load_catalog, model_record
 from slmvllm.errors import ExitCode
 from slmvllm.render.consoles import silence_stdout, stderr_console, stdout_console
+from slmvllm.render.json_doc import dumps_json
 from slmvllm.render.safe import literal
 
 
@@ -49,7 +49,7 @@ def run_models(opts: ModelsOptions) -> int:
 def _emit(matches: list[ModelMatch], opts: ModelsOptions, total: int) -> None:
     if opts.output_format == "json":
         records = [model_record(m.model, m.fit) for m in matches]
-        sys.stdout.write(json.dumps(records, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+        sys.stdout.write(dumps_json(records))
     else:
         _stdout_console().print(_table(matches, fits=opts.fits_gpu_gb is not None))
         stderr_console().print(

@@ -27,6 +27,10 @@ def result_dict(result: Result, source: str | None = None) -> dict[str, Any]:
 def render_json(results: list[tuple[str | None, Result]], *, as_list: bool) -> str:
     """One JSON document: an object for one input, a list for several."""
     docs = [result_dict(result, source) for source, result in results]
-    payload: Any = docs if as_list else docs[0]
+    return dumps_json(docs if as_list else docs[0])
+
+
+def dumps_json(payload: Any) -> str:
+    """The one JSON writer: indented, UTF-8, no NaN, terminal-driving characters escaped."""
     text = json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False)
     return _RISKY.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
