@@ -19,6 +19,7 @@ section whole.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -67,6 +68,10 @@ def _slug(value: str) -> str:
 def _date(value: str) -> str:
     if not _DATE.fullmatch(value):
         raise ValueError(f"expected a date written YYYY-MM-DD (or YYYY-MM), got {describe(value)}")
+    try:
+        datetime.date.fromisoformat(value if len(value) > 7 else value + "-01")
+    except ValueError:
+        raise ValueError(f"{describe(value)} is not a date on the calendar") from None
     return value
 
 

@@ -930,6 +930,8 @@ def estimate(values: Mapping[str, Any], recommendation: str, catalog: Catalog) -
         "proportionally slower, smaller ones no faster, quantized ones no faster",
         "GPUs are sized for the average rate (the month's output tokens spread over "
         f"{HOURS_PER_MONTH} h); traffic peaks need headroom that is not included",
+        "only output tokens are counted against the throughput: prompt processing (prefill) "
+        "is not, so requests with long prompts and short answers need more GPUs than shown",
         f"GPU memory = weights (parameters x bits per weight / 8; every expert of a MoE) + "
         f"KV cache ({rules.kv_cache.formula}) + {rules.runtime_overhead.value:.0%} of the "
         f"weights for runtime overhead; the KV cache holds {tp.concurrency} concurrent "

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from slmvllm.conditions import holds
 from slmvllm.engine import defaults
-from slmvllm.loading import did_you_mean, dump_yaml, parse_text
+from slmvllm.loading import did_you_mean, dump_yaml, literal_choices, parse_text
 from slmvllm.models import Question, RuleSet
 from slmvllm.requirements import REQUIREMENT_FIELDS, Requirements
 
@@ -42,6 +42,9 @@ def parse_value(rs: RuleSet, field: str, text: str) -> Any:
     if field == "priorities":
         return parse_priorities(rs, text)
     annotation = Requirements.model_fields[field].annotation
+    for choice in literal_choices(annotation):
+        if choice.lower() == text.strip().lower():  # typed text: any case, as at a prompt
+            return choice
     try:
         value = parse_text(text, annotation)
     except ValueError as exc:

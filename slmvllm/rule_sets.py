@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from slmvllm.conditions import AnyOf, Condition, field_tests, fields_read, holds, thresholds
+from slmvllm.conditions import AllOf, AnyOf, Condition, field_tests, fields_read, holds, thresholds
 from slmvllm.errors import InputError, Problem
 from slmvllm.loading import (
     Document,
@@ -150,6 +150,7 @@ def check_rule_set(rs: RuleSet) -> list[Finding]:
                 )
             )
     findings += _check_exclusions(rs, unknowns, budget)
+    findings += _check_clashing_exclusions(rs, unknowns, budget)
     findings += _check_questions(rs)
     if budget.skipped:
         shown = ", ".join(repr(r) for r in budget.skipped[:5])
@@ -189,6 +190,33 @@ def _check_exclusions(rs: RuleSet, unknowns: frozenset[str], budget: _Budget) ->
                 )
             )
     return findings
+
+
+def _check_clashing_exclusions(
+    rs: RuleSet, unknowns: frozenset[str], budget: _Budget
+) -> list[Finding]:
+    """Some use case whose constraints rule out every option leaves nothing to recommend."""
+    per_option: list[list[tuple[int, Any]]] = []
+    for option in OPTIONS:
+        excluding = [(i, r) for i, r in enumerate(rs.rules) if option in r.exclude and r.when]
+        if not excluding:
+            return []  # this option is never excluded (or always: reported on its own)
+        per_option.append(excluding)
+    clash = AllOf.model_construct(
+        all=[AnyOf.model_construct(any=[r.when for _, r in group]) for group in per_option]
+    )
+    ids = sorted({r.id for group in per_option for _, r in group})
+    what = " + ".join(ids)
+    if not _can_hold(clash, unknowns, budget, what) or what in budget.skipped:
+        return []  # no clash, or too large to prove one (then a warning names the rules)
+    first = min(i for group in per_option for i, _ in group)
+    return [
+        Finding(
+            ("rules", first, "exclude"),
+            f"rules {', '.join(map(repr, ids))} can exclude every option for the same use "
+            "case, leaving nothing to recommend; narrow their conditions",
+        )
+    ]
 
 
 def _check_questions(rs: RuleSet) -> list[Finding]:

@@ -378,3 +378,17 @@ def test_model_record_says_which_precision_fits(catalog: Catalog) -> None:
         "kv_cache",
         "runtime_overhead",
     ]
+
+
+def test_impossible_dates_are_refused(tmp_path: Path) -> None:
+    from slmvllm.catalog import load_catalog
+    from slmvllm.errors import InputError
+
+    bad = tmp_path / "c.yaml"
+    bad.write_text(
+        "gpus:\n  - id: l4\n    name: L4\n    memory_gb: 24\n    usd_per_gpu_hour: 0.8\n"
+        "    provider: x\n    as_of: '2026-02-30'\n    source: s\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match="not a date on the calendar"):
+        load_catalog(extra=bad)

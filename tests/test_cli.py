@@ -229,3 +229,8 @@ def test_save_answers_with_a_file_keeps_the_set_values(invoke: Invoke, tmp_path:
     assert "with --set applied" in target.read_text(encoding="utf-8")  # untouched
     several = invoke("advise", "-r", str(EXAMPLES), "--save-answers", str(tmp_path / "x.yaml"))
     assert several.code == 2 and "exactly one requirements file" in several.err
+
+
+def test_set_takes_enum_values_in_any_case_like_the_prompt(invoke: Invoke) -> None:
+    doc = json.loads(invoke("advise", "-r", TRIAGE, "--set", "task_type=Chat", "-f", "json").out)
+    assert doc["requirements"]["task_type"] == "chat"

@@ -104,3 +104,14 @@ def test_models_into_a_closed_pipe_is_not_an_error() -> None:
     proc = subprocess.run(["bash", "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert proc.stdout.strip() == "rc=0", proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_on_device_estimates_are_small_models_only(invoke: Invoke) -> None:
+    doc = json.loads(invoke("advise", "-r", str(EXAMPLES / "on-device-reply-suggestions.yaml"), "-f", "json").out)
+    fitting = [c for c in doc["estimates"]["candidates"] if c["fits"]]
+    assert fitting and all(c["option"] == "slm" and c["hosting"] == "self_hosted" for c in fitting)
+    for cand in doc["estimates"]["candidates"]:
+        if cand["option"] == "llm":
+            assert "does not run on a user's device" in cand["why_not"]
+    sizes = [c["gpu_memory_gb"] for c in fitting]
+    assert sizes[0] == min(sizes) < 2  # the smallest footprint first, compressed

@@ -154,9 +154,11 @@ def test_exception_null(rule_set: RuleSet) -> None:
 
 def test_exception_menu_answers(rule_set: RuleSet) -> None:
     # A prompt lists the choices with numbers; its answer may be the number or the
-    # value in any case. Files and --set take the value exactly.
-    assert via_prompt(rule_set, "hosting", "ANY") == "any"
+    # value in any case; --set (typed text too) takes any case but no number; a file
+    # takes the value exactly (with a did-you-mean when it is off).
+    assert via_prompt(rule_set, "hosting", "ANY") == via_set(rule_set, "hosting", "ANY") == "any"
     assert via_prompt(rule_set, "hosting", "1") == "any"
-    assert via_file("hosting", "ANY") == via_set(rule_set, "hosting", "ANY") == REJECTED
+    assert via_set(rule_set, "hosting", "1") == REJECTED
+    assert via_file("hosting", "ANY") == REJECTED
     assert via_prompt(rule_set, "hosting", "²") == REJECTED  # not a digit to int()
     assert via_prompt(rule_set, "hosting", "１") == REJECTED  # ASCII digits only

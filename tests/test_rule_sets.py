@@ -335,3 +335,16 @@ def test_code_in_every_text_field_is_shown_not_run(tmp_path: Path) -> None:
     assert any(code in r.source for r in result.reasons)
     assert loaded.rule_set.options["llm"].label == code  # type: ignore[attr-defined]
     assert not marker.exists()
+
+
+def test_rules_that_together_exclude_every_option_are_refused(tmp_path: Path) -> None:
+    clash = "".join(
+        f"  - id: x.no-{o}\n    summary: x\n    sources: [{{ref: paper}}]\n"
+        f"    when: {{field: hosting, is: on_prem}}\n    exclude: [{o}]\n    reason: r\n"
+        for o in ("llm", "slm", "hybrid")
+    )
+    with pytest.raises(InputError, match="can exclude every option for the same use case"):
+        load(tmp_path, clash)
+    # Disjoint conditions leave something for every use case: accepted.
+    fine = clash.replace("is: on_prem}\n    exclude: [slm]", "is: on_device}\n    exclude: [slm]")
+    load(tmp_path, fine)

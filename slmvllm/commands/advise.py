@@ -15,6 +15,7 @@ from slmvllm.errors import (
     ExitCode,
     GateFailedError,
     InputError,
+    NoFeasibleOptionError,
     NoTerminalError,
     Problem,
     StoppedByUserError,
@@ -71,15 +72,14 @@ def run_advise(opts: AdviseOptions, err: Console | None = None) -> int:
     except AnswerError as exc:
         raise InputError(Problem("command line", str(exc))) from None
 
+    # Every file the run depends on is read before anyone is asked anything.
+    catalog = load_catalog(extra=opts.catalog)
     if opts.requirements:
         cases, as_list = _from_files(rs, opts, overrides, err)
     else:
         cases, as_list = [_from_questionnaire(rs, opts, overrides, err)], False
 
-    catalog = load_catalog(extra=opts.catalog)
-    results = [
-        (case.source, _with_estimates(advise(rs, case.requirements), catalog)) for case in cases
-    ]
+    results = [(case.source, _with_estimates(_advise(rs, case), catalog)) for case in cases]
     try:
         _emit(rs, results, opts, as_list)
         sys.stdout.flush()
@@ -266,6 +266,16 @@ def _save(
 
 
 # --------------------------------------------------------------------------- output
+
+
+def _advise(rs: RuleSet, case: UseCase) -> Result:
+    try:
+        return advise(rs, case.requirements)
+    except NoFeasibleOptionError as exc:  # name the file whose constraints clash
+        source = case.source or "the answers"
+        raise NoFeasibleOptionError(
+            [Problem(source, p.message, field=p.field) for p in exc.problems]
+        ) from None
 
 
 def _with_estimates(result: Result, catalog: Catalog) -> Result:

@@ -34,7 +34,7 @@ def _rows(est: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
             for c in est.get("candidates", [])
             if c["option"] == "slm" and c["hosting"] == "self_hosted" and c["fits"]
         ]
-        best["slm"] += hosted[:1]
+        best["slm"] = best["slm"][:2] + hosted[:1]  # still three rows
     return [(option, cand) for option in ("slm", "llm") for cand in best[option]]
 
 
