@@ -151,6 +151,12 @@ def check_rule_set(rs: RuleSet) -> list[Finding]:
             )
     findings += _check_exclusions(rs, unknowns, budget)
     findings += _check_clashing_exclusions(rs, unknowns, budget)
+    cited = {c.ref for rule in rs.rules for c in rule.sources}
+    findings += [
+        Finding(("references", ref), f"reference {ref!r} is cited by no rule", "warning")
+        for ref in rs.references
+        if ref not in cited
+    ]
     findings += _check_questions(rs)
     if budget.skipped:
         shown = ", ".join(repr(r) for r in budget.skipped[:5])

@@ -348,3 +348,9 @@ def test_rules_that_together_exclude_every_option_are_refused(tmp_path: Path) ->
     # Disjoint conditions leave something for every use case: accepted.
     fine = clash.replace("is: on_prem}\n    exclude: [slm]", "is: on_device}\n    exclude: [slm]")
     load(tmp_path, fine)
+
+
+def test_a_reference_no_rule_cites_is_a_warning(tmp_path: Path) -> None:
+    head = HEAD.replace("references:\n", "references:\n  unused: {title: Nobody cites me}\n")
+    loaded = load(tmp_path, head=head)
+    assert any("reference 'unused' is cited by no rule" in str(w) for w in loaded.warnings)  # type: ignore[attr-defined]
