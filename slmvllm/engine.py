@@ -28,10 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
-
-from pydantic import ValidationError
 
 from slmvllm.conditions import fields_read, holds, thresholds
 from slmvllm.models import (
@@ -45,7 +42,7 @@ from slmvllm.models import (
     RuleSetId,
 )
 from slmvllm.requirements import REQUIREMENT_FIELDS, OptionName, Requirements
-from slmvllm.rule_sets import probe_values
+from slmvllm.rule_sets import probe_values, valid_value
 
 _ROUND = 4
 
@@ -226,15 +223,6 @@ def citation_text(rs: RuleSet, rule: Rule) -> str:
     return " | ".join(parts)
 
 
-@lru_cache(maxsize=4096)
-def _valid(field_name: str, value: Any) -> bool:
-    try:
-        Requirements.model_validate({field_name: value})
-    except ValidationError:
-        return False
-    return True
-
-
 def candidate_values(rs: RuleSet) -> dict[str, tuple[list[Any], list[float]]]:
     """For each field a rule reads: the values worth trying and the thresholds behind them."""
     cuts: dict[str, set[float]] = {}
@@ -249,7 +237,7 @@ def candidate_values(rs: RuleSet) -> dict[str, tuple[list[Any], list[float]]]:
     for name in REQUIREMENT_FIELDS:
         if name in read:
             field_cuts = cuts.get(name, set())
-            values = [v for v in probe_values(name, field_cuts) if _valid(name, v)]
+            values = [v for v in probe_values(name, field_cuts) if valid_value(name, v)]
             out[name] = (values, sorted(field_cuts))
     return out
 
@@ -295,7 +283,7 @@ def _nearest_in_region(candidate: Any, cuts: list[float], now: Any, name: str) -
     else:  # below the lowest threshold, now unknown or lower still
         shown = high - step if high is not None else candidate
         ok = shown >= 0
-    if not ok or not _valid(name, shown if isinstance(candidate, float) else int(shown)):
+    if not ok or not valid_value(name, shown if isinstance(candidate, float) else int(shown)):
         return candidate
     return float(shown) if isinstance(candidate, float) else int(shown)
 
