@@ -48,7 +48,8 @@ BREAK_EVEN_LIMIT = 10_000_000_000
 _EPS = 1e-9
 
 
-def _money(value: float) -> str:
+def money(value: float) -> str:
+    """Dollars with cents and thousands separators, as every figure is shown."""
     return f"${value:,.2f}"
 
 
@@ -681,7 +682,7 @@ def _why_not(cand: _Candidate, requests: float, budget: float | None) -> str | N
     reasons = list(cand.blockers)
     cost = cand.cost(requests)
     if budget is not None and cost is not None and cost > budget + _EPS:
-        reasons.append(f"costs {_money(cost)} a month, over the {_money(budget)} budget")
+        reasons.append(f"costs {money(cost)} a month, over the {money(budget)} budget")
     return "; ".join(reasons) or None
 
 
@@ -866,7 +867,7 @@ def _break_even_block(
             block["statement"] = (
                 f"Never: even the small model that comes closest, {slm.model.id}, costs "
                 f"{_price(round(c / r * 1000, 6))} per 1,000 requests on a fully used replica "
-                f"({plan.gpus_per_replica} x {plan.gpu.id}, {_money(c)} a month for "
+                f"({plan.gpus_per_replica} x {plan.gpu.id}, {money(c)} a month for "
                 f"{math.floor(r):,} requests), more than {llm.model.id} via "
                 f"{llm.api.price.provider} at {per_k}."
             )
@@ -889,7 +890,7 @@ def _break_even_block(
     block["statement"] = (
         f"From {total:,} requests a month {who} stays cheaper than sending everything to "
         f"{llm.model.id} via {llm.api.price.provider} ({per_k}){earlier}; one replica "
-        f"({plan.gpus_per_replica} x {plan.gpu.id}) costs {_money(c)} a month and serves "
+        f"({plan.gpus_per_replica} x {plan.gpu.id}) costs {money(c)} a month and serves "
         f"up to {math.floor(r):,} requests."
     )
     return total, block
@@ -1030,7 +1031,7 @@ def _hybrid(
         block["llm_monthly_cost_usd"] = round(llm_cost, 2)
         blended = slm_cost + llm_cost
         if inp.budget is not None and blended > inp.budget + _EPS:
-            why_not = f"costs {_money(blended)} a month, over the {_money(inp.budget)} budget"
+            why_not = f"costs {money(blended)} a month, over the {money(inp.budget)} budget"
     block["fits"] = why_not is None
     block["why_not"] = why_not
     be, be_block = _break_even_block(slm_self, llm_api, inp, share)

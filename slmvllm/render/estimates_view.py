@@ -8,13 +8,13 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from slmvllm.estimates import shortlist
+from slmvllm.estimates import money, shortlist
 from slmvllm.render.markdown import md_cell
 from slmvllm.render.safe import literal
 
 
 def _money(value: Any) -> str:
-    return "n/a" if value is None else f"${value:,.2f}"
+    return "n/a" if value is None else money(value)
 
 
 def _memory(cand: dict[str, Any]) -> str:

@@ -15,8 +15,12 @@ from slmvllm.render.safe import literal
 _BAR_WIDTH = 24
 
 
-def _indent(renderable: RenderableType, pad: tuple[int, int, int, int] = (0, 0, 0, 2)) -> Padding:
-    return Padding(renderable, pad, expand=False)
+def _indent(renderable: RenderableType) -> Padding:
+    return Padding(renderable, (0, 0, 0, 2), expand=False)
+
+
+def _heading(console: Console, title: str) -> None:
+    console.print(Text(title, style="bold underline"))
 
 
 def _t(text: object, style: str = "") -> Text:
@@ -107,15 +111,15 @@ def render_text(
         console.print(_t(f"Use case: {use_case}", "italic"))
     console.print(_t(option.description, "dim"))
     console.print()
-    console.print(Text("Scores (sum of weighted points)", style="bold underline"))
-    console.print(_indent(_bars(result, console.encoding.lower().startswith("utf")), (0, 0, 0, 2)))
+    _heading(console, "Scores (sum of weighted points)")
+    console.print(_indent(_bars(result, console.encoding.lower().startswith("utf"))))
     console.print()
-    console.print(Text("Why: rules that fired, most decisive first", style="bold underline"))
+    _heading(console, "Why: rules that fired, most decisive first")
     for block in _reasons(result):
-        console.print(_indent(block, (0, 0, 0, 2)))
+        console.print(_indent(block))
     if result.excluded:
         console.print()
-        console.print(Text("Ruled out by hard constraints", style="bold underline"))
+        _heading(console, "Ruled out by hard constraints")
         for exclusion in result.excluded:
             console.print(
                 _indent(
@@ -126,13 +130,12 @@ def render_text(
                         ": ",
                         _t(exclusion.reason),
                     ),
-                    (0, 0, 0, 2),
                 )
             )
     console.print()
-    console.print(Text("Assumptions (fields not given)", style="bold underline"))
+    _heading(console, "Assumptions (fields not given)")
     if not result.assumptions:
-        console.print(_indent(Text("none: every field was given"), (0, 0, 0, 2)))
+        console.print(_indent(Text("none: every field was given")))
     for assumption in result.assumptions:
         console.print(
             _indent(
@@ -143,7 +146,6 @@ def render_text(
                     "  ",
                     _t(f"({assumption.why})", "dim"),
                 ),
-                (0, 0, 0, 2),
             )
         )
     console.print()
@@ -151,7 +153,7 @@ def render_text(
         Text("What would change the answer (one field at a time)", style="bold underline")
     )
     if not result.what_would_change:
-        console.print(_indent(Text("no single-field change flips it"), (0, 0, 0, 2)))
+        console.print(_indent(Text("no single-field change flips it")))
     for change in result.what_would_change:
         now = _value(result.requirements.get(change.field))
         console.print(
@@ -163,7 +165,6 @@ def render_text(
                     "  gives ",
                     (change.recommendation.upper(), "bold"),
                 ),
-                (0, 0, 0, 2),
             )
         )
     for block in extra or []:
