@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -22,10 +25,78 @@ class QuestionnaireStopped(Exception):
         self.how = how
 
 
+class _TerminalLines:
+    """Lines from standard input, read on a helper thread while the main thread waits.
+
+    input() loses a Ctrl-C that lands between its last signal check and its read(): the
+    terminal discards the typed line, the signal is already handled at C level, and the
+    read waits for Enter with KeyboardInterrupt pending. Here the main thread waits in
+    0.1 s slices, so a pending Ctrl-C is raised at once, and the helper thread reads with
+    os.read (no lock held, so exiting while it waits is safe).
+    """
+
+    def __init__(self) -> None:
+        self._wanted = threading.Event()
+        self._ready = threading.Event()
+        self._result: tuple[str, BaseException | None] = ("", None)
+        self._asked = False
+        self._thread: threading.Thread | None = None
+
+    def read(self) -> str:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._serve, name="stdin", daemon=True)
+            self._thread.start()
+        if not self._asked:  # after a Ctrl-C, the read already under way answers this call
+            self._ready.clear()
+            self._asked = True
+            self._wanted.set()
+        try:
+            while not self._ready.wait(0.1):
+                pass
+        except KeyboardInterrupt:
+            if self._ready.is_set():  # a line read before the Ctrl-C is dropped, as input() does
+                self._asked = False
+            raise
+        text, error = self._result
+        self._asked = False
+        if error is not None:
+            raise error
+        return text
+
+    def _serve(self) -> None:
+        while True:
+            self._wanted.wait()
+            self._wanted.clear()
+            try:
+                self._result = (_read_terminal_line(), None)
+            except Exception as exc:  # EOF, bad bytes, a closed stdin: raised in the asker
+                self._result = ("", exc)
+            self._ready.set()
+
+
+def _read_terminal_line() -> str:
+    fd = sys.stdin.fileno()
+    chunks: list[bytes] = []
+    while True:  # a terminal returns at most one line per read
+        data = os.read(fd, 65536)
+        chunks.append(data)
+        if not data or data.endswith(b"\n"):
+            break
+    raw = b"".join(chunks)
+    if not raw:
+        raise EOFError
+    # Decoded as input() decodes: the stream's encoding and error policy.
+    text = raw.decode(sys.stdin.encoding or "utf-8", sys.stdin.errors or "strict")
+    return text.removesuffix("\n")
+
+
+_TERMINAL = _TerminalLines()
+
+
 def read_line(console: Console, prompt: Text) -> str:
     """One line from the user; the prompt goes to the console (stderr)."""
     console.print(prompt, end="")
-    return input()
+    return _TERMINAL.read()
 
 
 def _show(console: Console, question: Question, number: int, total: int, default: Any) -> None:

@@ -14,7 +14,9 @@ Invoke = Callable[..., Run]
 
 
 def test_json_result_carries_estimates(invoke: Invoke) -> None:
-    doc = json.loads(invoke("advise", "-r", str(EXAMPLES / "customer-chat-assistant.yaml"), "-f", "json").out)
+    doc = json.loads(
+        invoke("advise", "-r", str(EXAMPLES / "customer-chat-assistant.yaml"), "-f", "json").out
+    )
     assert doc["recommendation"] == "hybrid"
     est = doc["estimates"]
     assert 0 < est["llm_share"] < 1 and est["blended_monthly_cost_usd"] > 0
@@ -30,7 +32,9 @@ def test_json_result_carries_estimates(invoke: Invoke) -> None:
 
 
 def test_on_prem_has_no_api_candidates(invoke: Invoke) -> None:
-    doc = json.loads(invoke("advise", "-r", str(EXAMPLES / "contract-clause-extraction.yaml"), "-f", "json").out)
+    doc = json.loads(
+        invoke("advise", "-r", str(EXAMPLES / "contract-clause-extraction.yaml"), "-f", "json").out
+    )
     assert {c["hosting"] for c in doc["estimates"]["candidates"]} == {"self_hosted"}
 
 
@@ -72,19 +76,32 @@ def test_bad_catalog_is_located(invoke: Invoke, tmp_path: Path) -> None:
     [
         (["--open-weights"], lambda m: m["open_weights"]),
         (["--closed-weights"], lambda m: not m["open_weights"]),
-        (["--max-params", "8"], lambda m: m["params_billion"] is not None and m["params_billion"] <= 8),
+        (
+            ["--max-params", "8"],
+            lambda m: m["params_billion"] is not None and m["params_billion"] <= 8,
+        ),
         (["--min-context", "200000"], lambda m: m["context_tokens"] >= 200000),
         (["--fits-gpu-gb", "24"], lambda m: m["fits_gpu"]["total_gb"] <= 24 and m["open_weights"]),
     ],
 )
-def test_models_filters(invoke: Invoke, args: list[str], check: Callable[[dict[str, object]], bool]) -> None:
+def test_models_filters(
+    invoke: Invoke, args: list[str], check: Callable[[dict[str, object]], bool]
+) -> None:
     run = invoke("models", "-f", "json", *args)
     assert run.code == 0, run.err
     records = json.loads(run.out)
     assert records
     assert all(check(m) for m in records)
     for m in records:
-        assert {"name", "params_billion", "active_params_billion", "open_weights", "license", "context_tokens", "prices"} <= set(m)
+        assert {
+            "name",
+            "params_billion",
+            "active_params_billion",
+            "open_weights",
+            "license",
+            "context_tokens",
+            "prices",
+        } <= set(m)
 
 
 def test_models_table(invoke: Invoke) -> None:
@@ -101,13 +118,17 @@ def test_models_into_a_closed_pipe_is_not_an_error() -> None:
     from .conftest import ROOT
 
     script = f'"{sys.executable}" -m slmvllm models -f json | head -c 10 >/dev/null; echo "rc=${{PIPESTATUS[0]}}"'
-    proc = subprocess.run(["bash", "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        ["bash", "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert proc.stdout.strip() == "rc=0", proc.stderr
     assert "Traceback" not in proc.stderr
 
 
 def test_on_device_estimates_are_small_models_only(invoke: Invoke) -> None:
-    doc = json.loads(invoke("advise", "-r", str(EXAMPLES / "on-device-reply-suggestions.yaml"), "-f", "json").out)
+    doc = json.loads(
+        invoke("advise", "-r", str(EXAMPLES / "on-device-reply-suggestions.yaml"), "-f", "json").out
+    )
     fitting = [c for c in doc["estimates"]["candidates"] if c["fits"]]
     assert fitting and all(c["option"] == "slm" and c["hosting"] == "self_hosted" for c in fitting)
     for cand in doc["estimates"]["candidates"]:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import _thread
+import contextlib
 import io
+import os
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -10,7 +16,7 @@ from rich.console import Console
 from rich.text import Text
 
 from slmvllm.models import RuleSet
-from slmvllm.prompting import QuestionnaireStopped, ask, ask_path, ask_yes_no
+from slmvllm.prompting import QuestionnaireStopped, _TerminalLines, ask, ask_path, ask_yes_no
 
 Reader = Callable[[Console, Text], str]
 
@@ -106,3 +112,51 @@ def test_undecodable_bytes_in_a_text_answer_are_refused(rule_set: RuleSet) -> No
 def test_stops_at_the_saving_prompts_mean_no(stop: BaseException) -> None:
     assert ask_yes_no(quiet(), "Overwrite?", reader=scripted(stop)) is False
     assert ask_path(quiet(), "File name?", reader=scripted(stop)) == ""
+
+
+# --------------------------------------------------------------------------- reading the terminal
+
+
+@pytest.fixture
+def stdin_pipe(monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
+    """Standard input is the read end of a pipe; yields the write end."""
+    read_fd, write_fd = os.pipe()
+    monkeypatch.setattr(sys, "stdin", open(read_fd, encoding="utf-8", closefd=False))  # noqa: SIM115
+    yield write_fd
+    with contextlib.suppress(OSError):
+        os.close(write_fd)  # the helper thread sees the end and stops reading
+
+
+def test_terminal_lines_are_read_one_per_call(stdin_pipe: int) -> None:
+    lines = _TerminalLines()
+    os.write(stdin_pipe, b"first\n")
+    assert lines.read() == "first"
+    os.write(stdin_pipe, "zweite — ✓\n".encode())
+    assert lines.read() == "zweite — ✓"
+    os.close(stdin_pipe)
+    with pytest.raises(EOFError):
+        lines.read()
+
+
+def test_a_ctrl_c_pending_before_the_read_is_raised_at_once(stdin_pipe: int) -> None:
+    # _thread.interrupt_main() trips the same flag a SIGINT trips. With input(), a flag
+    # tripped just before its read() stayed pending while the read waited for Enter.
+    lines = _TerminalLines()
+    timer = threading.Timer(0.2, _thread.interrupt_main)
+    timer.start()
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        lines.read()
+    assert time.monotonic() - started < 5
+    # The read under way when Ctrl-C came answers the next prompt: nothing typed is lost.
+    os.write(stdin_pipe, b"after\n")
+    assert lines.read() == "after"
+
+
+def test_bytes_that_are_not_utf8_reach_the_asker(stdin_pipe: int) -> None:
+    lines = _TerminalLines()
+    os.write(stdin_pipe, b"caf\xe9\n")
+    with pytest.raises(UnicodeDecodeError):
+        lines.read()
+    os.write(stdin_pipe, "café\n".encode())
+    assert lines.read() == "café"
