@@ -339,3 +339,16 @@ def test_escapes_in_a_rule_sets_questions_are_shown_literally(tmp_path: Path) ->
     assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
     assert text.count("\\x1b[31mRED\\x1b[0m") == 2  # prompt and help, shown as text
     assert "[bold red]x[/]" in text and "\\u202eevil" in text
+
+
+def test_requirements_typed_at_the_terminal_say_how_to_end(tmp_path: Path) -> None:
+    child = spawn("advise", "-r", "-", "-f", "json", cwd=tmp_path)
+    child.expect_exact("end it with Ctrl-D")
+    child.sendline("use_case: typed here")
+    child.sendline("task_type: classification")
+    child.sendeof()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    text = child.before or ""
+    assert json.loads(text[text.index("{") :])["requirements"]["task_type"] == "classification"

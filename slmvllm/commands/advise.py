@@ -127,6 +127,13 @@ def _from_files(
     files, as_list = _expand(opts.requirements)
     if opts.interactive and len(files) != 1:
         raise InputError(Problem("command line", "--interactive works with exactly one -r file"))
+    if any(str(f) == "-" for f in files) and sys.stdin.isatty():
+        err.print(
+            "Reading the requirements YAML from the terminal; end it with Ctrl-D on a line "
+            "of its own.",
+            style="dim",
+            markup=False,
+        )
     cases: list[UseCase] = []
     problems: list[Problem] = []
     for path in files:

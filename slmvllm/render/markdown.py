@@ -7,6 +7,7 @@ from typing import Any
 
 from slmvllm.models import Result, RuleSet
 from slmvllm.render.safe import literal
+from slmvllm.render.values import show_value
 
 _MARKUP = re.compile(r"([\\`*_\[\]<>|~&])")
 # An autolink shows its own target, so it cannot disguise where it leads: keep those.
@@ -51,12 +52,13 @@ def render_markdown(result: Result, rule_set: RuleSet, *, source: str | None = N
     if result.assumptions:
         lines += ["", "**Assumptions:**", ""]
         lines += [
-            f"- `{a.field}` = {md_cell(a.value)}: {md_cell(a.why)}" for a in result.assumptions
+            f"- `{a.field}` = {md_cell(show_value(a.value))}: {md_cell(a.why)}"
+            for a in result.assumptions
         ]
     if result.what_would_change:
         lines += ["", "**What would change the answer:**", ""]
         lines += [
-            f"- `{c.field}` -> {md_cell(c.to)} gives {c.recommendation}"
+            f"- `{c.field}` -> {md_cell(show_value(c.to))} gives {c.recommendation}"
             for c in result.what_would_change
         ]
     lines += [

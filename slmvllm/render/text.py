@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.table import Table
@@ -11,6 +9,7 @@ from rich.text import Text
 
 from slmvllm.models import Result, RuleSet
 from slmvllm.render.safe import literal
+from slmvllm.render.values import show_value
 
 _BAR_WIDTH = 24
 
@@ -75,16 +74,6 @@ def _reasons(result: Result) -> list[RenderableType]:
     return out
 
 
-def _value(value: Any) -> str:
-    if value is None:
-        return "unknown"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10_000:
-        return f"{value:,}"
-    return str(value)
-
-
 def render_text(
     console: Console,
     result: Result,
@@ -142,7 +131,7 @@ def render_text(
                 Text.assemble(
                     _t(assumption.field, "bold"),
                     " = ",
-                    _t(_value(assumption.value)),
+                    _t(show_value(assumption.value)),
                     "  ",
                     _t(f"({assumption.why})", "dim"),
                 ),
@@ -155,13 +144,13 @@ def render_text(
     if not result.what_would_change:
         console.print(_indent(Text("no single-field change flips it")))
     for change in result.what_would_change:
-        now = _value(result.requirements.get(change.field))
+        now = show_value(result.requirements.get(change.field))
         console.print(
             _indent(
                 Text.assemble(
                     _t(change.field, "bold"),
                     f" {literal(now)} -> ",
-                    _t(_value(change.to), "bold"),
+                    _t(show_value(change.to), "bold"),
                     "  gives ",
                     (change.recommendation.upper(), "bold"),
                 ),

@@ -1,0 +1,16 @@
+"""Requirement values as a reader sees them in every view: not given, whole numbers, separators."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def show_value(value: Any) -> str:
+    """`None` reads "not given", 2.0 reads 2, and large counts get thousands separators."""
+    if value is None:
+        return "not given"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10_000:
+        return f"{value:,}"
+    return str(value)
