@@ -10,6 +10,7 @@ from typing import Any
 from rich.console import Console
 
 from slmvllm.catalog import Catalog, load_catalog
+from slmvllm.cost_check import cost_check
 from slmvllm.engine import advise, check_requirements
 from slmvllm.errors import (
     ExitCode,
@@ -288,6 +289,9 @@ def _advise(rs: RuleSet, case: UseCase) -> Result:
 def _with_estimates(result: Result, catalog: Catalog) -> Result:
     """The result with the numbers behind it: candidates, cost, memory, break-even, share."""
     numbers = estimate(result.requirements, result.recommendation, catalog)
+    numbers["cost_check"] = cost_check(
+        result.criteria_scores or {}, {e.option for e in result.excluded}, numbers
+    )
     return result.model_copy(update={"estimates": numbers})
 
 

@@ -49,6 +49,8 @@ def _license_note(cand: dict[str, Any]) -> str:
 
 def _statements(est: dict[str, Any]) -> list[str]:
     lines = []
+    if est.get("cost_check"):
+        lines.append(est["cost_check"]["statement"])
     if est.get("break_even"):
         lines.append(f"SLM break-even: {est['break_even']['statement']}")
     if est.get("llm_share") is not None:

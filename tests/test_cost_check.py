@@ -1,0 +1,159 @@
+"""The cost cross-check: the rules' cost criterion against the catalogue's cheapest figures."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from slmvllm.cost_check import cost_check
+
+from .conftest import EXAMPLES, Run
+
+Invoke = Callable[..., Run]
+
+
+def cand(option: str, model: str, usd: float | None, *, fits: bool = True) -> dict[str, Any]:
+    return {
+        "option": option,
+        "model": model,
+        "hosting": "api",
+        "provider": "p",
+        "monthly_cost_usd": usd,
+        "fits": fits,
+    }
+
+
+def numbers(*cands: dict[str, Any], assumed: bool = False) -> dict[str, Any]:
+    return {
+        "inputs": {"monthly_requests": 2_000_000, "monthly_requests_assumed": assumed},
+        "candidates": list(cands),
+    }
+
+
+CASES = [
+    # (slm cost score, llm cost score, excluded, candidates, rules, figures, agrees, phrase)
+    (
+        6.0,
+        -3.0,
+        set(),
+        [cand("slm", "s", 10), cand("llm", "l", 50)],
+        "slm",
+        "slm",
+        True,
+        "both favour SLM",
+    ),
+    (
+        6.0,
+        -3.0,
+        set(),
+        [cand("slm", "s", 90), cand("llm", "l", 50)],
+        "slm",
+        "llm",
+        False,
+        "the figures favour LLM",
+    ),
+    (
+        -3.0,
+        6.0,
+        set(),
+        [cand("slm", "s", 10), cand("llm", "l", 50)],
+        "llm",
+        "slm",
+        False,
+        "cost criterion favours LLM",
+    ),
+    (
+        3.0,
+        3.0,
+        set(),
+        [cand("slm", "s", 10), cand("llm", "l", 50)],
+        None,
+        "slm",
+        None,
+        "cost criterion does not separate",
+    ),
+    (
+        6.0,
+        0.0,
+        set(),
+        [cand("slm", "s", 50), cand("llm", "l", 50)],
+        "slm",
+        None,
+        None,
+        "the figures do not separate",
+    ),
+    (
+        6.0,
+        0.0,
+        {"llm"},
+        [cand("slm", "s", 10), cand("llm", "l", 50)],
+        None,
+        None,
+        None,
+        "llm ruled out",
+    ),
+    # the cheapest SLM does not fit: the next one counts; no fitting LLM: nothing to compare
+    (
+        6.0,
+        0.0,
+        set(),
+        [cand("slm", "s", 1, fits=False), cand("slm", "t", 70), cand("llm", "l", 50)],
+        "slm",
+        "llm",
+        False,
+        "cheapest SLM t via p, $70.00",
+    ),
+    (
+        6.0,
+        0.0,
+        set(),
+        [cand("slm", "s", 10), cand("llm", "l", 50, fits=False)],
+        None,
+        None,
+        None,
+        "no fitting LLM candidate",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("slm", "llm", "excluded", "cands", "rules", "figures", "agrees", "phrase"), CASES
+)
+def test_cost_check(
+    slm: float,
+    llm: float,
+    excluded: set[str],
+    cands: list[dict[str, Any]],
+    rules: str | None,
+    figures: str | None,
+    agrees: bool | None,
+    phrase: str,
+) -> None:
+    scores = {"slm": {"cost": slm}, "llm": {"cost": llm}, "hybrid": {"cost": 9.0}}
+    got = cost_check(scores, excluded, numbers(*cands))
+    assert (got["rules_favour"], got["figures_favour"], got["agrees"]) == (rules, figures, agrees)
+    assert phrase in got["statement"]
+
+
+def test_an_assumed_volume_is_said_to_be_assumed() -> None:
+    scores = {"slm": {"cost": 6.0}, "llm": {"cost": 0.0}}
+    got = cost_check(scores, set(), numbers(cand("slm", "s", 1), cand("llm", "l", 2), assumed=True))
+    assert "2,000,000 requests a month (assumed)" in got["statement"]
+
+
+def test_the_cross_check_is_in_json_and_text(invoke: Invoke) -> None:
+    path = str(EXAMPLES / "support-triage.yaml")
+    doc = json.loads(invoke("advise", "-r", path, "-f", "json").out)
+    check = doc["estimates"]["cost_check"]
+    # support-triage: the cost criterion favours slm (+6 against -3); at 800,000 requests of
+    # 350 + 10 tokens the cheapest SLM (Llama 3.2 3B at $0.02/M both ways) costs
+    # 800,000 x 360 x 0.02 / 1e6 = $5.76 and the cheapest LLM (Gemini 2.5 Flash-Lite,
+    # $0.10 in, $0.40 out) 800,000 x (350 x 0.10 + 10 x 0.40) / 1e6 = $31.20.
+    assert check["agrees"] is True
+    assert check["cheapest"]["slm"]["monthly_cost_usd"] == pytest.approx(5.76)
+    assert check["cheapest"]["llm"]["monthly_cost_usd"] == pytest.approx(31.20)
+    text = " ".join(invoke("advise", "-r", path).out.split())  # undo the report's wrapping
+    assert "Cost cross-check: the rules' cost criterion and the figures" in text
