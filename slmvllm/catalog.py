@@ -570,5 +570,5 @@ def model_record(model: Model, fit: MemoryEstimate | None = None) -> dict[str, A
         "caveats": list(model.caveats),
     }
     if fit is not None:
-        record["fits_gpu"] = fit.as_dict()
+        record["fits_gpu"] = fit.report().model_dump()
     return record

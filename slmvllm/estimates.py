@@ -1,8 +1,8 @@
 """Pure estimates behind the advice: GPU memory, monthly cost, break-even volume, hybrid share.
 
 No I/O, no printing: every function takes catalogue entries and numbers and
-returns numbers, or JSON-ready dicts that say how each number was reached. The
-formulas:
+returns numbers, or the typed reports of `slmvllm.estimate_models` that say how
+each number was reached. The formulas:
 
 * **GPU memory** = weights + KV cache + runtime overhead, each term returned
   with its formula and source. Weights = total parameters x bits per weight / 8
@@ -34,7 +34,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from slmvllm.catalog import Catalog, Gpu, Model, Price, Routing, ShareFigure
+from slmvllm.catalog import Catalog, Gpu, Model, Price, Routing, ShareFigure, SizeClass
+from slmvllm.estimate_models import (
+    ApiCost,
+    BreakEven,
+    Candidate,
+    EstimateInputs,
+    Estimates,
+    GpuCost,
+    Hosting,
+    HybridPlan,
+    MemoryReport,
+    MemoryTermReport,
+    SelfHosting,
+)
 
 HOURS_PER_MONTH = 730
 SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600
@@ -73,14 +86,11 @@ class MemoryTerm:
     formula: str
     source: str
 
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "name": self.name,
-            "gb": _gb(self.gb),
-            "formula": self.formula,
-            "source": self.source,
-        }
+    def report(self) -> MemoryTermReport:
+        """The term as reported, GB rounded to 0.01."""
+        return MemoryTermReport(
+            name=self.name, gb=_gb(self.gb), formula=self.formula, source=self.source
+        )
 
 
 @dataclass(frozen=True)
@@ -105,15 +115,15 @@ class MemoryEstimate:
                 return t
         raise KeyError(name)
 
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "precision": self.precision,
-            "precision_label": self.precision_label,
-            "total_gb": _gb(self.total_gb),
-            "terms": [t.as_dict() for t in self.terms],
-            "kv_fallback": self.kv_fallback,
-        }
+    def report(self) -> MemoryReport:
+        """The estimate as reported, term by term."""
+        return MemoryReport(
+            precision=self.precision,
+            precision_label=self.precision_label,
+            total_gb=_gb(self.total_gb),
+            terms=[t.report() for t in self.terms],
+            kv_fallback=self.kv_fallback,
+        )
 
 
 def kv_bytes_per_token(model: Model, catalog: Catalog) -> tuple[float, str, bool]:
@@ -543,7 +553,7 @@ def _inputs(values: Mapping[str, Any]) -> _Inputs:
 @dataclass
 class _Candidate:
     model: Model
-    hosting: str  # "api" | "self_hosted"
+    hosting: Hosting
     api: ApiPlan | None = None
     serving: ServingPlan | None = None
     blockers: list[str] = field(default_factory=list)  # hard constraints, whatever the volume
@@ -551,7 +561,7 @@ class _Candidate:
     no_cost: str | None = None  # why no cost is given
 
     @property
-    def option(self) -> str:
+    def option(self) -> SizeClass:
         return self.model.size_class
 
     def cost(self, requests: float) -> float | None:
@@ -686,80 +696,82 @@ def _why_not(cand: _Candidate, requests: float, budget: float | None) -> str | N
     return "; ".join(reasons) or None
 
 
-def _candidate_record(cand: _Candidate, inp: _Inputs) -> dict[str, Any]:
+def _candidate_record(cand: _Candidate, inp: _Inputs) -> Candidate:
     requests = inp.requests
     cost = cand.cost(requests)
     why_not = _why_not(cand, requests, inp.budget)
-    record: dict[str, Any] = {
-        "model": cand.model.id,
-        "name": cand.model.name,
-        "option": cand.option,
-        "hosting": cand.hosting,
-        "provider": None,
-        "monthly_cost_usd": None if cost is None else round(cost, 2),
-        "gpu_memory_gb": None,
-        "precision": None,
-        "gpus": None,
-        "params_billion": cand.model.params_billion,
-        "active_params_billion": cand.model.active_params_billion,
-        "context_tokens": cand.model.context_tokens,
-        "license": cand.model.license,
-        "commercial_use": cand.model.commercial_use,
-        "fits": why_not is None,
-        "why_not": why_not,
-        "warnings": list(cand.warnings),
-    }
+    provider: str | None = None
+    context = cand.model.context_tokens
+    breakdown: ApiCost | GpuCost | None = None
+    memory: MemoryReport | None = None
+    gpus: int | None = None
     if cand.api is not None:
         plan = cand.api
         p = plan.price
         p_in = p.input_usd_per_million_above if plan.tiered else p.input_usd_per_million
         p_out = p.output_usd_per_million_above if plan.tiered else p.output_usd_per_million
-        assert p_in is not None and p_out is not None
-        record["provider"] = p.provider
-        record["context_tokens"] = p.max_input_tokens or cand.model.context_tokens
-        record["cost"] = {
-            "formula": (
+        assert p_in is not None and p_out is not None  # a tiered plan has both tier prices
+        provider = p.provider
+        context = p.max_input_tokens or cand.model.context_tokens
+        breakdown = ApiCost(
+            formula=(
                 f"{requests:,} requests x ({inp.input_tokens:,} input tokens x {_price(p_in)} "
                 f"+ {inp.output_tokens:,} output tokens x {_price(p_out)}) / 1,000,000"
             ),
-            "input_usd": round(requests * plan.input_usd_per_request, 2),
-            "output_usd": round(requests * plan.output_usd_per_request, 2),
-            "input_usd_per_million": p_in,
-            "output_usd_per_million": p_out,
-            "price_as_of": p.as_of,
-            "price_key": p.key,
-            "price_source": p.source,
-            "tier_price": plan.tiered,
-        }
+            input_usd=round(requests * plan.input_usd_per_request, 2),
+            output_usd=round(requests * plan.output_usd_per_request, 2),
+            input_usd_per_million=p_in,
+            output_usd_per_million=p_out,
+            price_as_of=p.as_of,
+            price_key=p.key,
+            price_source=p.source,
+            tier_price=plan.tiered,
+        )
     if cand.serving is not None:
         plan_s = cand.serving
         replicas = plan_s.replicas(requests)
         gpus = replicas * plan_s.gpus_per_replica
         needed_tps = requests * inp.output_tokens / SECONDS_PER_MONTH
-        record["gpu_memory_gb"] = _gb(plan_s.memory.total_gb)
-        record["precision"] = plan_s.memory.precision
-        record["gpus"] = gpus
-        record["memory"] = plan_s.memory.as_dict()
-        record["cost"] = {
-            "formula": (
+        memory = plan_s.memory.report()
+        breakdown = GpuCost(
+            formula=(
                 f"{gpus} x {plan_s.gpu.id} x {_price(plan_s.gpu.usd_per_gpu_hour)}/GPU-hour "
                 f"x {HOURS_PER_MONTH} h"
             ),
-            "gpu": plan_s.gpu.id,
-            "usd_per_gpu_hour": plan_s.gpu.usd_per_gpu_hour,
-            "gpu_price_as_of": plan_s.gpu.as_of,
-            "gpu_price_source": plan_s.gpu.source,
-            "hours_per_month": HOURS_PER_MONTH,
-            "gpus_per_replica": plan_s.gpus_per_replica,
-            "sharded": plan_s.sharded,
-            "replicas": replicas,
-            "output_tokens_per_s_needed": round(needed_tps, 1),
-            "output_tokens_per_s_per_gpu": round(plan_s.output_tokens_per_s_per_gpu, 1),
-            "requests_per_month_per_replica": math.floor(plan_s.replica_requests_per_month),
-        }
-        if cand.no_cost is not None:
-            record["cost"]["not_priced"] = cand.no_cost
-    return record
+            gpu=plan_s.gpu.id,
+            usd_per_gpu_hour=plan_s.gpu.usd_per_gpu_hour,
+            gpu_price_as_of=plan_s.gpu.as_of,
+            gpu_price_source=plan_s.gpu.source,
+            hours_per_month=HOURS_PER_MONTH,
+            gpus_per_replica=plan_s.gpus_per_replica,
+            sharded=plan_s.sharded,
+            replicas=replicas,
+            output_tokens_per_s_needed=round(needed_tps, 1),
+            output_tokens_per_s_per_gpu=round(plan_s.output_tokens_per_s_per_gpu, 1),
+            requests_per_month_per_replica=math.floor(plan_s.replica_requests_per_month),
+            not_priced=cand.no_cost,
+        )
+    return Candidate(
+        model=cand.model.id,
+        name=cand.model.name,
+        option=cand.option,
+        hosting=cand.hosting,
+        provider=provider,
+        monthly_cost_usd=None if cost is None else round(cost, 2),
+        gpu_memory_gb=None if memory is None else memory.total_gb,
+        precision=None if memory is None else memory.precision,
+        gpus=gpus,
+        params_billion=cand.model.params_billion,
+        active_params_billion=cand.model.active_params_billion,
+        context_tokens=context,
+        license=cand.model.license,
+        commercial_use=cand.model.commercial_use,
+        fits=why_not is None,
+        why_not=why_not,
+        warnings=list(cand.warnings),
+        cost=breakdown,
+        memory=memory,
+    )
 
 
 # --------------------------------------------------------------------------- the entry point
@@ -819,35 +831,44 @@ def _break_even_pair(
 
 def _break_even_block(
     slm: _Candidate | None, llm: _Candidate | None, inp: _Inputs, share: float = 0.0
-) -> tuple[int | None, dict[str, Any]]:
+) -> tuple[int | None, BreakEven]:
     """Break-even of self-hosting `slm` (for 1 - share of traffic) against the `llm` API."""
-    block: dict[str, Any] = {
-        "small_model": slm.model.id if slm else None,
-        "llm_model": llm.model.id if llm else None,
-        "llm_provider": llm.api.price.provider if llm and llm.api else None,
-        "range_max_monthly_requests": BREAK_EVEN_LIMIT,
-    }
+    volume, first, statement = _break_even_terms(slm, llm, inp, share)
+    return volume, BreakEven(
+        small_model=slm.model.id if slm else None,
+        llm_model=llm.model.id if llm else None,
+        llm_provider=llm.api.price.provider if llm and llm.api else None,
+        range_max_monthly_requests=BREAK_EVEN_LIMIT,
+        first_cheaper_monthly_requests=first,
+        statement=statement,
+    )
+
+
+def _break_even_terms(
+    slm: _Candidate | None, llm: _Candidate | None, inp: _Inputs, share: float
+) -> tuple[int | None, int | None, str]:
+    """(break-even volume, first cheaper volume, statement)."""
     if inp.hosting == "on_device":
-        block["statement"] = "Not estimated: on_device runs on the users' devices, not rented GPUs."
-        return None, block
+        return None, None, "Not estimated: on_device runs on the users' devices, not rented GPUs."
     if llm is None or llm.api is None:
         why = (
             f"hosting is {inp.hosting}, so no API is allowed"
             if inp.hosting != "any"
             else "no large-model API fits the requirements"
         )
-        block["statement"] = f"Not applicable: {why}."
-        return None, block
+        return None, None, f"Not applicable: {why}."
     if slm is None or slm.serving is None:
-        block["statement"] = (
-            "Not applicable: no small model can be self-hosted under the requirements."
+        return (
+            None,
+            None,
+            "Not applicable: no small model can be self-hosted under the requirements.",
         )
-        return None, block
     if share >= 1:
-        block["statement"] = (
-            "Never: every request goes to the large model, so the router saves nothing."
+        return (
+            None,
+            None,
+            "Never: every request goes to the large model, so the router saves nothing.",
         )
-        return None, block
     plan = slm.serving
     k = llm.api.usd_per_request
     c = plan.replica_usd_per_month
@@ -857,47 +878,49 @@ def _break_even_block(
     who = f"self-hosting {slm.model.id}"
     if share:
         who = f"the hybrid ({slm.model.id} self-hosted for {1 - share:.1%} of requests)"
+    not_within = f"Not within 0 to {BREAK_EVEN_LIMIT:,} requests a month."
     if volume is None:
         if k <= 0:
-            block["statement"] = (
+            return (
+                None,
+                None,
                 f"Never: at {inp.input_tokens:,} input and {inp.output_tokens:,} output tokens "
-                f"a request, {llm.model.id} via {llm.api.price.provider} costs nothing."
+                f"a request, {llm.model.id} via {llm.api.price.provider} costs nothing.",
             )
-        elif c / k >= r:
-            block["statement"] = (
+        if c / k >= r:
+            return (
+                None,
+                None,
                 f"Never: even the small model that comes closest, {slm.model.id}, costs "
                 f"{_price(round(c / r * 1000, 6))} per 1,000 requests on a fully used replica "
                 f"({plan.gpus_per_replica} x {plan.gpu.id}, {money(c)} a month for "
                 f"{math.floor(r):,} requests), more than {llm.model.id} via "
-                f"{llm.api.price.provider} at {per_k}."
+                f"{llm.api.price.provider} at {per_k}.",
             )
-        else:
-            block["statement"] = f"Not within 0 to {BREAK_EVEN_LIMIT:,} requests a month."
-        return None, block
+        return None, None, not_within
     total = math.ceil(volume / (1 - share) - _EPS)
     if total > BREAK_EVEN_LIMIT:
-        block["statement"] = f"Not within 0 to {BREAK_EVEN_LIMIT:,} requests a month."
-        return None, block
+        return None, None, not_within
     first = first_cheaper_requests(c, r, k)
     assert first is not None  # a break-even exists, so one replica beats the API somewhere
     first_total = math.ceil(first / (1 - share) - _EPS)
-    block["first_cheaper_monthly_requests"] = first_total
     earlier = (
         f"; it is first cheaper at {first_total:,}, while one replica suffices"
         if first_total < total
         else ""
     )
-    block["statement"] = (
+    return (
+        total,
+        first_total,
         f"From {total:,} requests a month {who} stays cheaper than sending everything to "
         f"{llm.model.id} via {llm.api.price.provider} ({per_k}){earlier}; one replica "
         f"({plan.gpus_per_replica} x {plan.gpu.id}) costs {money(c)} a month and serves "
-        f"up to {math.floor(r):,} requests."
+        f"up to {math.floor(r):,} requests.",
     )
-    return total, block
 
 
-def estimate(values: Mapping[str, Any], recommendation: str, catalog: Catalog) -> dict[str, Any]:
-    """The numbers behind a recommendation, as a JSON-ready dict (see the module doc).
+def estimate(values: Mapping[str, Any], recommendation: str, catalog: Catalog) -> Estimates:
+    """The numbers behind a recommendation (see the module doc).
 
     `values` maps every requirements field to its resolved value (None when unknown);
     `recommendation` is ``slm``, ``llm`` or ``hybrid``.
@@ -965,37 +988,38 @@ def estimate(values: Mapping[str, Any], recommendation: str, catalog: Catalog) -
             f"warnings: {', '.join(flagged)}"
         )
 
-    result: dict[str, Any] = {
-        "inputs": {
-            "monthly_requests": volume,
-            "monthly_requests_assumed": inp.requests_assumed,
-            "input_tokens": inp.input_tokens,
-            "output_tokens": inp.output_tokens,
-            "context_tokens": inp.context_needed,
-            "context_tokens_given": inp.context_given,
-            "hosting": inp.hosting,
-            "concurrency": tp.concurrency,
-        },
-        "self_hosting": {
-            "gpu": gpu.id,
-            "gpu_name": gpu.name,
-            "gpu_memory_gb": gpu.memory_gb,
-            "usd_per_gpu_hour": gpu.usd_per_gpu_hour,
-            "provider": gpu.provider,
-            "as_of": gpu.as_of,
-            "source": gpu.source,
-            "throughput": tp.model_dump(),
-        },
-        "candidates": [_candidate_record(c, inp) for c in cands],
-        "break_even_monthly_requests": break_even,
-        "break_even": be_block,
-    }
+    hybrid: dict[str, Any] = {}
     if recommendation == "hybrid":
         share, basis = llm_share(values, catalog.routing)
         assumptions.append(f"hybrid share of requests to the large model: {share:g}; {basis}")
-        result.update(_hybrid(cands, inp, share, basis, slm_self, llm_api))
-    result["assumptions"] = assumptions
-    return result
+        hybrid = _hybrid(cands, inp, share, basis, slm_self, llm_api)
+    return Estimates(
+        inputs=EstimateInputs(
+            monthly_requests=volume,
+            monthly_requests_assumed=inp.requests_assumed,
+            input_tokens=inp.input_tokens,
+            output_tokens=inp.output_tokens,
+            context_tokens=inp.context_needed,
+            context_tokens_given=inp.context_given,
+            hosting=inp.hosting,
+            concurrency=tp.concurrency,
+        ),
+        self_hosting=SelfHosting(
+            gpu=gpu.id,
+            gpu_name=gpu.name,
+            gpu_memory_gb=gpu.memory_gb,
+            usd_per_gpu_hour=gpu.usd_per_gpu_hour,
+            provider=gpu.provider,
+            as_of=gpu.as_of,
+            source=gpu.source,
+            throughput=tp,
+        ),
+        candidates=[_candidate_record(c, inp) for c in cands],
+        break_even_monthly_requests=break_even,
+        break_even=be_block,
+        assumptions=assumptions,
+        **hybrid,
+    )
 
 
 def _hybrid(
@@ -1006,55 +1030,57 @@ def _hybrid(
     slm_self: _Candidate | None,
     llm_api: _Candidate | None,
 ) -> dict[str, Any]:
+    """The hybrid fields of `Estimates`: share, pairing, blended cost, break-even."""
     llm_requests = inp.requests * share
     slm_requests = inp.requests - llm_requests
     slm = _best([c for c in cands if c.option == "slm"], slm_requests)
     llm = _best([c for c in cands if c.option == "llm"], llm_requests)
-    block: dict[str, Any] = {
-        "llm_share_basis": basis,
-        "slm_model": slm.model.id if slm else None,
-        "slm_hosting": slm.hosting if slm else None,
-        "slm_requests": round(slm_requests),
-        "llm_model": llm.model.id if llm else None,
-        "llm_hosting": llm.hosting if llm else None,
-        "llm_requests": round(llm_requests),
-    }
     blended: float | None = None
+    slm_cost: float | None = None
+    llm_cost: float | None = None
     why_not: str | None = None
     if llm is None or (slm is None and share < 1):
         why_not = "no small and large model pair fits the requirements"
     else:
         llm_cost = llm.cost(llm_requests) if share > 0 else 0.0
         slm_cost = slm.cost(slm_requests) if slm is not None and share < 1 else 0.0
-        assert llm_cost is not None and slm_cost is not None
-        block["slm_monthly_cost_usd"] = round(slm_cost, 2)
-        block["llm_monthly_cost_usd"] = round(llm_cost, 2)
+        assert llm_cost is not None and slm_cost is not None  # _best returns priced ones
         blended = slm_cost + llm_cost
         if inp.budget is not None and blended > inp.budget + _EPS:
             why_not = f"costs {money(blended)} a month, over the {money(inp.budget)} budget"
-    block["fits"] = why_not is None
-    block["why_not"] = why_not
+    plan = HybridPlan(
+        llm_share_basis=basis,
+        slm_model=slm.model.id if slm else None,
+        slm_hosting=slm.hosting if slm else None,
+        slm_requests=round(slm_requests),
+        llm_model=llm.model.id if llm else None,
+        llm_hosting=llm.hosting if llm else None,
+        llm_requests=round(llm_requests),
+        slm_monthly_cost_usd=None if slm_cost is None else round(slm_cost, 2),
+        llm_monthly_cost_usd=None if llm_cost is None else round(llm_cost, 2),
+        fits=why_not is None,
+        why_not=why_not,
+    )
     be, be_block = _break_even_block(slm_self, llm_api, inp, share)
     return {
         "llm_share": round(share, 4),
         "blended_monthly_cost_usd": None if blended is None else round(blended, 2),
-        "hybrid": block,
+        "hybrid": plan,
         "break_even_hybrid_monthly_requests": be,
         "break_even_hybrid": be_block,
     }
 
 
-def shortlist(est: Mapping[str, Any], per_option: int = 3) -> dict[str, list[dict[str, Any]]]:
+def shortlist(est: Estimates, per_option: int = 3) -> dict[str, list[Candidate]]:
     """The best `per_option` fitting candidates per option (slm, llm), one entry per model.
 
     Candidates in an `estimate` result are already ranked (cost, then the larger model).
     """
-    out: dict[str, list[dict[str, Any]]] = {"slm": [], "llm": []}
+    out: dict[str, list[Candidate]] = {"slm": [], "llm": []}
     seen: set[str] = set()
-    for cand in est.get("candidates", []):
-        option = cand["option"]
-        if not cand["fits"] or cand["model"] in seen or len(out[option]) >= per_option:
+    for cand in est.candidates:
+        if not cand.fits or cand.model in seen or len(out[cand.option]) >= per_option:
             continue
-        seen.add(cand["model"])
-        out[option].append(cand)
+        seen.add(cand.model)
+        out[cand.option].append(cand)
     return out

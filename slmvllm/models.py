@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StrictStr, field_validator, model_validator
 
 from slmvllm.conditions import Condition
+from slmvllm.estimate_models import Estimates
 from slmvllm.requirements import (
     OPTIONS,
     REQUIREMENT_FIELDS,
@@ -165,7 +166,7 @@ class Result(Strict):
     requirements: dict[str, Any] = Field(default_factory=dict)
     criteria_scores: dict[str, dict[str, float]] = Field(default_factory=dict)
     confidence_basis: dict[str, float | str] = Field(default_factory=dict)
-    estimates: dict[str, Any] | None = None
+    estimates: Estimates | None = None
 
 
 __all__ = [

@@ -4,33 +4,48 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 
+from slmvllm.catalog import load_catalog
 from slmvllm.cost_check import cost_check
+from slmvllm.estimate_models import Candidate, Estimates
+from slmvllm.estimates import estimate
 
 from .conftest import EXAMPLES, Run
 
 Invoke = Callable[..., Run]
 
 
-def cand(option: str, model: str, usd: float | None, *, fits: bool = True) -> dict[str, Any]:
-    return {
-        "option": option,
-        "model": model,
-        "hosting": "api",
-        "provider": "p",
-        "monthly_cost_usd": usd,
-        "fits": fits,
-    }
+def cand(option: str, model: str, usd: float | None, *, fits: bool = True) -> Candidate:
+    return Candidate(
+        model=model,
+        name=model,
+        option=option,
+        hosting="api",
+        provider="p",
+        monthly_cost_usd=usd,
+        gpu_memory_gb=None,
+        precision=None,
+        gpus=None,
+        params_billion=None,
+        active_params_billion=None,
+        context_tokens=None,
+        license=None,
+        commercial_use=True,
+        fits=fits,
+        why_not=None if fits else "does not fit",
+        warnings=[],
+    )
 
 
-def numbers(*cands: dict[str, Any], assumed: bool = False) -> dict[str, Any]:
-    return {
-        "inputs": {"monthly_requests": 2_000_000, "monthly_requests_assumed": assumed},
-        "candidates": list(cands),
-    }
+def numbers(*cands: Candidate, assumed: bool = False) -> Estimates:
+    """Real estimates with the candidates and the volume replaced."""
+    base = estimate({}, "slm", load_catalog())
+    inputs = base.inputs.model_copy(
+        update={"monthly_requests": 2_000_000, "monthly_requests_assumed": assumed}
+    )
+    return base.model_copy(update={"candidates": list(cands), "inputs": inputs})
 
 
 CASES = [
@@ -126,7 +141,7 @@ def test_cost_check(
     slm: float,
     llm: float,
     excluded: set[str],
-    cands: list[dict[str, Any]],
+    cands: list[Candidate],
     rules: str | None,
     figures: str | None,
     agrees: bool | None,
@@ -134,14 +149,14 @@ def test_cost_check(
 ) -> None:
     scores = {"slm": {"cost": slm}, "llm": {"cost": llm}, "hybrid": {"cost": 9.0}}
     got = cost_check(scores, excluded, numbers(*cands))
-    assert (got["rules_favour"], got["figures_favour"], got["agrees"]) == (rules, figures, agrees)
-    assert phrase in got["statement"]
+    assert (got.rules_favour, got.figures_favour, got.agrees) == (rules, figures, agrees)
+    assert phrase in got.statement
 
 
 def test_an_assumed_volume_is_said_to_be_assumed() -> None:
     scores = {"slm": {"cost": 6.0}, "llm": {"cost": 0.0}}
     got = cost_check(scores, set(), numbers(cand("slm", "s", 1), cand("llm", "l", 2), assumed=True))
-    assert "2,000,000 requests a month (assumed)" in got["statement"]
+    assert "2,000,000 requests a month (assumed)" in got.statement
 
 
 def test_the_cross_check_is_in_json_and_text(invoke: Invoke) -> None:

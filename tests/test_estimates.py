@@ -28,6 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from slmvllm.catalog import Catalog, load_catalog
+from slmvllm.estimate_models import Estimates
 from slmvllm.estimates import (
     SECONDS_PER_MONTH,
     api_plan,
@@ -48,6 +49,11 @@ H100_MONTH = 2.69 * 730  # $1,963.70
 @pytest.fixture(scope="module")
 def catalog() -> Catalog:
     return load_catalog()
+
+
+def numbers(given: dict[str, Any], recommendation: str, catalog: Catalog) -> dict[str, Any]:
+    """The estimates as the JSON result carries them."""
+    return estimate(given, recommendation, catalog).model_dump(mode="json")
 
 
 def values(**given: Any) -> dict[str, Any]:
@@ -244,7 +250,7 @@ API_COST = [
 def test_api_monthly_cost(
     catalog: Catalog, model_id: str, cost: float, input_usd: float, output_usd: float
 ) -> None:
-    est = estimate(values(), "llm", catalog)
+    est = numbers(values(), "llm", catalog)
     found = candidate(est, model_id, "api")
     assert found["monthly_cost_usd"] == pytest.approx(cost)
     assert found["cost"]["input_usd"] == pytest.approx(input_usd)
@@ -255,7 +261,7 @@ def test_api_monthly_cost(
 def test_api_price_row_must_hold_the_context(catalog: Catalog) -> None:
     # 100,000 tokens: the deepseek row holds 65,536, so deepinfra's $0.38 / $0.89
     # (163,840 tokens) is used: $190 + $178 = $368.
-    est = estimate(values(context_tokens=100_000), "llm", catalog)
+    est = numbers(values(context_tokens=100_000), "llm", catalog)
     found = candidate(est, "deepseek-v3", "api")
     assert found["provider"] == "deepinfra"
     assert found["monthly_cost_usd"] == pytest.approx(368.0)
@@ -270,7 +276,7 @@ def test_tier_price_above_the_threshold(catalog: Catalog) -> None:
 
 
 def test_deprecated_and_retired_prices_are_not_used(catalog: Catalog) -> None:
-    est = estimate(values(), "llm", catalog)
+    est = numbers(values(), "llm", catalog)
     for model_id in ("claude-sonnet-4", "mistral-7b", "gemini-1.5-pro"):
         found = candidate(est, model_id, "api")
         assert not found["fits"]
@@ -281,7 +287,7 @@ def test_deprecated_and_retired_prices_are_not_used(catalog: Catalog) -> None:
 
 
 def test_hosting_other_than_any_excludes_api_models(catalog: Catalog) -> None:
-    est = estimate(values(hosting="on_prem"), "slm", catalog)
+    est = numbers(values(hosting="on_prem"), "slm", catalog)
     assert {c["hosting"] for c in est["candidates"]} == {"self_hosted"}
     assert not any(c["model"] == "gpt-4o" for c in est["candidates"])
     assert "Not applicable: hosting is on_prem" in est["break_even"]["statement"]
@@ -289,7 +295,7 @@ def test_hosting_other_than_any_excludes_api_models(catalog: Catalog) -> None:
 
 
 def test_context_excludes_models_with_a_smaller_window(catalog: Catalog) -> None:
-    est = estimate(values(context_tokens=100_000), "slm", catalog)
+    est = numbers(values(context_tokens=100_000), "slm", catalog)
     qwen3 = candidate(est, "qwen3-8b", "self_hosted")  # 32,768 tokens
     assert not qwen3["fits"]
     assert qwen3["why_not"] == "context window 32,768 tokens is smaller than the 100,000 needed"
@@ -309,7 +315,7 @@ GPU_LIMITS = [
 def test_gpu_memory_requirement(
     catalog: Catalog, gpu_gb: float, model_id: str, fits: bool, precision: str, why: str | None
 ) -> None:
-    est = estimate(values(gpu_memory_gb=gpu_gb), "slm", catalog)
+    est = numbers(values(gpu_memory_gb=gpu_gb), "slm", catalog)
     found = candidate(est, model_id, "self_hosted")
     assert found["fits"] is fits
     assert found["precision"] == precision
@@ -320,14 +326,14 @@ def test_gpu_memory_requirement(
 
 
 def test_budget_rules_out_what_costs_more(catalog: Catalog) -> None:
-    est = estimate(values(budget_usd_per_month=100), "llm", catalog)
+    est = numbers(values(budget_usd_per_month=100), "llm", catalog)
     gpt4o = candidate(est, "gpt-4o", "api")
     assert gpt4o["why_not"] == "costs $3,250.00 a month, over the $100.00 budget"
     assert candidate(est, "llama-3.1-8b", "api")["fits"]  # $41
 
 
 def test_non_commercial_licenses_are_flagged(catalog: Catalog) -> None:
-    est = estimate(values(), "slm", catalog)
+    est = numbers(values(), "slm", catalog)
     qwen3b = candidate(est, "qwen2.5-3b", "self_hosted")
     assert qwen3b["commercial_use"] is False
     assert qwen3b["warnings"][0].startswith("license forbids commercial use")
@@ -336,7 +342,7 @@ def test_non_commercial_licenses_are_flagged(catalog: Catalog) -> None:
 
 
 def test_unknown_volume_is_assumed_and_said(catalog: Catalog) -> None:
-    est = estimate(values(monthly_requests=None), "slm", catalog)
+    est = numbers(values(monthly_requests=None), "slm", catalog)
     assert est["inputs"]["monthly_requests"] == 1_000_000
     assert est["inputs"]["monthly_requests_assumed"] is True
     assert any("monthly_requests not given" in a for a in est["assumptions"])
@@ -384,7 +390,7 @@ def test_break_even_from_the_shipped_catalogue(catalog: Catalog) -> None:
     #   commercially usable model: Llama 3.1 8B.
     # x = 1,963.70 / 0.00013 = 15,105,384.6 (first cheaper); j0 = ceil(18,188,388 /
     #   (18,188,388 - 15,105,384.6)) = ceil(5.9) = 6 -> stays cheaper from 5 x x = 75,526,923.1.
-    est = estimate(values(), "slm", catalog)
+    est = numbers(values(), "slm", catalog)
     assert est["break_even"]["llm_model"] == "gemini-2.5-flash-lite"
     assert est["break_even"]["small_model"] == "llama-3.1-8b"
     assert est["break_even_monthly_requests"] == 75_526_924
@@ -402,7 +408,7 @@ def test_break_even_never_against_a_cheap_enough_api(catalog: Catalog, tmp_path:
         "     provider: test, as_of: '2026-12-01', source: test}\n",
         encoding="utf-8",
     )
-    est = estimate(values(), "slm", load_catalog(extra=mine))
+    est = numbers(values(), "slm", load_catalog(extra=mine))
     assert est["break_even_monthly_requests"] is None
     assert est["break_even"]["statement"].startswith("Never")
 
@@ -432,7 +438,7 @@ def test_hybrid_blended_cost(catalog: Catalog) -> None:
     # 10,000,000 chat requests, quality high: 31.3% to the large model.
     # LLM: 3,130,000 x $0.00013 (Gemini 2.5 Flash-Lite) = $406.90
     # SLM: 6,870,000 x (700 x $0.02 / 1e6 = $0.000014) (Llama 3.2 3B, deepinfra) = $96.18
-    est = estimate(values(monthly_requests=10_000_000, task_type="chat"), "hybrid", catalog)
+    est = numbers(values(monthly_requests=10_000_000, task_type="chat"), "hybrid", catalog)
     assert est["llm_share"] == pytest.approx(0.313)
     assert est["hybrid"]["llm_model"] == "gemini-2.5-flash-lite"
     assert est["hybrid"]["slm_model"] == "llama-3.2-3b"
@@ -446,14 +452,15 @@ def test_hybrid_blended_cost(catalog: Catalog) -> None:
 
 
 def test_hybrid_keys_only_for_a_hybrid_recommendation(catalog: Catalog) -> None:
-    assert "llm_share" not in estimate(values(), "slm", catalog)
+    plain = estimate(values(), "slm", catalog)
+    assert plain.llm_share is None and plain.hybrid is None and plain.break_even_hybrid is None
 
 
 # --------------------------------------------------------------------------- result shape
 
 
 def test_candidates_carry_the_contract_keys(catalog: Catalog) -> None:
-    est = estimate(values(), "slm", catalog)
+    est = numbers(values(), "slm", catalog)
     keys = {"model", "option", "hosting", "monthly_cost_usd", "gpu_memory_gb", "fits", "why_not"}
     for cand in est["candidates"]:
         assert keys <= set(cand)
@@ -467,26 +474,27 @@ def test_result_is_json_ready(catalog: Catalog) -> None:
     import json
 
     est = estimate(values(task_type="chat"), "hybrid", catalog)
-    assert json.loads(json.dumps(est)) == est
+    data = est.model_dump(mode="json")
+    assert json.loads(json.dumps(data, allow_nan=False)) == data
+    assert Estimates.model_validate_json(est.model_dump_json()) == est  # the JSON is complete
 
 
 def test_shortlist_three_per_option_one_per_model(catalog: Catalog) -> None:
-    est = estimate(values(), "slm", catalog)
-    short = shortlist(est)
+    short = shortlist(estimate(values(), "slm", catalog))
     assert set(short) == {"slm", "llm"}
     for option, cands in short.items():
         assert len(cands) == 3
-        assert all(c["fits"] and c["option"] == option for c in cands)
-        assert len({c["model"] for c in cands}) == 3
-        costs = [c["monthly_cost_usd"] for c in cands]
+        assert all(c.fits and c.option == option for c in cands)
+        assert len({c.model for c in cands}) == 3
+        costs = [c.monthly_cost_usd for c in cands]
         assert costs == sorted(costs)
     # $14 = 1,000,000 x 700 x $0.02 / 1e6 (Llama 3.2 3B via deepinfra)
-    assert short["slm"][0]["model"] == "llama-3.2-3b"
-    assert short["slm"][0]["monthly_cost_usd"] == pytest.approx(14.0)
+    assert short["slm"][0].model == "llama-3.2-3b"
+    assert short["slm"][0].monthly_cost_usd == pytest.approx(14.0)
 
 
 def test_on_device_self_hosting_is_not_priced(catalog: Catalog) -> None:
-    est = estimate(values(hosting="on_device"), "slm", catalog)
+    est = numbers(values(hosting="on_device"), "slm", catalog)
     found = candidate(est, "llama-3.2-1b", "self_hosted")
     assert found["monthly_cost_usd"] is None
     assert "devices" in found["cost"]["not_priced"]
@@ -522,7 +530,7 @@ def test_any_valid_requirements_give_finite_json(
 ) -> None:
     import json
 
-    est = estimate(values(**picks), recommendation, catalog)
+    est = numbers(values(**picks), recommendation, catalog)
     json.dumps(est, allow_nan=False)  # no NaN or infinity anywhere
     for cand in est["candidates"]:
         assert cand["fits"] is (cand["why_not"] is None)

@@ -289,9 +289,8 @@ def _advise(rs: RuleSet, case: UseCase) -> Result:
 def _with_estimates(result: Result, catalog: Catalog) -> Result:
     """The result with the numbers behind it: candidates, cost, memory, break-even, share."""
     numbers = estimate(result.requirements, result.recommendation, catalog)
-    numbers["cost_check"] = cost_check(
-        result.criteria_scores or {}, {e.option for e in result.excluded}, numbers
-    )
+    check = cost_check(result.criteria_scores, {e.option for e in result.excluded}, numbers)
+    numbers = numbers.model_copy(update={"cost_check": check})
     return result.model_copy(update={"estimates": numbers})
 
 
@@ -309,7 +308,8 @@ def _emit(
 
         sys.stdout.write(
             "\n".join(
-                render_markdown(r, rs, source=s) + render_estimates_markdown(r.estimates or {})
+                render_markdown(r, rs, source=s)
+                + (render_estimates_markdown(r.estimates) if r.estimates else "")
                 for s, r in results
             )
         )

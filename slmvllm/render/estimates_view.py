@@ -2,92 +2,83 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from slmvllm.estimate_models import Candidate, Estimates
 from slmvllm.estimates import money, shortlist
 from slmvllm.render.markdown import md_cell
 from slmvllm.render.safe import literal
 
 
-def _money(value: Any) -> str:
+def _money(value: float | None) -> str:
     return "n/a" if value is None else money(value)
 
 
-def _memory(cand: dict[str, Any]) -> str:
-    if cand.get("hosting") != "self_hosted" or cand.get("gpu_memory_gb") is None:
+def _memory(cand: Candidate) -> str:
+    if cand.hosting != "self_hosted" or cand.gpu_memory_gb is None:
         return "-"
-    gpus = cand.get("gpus") or 1
-    precision = cand.get("precision") or ""
-    return f"{cand['gpu_memory_gb']:,.1f} GB {precision}" + (f" x{gpus} GPUs" if gpus > 1 else "")
+    gpus = cand.gpus or 1
+    precision = cand.precision or ""
+    return f"{cand.gpu_memory_gb:,.1f} GB {precision}" + (f" x{gpus} GPUs" if gpus > 1 else "")
 
 
-def _rows(est: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+def _rows(est: Estimates) -> list[tuple[str, Candidate]]:
     best = shortlist(est)
-    if not any(c["hosting"] == "self_hosted" for c in best["slm"]):
+    if not any(c.hosting == "self_hosted" for c in best["slm"]):
         # Show what self-hosting the small model takes too: the cheapest one that fits.
         hosted = [
-            c
-            for c in est.get("candidates", [])
-            if c["option"] == "slm" and c["hosting"] == "self_hosted" and c["fits"]
+            c for c in est.candidates if c.option == "slm" and c.hosting == "self_hosted" and c.fits
         ]
         best["slm"] = best["slm"][:2] + hosted[:1]  # still three rows
     return [(option, cand) for option in ("slm", "llm") for cand in best[option]]
 
 
-def _license_note(cand: dict[str, Any]) -> str:
-    use = cand.get("commercial_use")
-    if use is False:
+def _license_note(cand: Candidate) -> str:
+    if cand.commercial_use is False:
         return "license forbids commercial use"
-    if use == "restricted":
+    if cand.commercial_use == "restricted":
         return "license restricts commercial use"
     return ""
 
 
-def _statements(est: dict[str, Any]) -> list[str]:
+def _statements(est: Estimates) -> list[str]:
     lines = []
-    if est.get("cost_check"):
-        lines.append(est["cost_check"]["statement"])
-    if est.get("break_even"):
-        lines.append(f"SLM break-even: {est['break_even']['statement']}")
-    if est.get("llm_share") is not None:
+    if est.cost_check is not None:
+        lines.append(est.cost_check.statement)
+    lines.append(f"SLM break-even: {est.break_even.statement}")
+    if est.llm_share is not None:
         lines.append(
-            f"Hybrid: {est['llm_share']:.1%} of requests to the large model, blended "
-            f"{_money(est.get('blended_monthly_cost_usd'))} a month"
+            f"Hybrid: {est.llm_share:.1%} of requests to the large model, blended "
+            f"{_money(est.blended_monthly_cost_usd)} a month"
         )
-    if est.get("break_even_hybrid"):
-        lines.append(f"Hybrid break-even: {est['break_even_hybrid']['statement']}")
+    if est.break_even_hybrid is not None:
+        lines.append(f"Hybrid break-even: {est.break_even_hybrid.statement}")
     return lines
 
 
-def render_estimates_text(est: dict[str, Any]) -> RenderableType:
+def render_estimates_text(est: Estimates) -> RenderableType:
     """A rich block: the best three candidates per option, then break-even and assumptions."""
     table = Table(title=None, show_edge=False, pad_edge=False, box=None, header_style="bold")
     for column in ("option", "model", "hosting", "$/month", "GPU memory", "note"):
         table.add_column(column, overflow="fold", no_wrap=column in {"model", "$/month"})
     for option, cand in _rows(est):
-        note = _license_note(cand)
+        where = cand.hosting + (f" ({cand.provider})" if cand.provider else "")
         table.add_row(
             option,
-            Text(literal(cand["model"])),
-            Text(
-                literal(
-                    cand["hosting"] + (f" ({cand['provider']})" if cand.get("provider") else "")
-                )
-            ),
-            _money(cand.get("monthly_cost_usd")),
+            Text(literal(cand.model)),
+            Text(literal(where)),
+            _money(cand.monthly_cost_usd),
             _memory(cand),
-            Text(note, style="dim"),
+            Text(_license_note(cand), style="dim"),
         )
     parts: list[RenderableType] = [
         Text("Numbers: cheapest fitting candidates per option", style="bold underline"),
         table,
     ]
     parts += [Text(literal(line)) for line in _statements(est)]
-    ruled_out = [c for c in est.get("candidates", []) if not c["fits"]]
+    ruled_out = [c for c in est.candidates if not c.fits]
     if ruled_out:
         parts.append(
             Text(
@@ -97,11 +88,11 @@ def render_estimates_text(est: dict[str, Any]) -> RenderableType:
             )
         )
     parts.append(Text("Assumptions behind the numbers:", style="bold"))
-    parts += [Text(literal(f"  - {a}"), style="dim") for a in est.get("assumptions", [])]
+    parts += [Text(literal(f"  - {a}"), style="dim") for a in est.assumptions]
     return Group(*parts)
 
 
-def render_estimates_markdown(est: dict[str, Any]) -> str:
+def render_estimates_markdown(est: Estimates) -> str:
     """The same block as Markdown."""
 
     lines = [
@@ -113,11 +104,11 @@ def render_estimates_markdown(est: dict[str, Any]) -> str:
     ]
     for option, cand in _rows(est):
         lines.append(
-            f"| {option} | {md_cell(cand['model'])} | {md_cell(cand['hosting'])} | "
-            f"{_money(cand.get('monthly_cost_usd'))} | {_memory(cand)} | {_license_note(cand)} |"
+            f"| {option} | {md_cell(cand.model)} | {md_cell(cand.hosting)} | "
+            f"{_money(cand.monthly_cost_usd)} | {_memory(cand)} | {_license_note(cand)} |"
         )
     lines += [""] + [f"- {md_cell(s)}" for s in _statements(est)]
     lines += ["", "<details><summary>Assumptions behind the numbers</summary>", ""]
-    lines += [f"- {md_cell(a)}" for a in est.get("assumptions", [])]
+    lines += [f"- {md_cell(a)}" for a in est.assumptions]
     lines += ["", "</details>", ""]
     return "\n".join(lines)
