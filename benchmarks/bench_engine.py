@@ -3,8 +3,10 @@
     python benchmarks/bench_engine.py [--repeat N]
 
 Figures: loading and checking the default rule set, one `advise` (scoring plus
-the what-would-change search) on each calibration case, scoring alone, and the
-wall time of one `slmvllm advise` process (interpreter start-up included).
+the what-would-change search) on each calibration case, scoring alone, loading
+the model catalogue, the estimates (54 models priced, break-even, cost check)
+for each case, and the wall time of one `slmvllm advise` process (interpreter
+start-up included).
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from slmvllm.catalog import load_catalog  # noqa: E402
+from slmvllm.cost_check import cost_check  # noqa: E402
 from slmvllm.engine import advise, resolve, score, weights  # noqa: E402
+from slmvllm.estimates import estimate  # noqa: E402
 from slmvllm.loading import load_model  # noqa: E402
 from slmvllm.requirements import Requirements  # noqa: E402
 from slmvllm.rule_sets import load_rule_set  # noqa: E402
@@ -60,6 +65,16 @@ def main() -> None:
         lambda: [score(rs, v, w) for v, w in resolved],
         args.repeat,
     )
+    timed("load + check the model catalogue", load_catalog, args.repeat)
+    catalog = load_catalog()
+    results = [advise(rs, c) for c in cases]
+
+    def numbers() -> None:
+        for r in results:
+            est = estimate(r.requirements, r.recommendation, catalog)
+            cost_check(r.criteria_scores, {e.option for e in r.excluded}, est)
+
+    timed(f"estimates x {len(cases)} cases (with cost check)", numbers, args.repeat)
     example = str(ROOT / "examples" / "support-triage.yaml")
     timed(
         "one `slmvllm advise -f json` process",
