@@ -72,7 +72,7 @@ def main() -> None:
     def numbers() -> None:
         for r in results:
             est = estimate(r.requirements, r.recommendation, catalog)
-            cost_check(r.criteria_scores, {e.option for e in r.excluded}, est)
+            cost_check(r.criteria_scores, {e.option for e in r.excluded}, est, 3.0)
 
     timed(f"estimates x {len(cases)} cases (with cost check)", numbers, args.repeat)
     example = str(ROOT / "examples" / "support-triage.yaml")

@@ -8,7 +8,7 @@ a reader to find the contradiction.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from slmvllm.estimate_models import (
     Candidate,
@@ -23,10 +23,21 @@ PURE_OPTIONS: tuple[PureOption, ...] = ("slm", "llm")
 
 
 def _cheapest(candidates: list[Candidate], option: str) -> Candidate | None:
-    fitting = [
+    priced = [
         c for c in candidates if c.option == option and c.fits and c.monthly_cost_usd is not None
     ]
-    return min(fitting, key=lambda c: c.monthly_cost_usd or 0.0, default=None)
+    return min(priced, key=lambda c: c.monthly_cost_usd or 0.0, default=None)
+
+
+def _named(cand: Candidate | None) -> CheapestCandidate | None:
+    if cand is None or cand.monthly_cost_usd is None:
+        return None
+    return CheapestCandidate(
+        model=cand.model,
+        hosting=cand.hosting,
+        provider=cand.provider,
+        monthly_cost_usd=cand.monthly_cost_usd,
+    )
 
 
 def _label(cand: Candidate) -> str:
@@ -42,31 +53,27 @@ def _favoured(slm: float, llm: float, lower_wins: bool) -> PureOption | None:
 
 def cost_check(
     criteria_scores: Mapping[str, Mapping[str, float]],
-    excluded: set[str],
+    excluded: Collection[str],
     estimates: Estimates,
+    cost_weight: float | None,
 ) -> CostCheck:
-    """Compare the cost criterion's favourite (slm or llm) with the cheaper fitting candidate.
+    """Compare the cost criterion's favourite (slm or llm) with the cheaper priced candidate.
 
-    `agrees` is None when there is nothing to compare: an option ruled out, no fitting
-    candidate, or a tie on either side.
+    `criteria_scores` are weighted; `cost_weight` is the cost criterion's weight in this
+    run (None when the rule set has no `cost` criterion). `agrees` is None when there is
+    nothing to compare: an option ruled out, no priced fitting candidate, cost not
+    weighed, or a tie on either side.
     """
     cheapest = {o: _cheapest(estimates.candidates, o) for o in PURE_OPTIONS}
-    named = {
-        o: None
-        if c is None or c.monthly_cost_usd is None
-        else CheapestCandidate(
-            model=c.model, hosting=c.hosting, monthly_cost_usd=c.monthly_cost_usd
-        )
-        for o, c in cheapest.items()
-    }
+    named = {o: _named(c) for o, c in cheapest.items()}
     slm, llm = cheapest["slm"], cheapest["llm"]
-    ruled_out = [o for o in PURE_OPTIONS if o in excluded]
+    ruled_out = [o.upper() for o in PURE_OPTIONS if o in excluded]
     if ruled_out or slm is None or llm is None:
         missing = [o.upper() for o in PURE_OPTIONS if cheapest[o] is None]
         why = (
             f"{' and '.join(ruled_out)} ruled out"
             if ruled_out
-            else f"no fitting {' or '.join(missing)} candidate"
+            else f"no fitting {' or '.join(missing)} candidate with a monthly cost"
         )
         return CostCheck(
             rules_favour=None,
@@ -76,7 +83,7 @@ def cost_check(
             statement=f"Cost cross-check: nothing to compare ({why}).",
         )
     cost = {o: criteria_scores.get(o, {}).get("cost", 0.0) for o in PURE_OPTIONS}
-    rules = _favoured(cost["slm"], cost["llm"], lower_wins=False)
+    rules = _favoured(cost["slm"], cost["llm"], lower_wins=False) if cost_weight else None
     figures = _favoured(slm.monthly_cost_usd or 0.0, llm.monthly_cost_usd or 0.0, lower_wins=True)
     inputs = estimates.inputs
     volume = f"{inputs.monthly_requests:,} requests a month" + (
@@ -84,26 +91,35 @@ def cost_check(
     )
     pair = f"cheapest SLM {_label(slm)}; cheapest LLM {_label(llm)}"
     agrees: bool | None = None
-    if rules is None or figures is None:
-        tied = "the rules' cost criterion does" if rules is None else "the figures do"
-        statement = f"Cost cross-check: {tied} not separate SLM and LLM ({pair})."
-    elif rules == figures:
-        agrees = True
+    if rules is not None and figures is not None:
+        agrees = rules == figures
         statement = (
-            f"Cost cross-check: the rules' cost criterion and the figures at {volume} both "
-            f"favour {rules.upper()} ({pair})."
+            f"the rules' cost criterion and the figures at {volume} both favour "
+            f"{rules.upper()} ({pair})."
+            if agrees
+            else f"the rules' cost criterion favours {rules.upper()}, but at {volume} the "
+            f"figures favour {figures.upper()} ({pair}). The rules judge cost in general "
+            "terms; the figures price this volume with the catalogue."
         )
     else:
-        agrees = False
-        statement = (
-            f"Cost cross-check: the rules' cost criterion favours {rules.upper()}, but at "
-            f"{volume} the figures favour {figures.upper()} ({pair}). The rules judge cost "
-            "in general terms; the figures price this volume with the catalogue."
+        if cost_weight is None:
+            said = "the rule set has no cost criterion"
+        elif cost_weight == 0:
+            said = "cost weighs 0 in this run (priorities.cost), so the rules do not judge it"
+        elif rules is None:
+            said = "the rules' cost criterion does not separate SLM and LLM"
+        else:
+            said = f"the rules' cost criterion favours {rules.upper()}"
+        shown = (
+            f"at {volume} the figures favour {figures.upper()}"
+            if figures is not None
+            else f"at {volume} the figures do not separate them"
         )
+        statement = f"{said}; {shown} ({pair})."
     return CostCheck(
         rules_favour=rules,
         figures_favour=figures,
         agrees=agrees,
         cheapest=named,
-        statement=statement,
+        statement=f"Cost cross-check: {statement}",
     )

@@ -150,6 +150,7 @@ class CheapestCandidate(Strict):
 
     model: str
     hosting: Hosting
+    provider: str | None
     monthly_cost_usd: float
 
 

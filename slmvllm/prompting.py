@@ -33,32 +33,41 @@ class _TerminalLines:
     read waits for Enter with KeyboardInterrupt pending. Here the main thread waits in
     0.1 s slices, so a pending Ctrl-C is raised at once, and the helper thread reads with
     os.read (no lock held, so exiting while it waits is safe).
+
+    A Ctrl-C can land between any two steps of `read`, so the hand-over is idempotent:
+    requests and answers are counted, every call wakes the reader again, and a request
+    left open by a Ctrl-C is answered by the next call's line.
     """
 
     def __init__(self) -> None:
         self._wanted = threading.Event()
         self._ready = threading.Event()
+        self._serving = threading.Lock()  # held by reader threads only, never the asker
+        self._requested = 0  # written by the asker
+        self._taken = 0  # written by the asker
+        self._served = 0  # written by the reader, after `_result`
         self._result: tuple[str, BaseException | None] = ("", None)
-        self._asked = False
+        self._pending = b""  # bytes after the first line of a read (a pipe, a paste)
         self._thread: threading.Thread | None = None
 
     def read(self) -> str:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._serve, name="stdin", daemon=True)
-            self._thread.start()
-        if not self._asked:  # after a Ctrl-C, the read already under way answers this call
-            self._ready.clear()
-            self._asked = True
-            self._wanted.set()
+        if self._thread is None or not self._thread.is_alive():
+            thread = threading.Thread(target=self._serve, name="stdin", daemon=True)
+            thread.start()
+            self._thread = thread
+        if self._requested == self._taken:
+            self._requested = self._taken + 1
+        self._wanted.set()  # again on every call: a Ctrl-C may have come before it
         try:
-            while not self._ready.wait(0.1):
-                pass
+            while self._served < self._requested:
+                self._ready.wait(0.1)
+                self._ready.clear()
         except KeyboardInterrupt:
-            if self._ready.is_set():  # a line read before the Ctrl-C is dropped, as input() does
-                self._asked = False
+            if self._served == self._requested:  # read before the Ctrl-C: dropped, as input()
+                self._taken = self._served
             raise
         text, error = self._result
-        self._asked = False
+        self._taken = self._served
         if error is not None:
             raise error
         return text
@@ -67,27 +76,30 @@ class _TerminalLines:
         while True:
             self._wanted.wait()
             self._wanted.clear()
-            try:
-                self._result = (_read_terminal_line(), None)
-            except Exception as exc:  # EOF, bad bytes, a closed stdin: raised in the asker
-                self._result = ("", exc)
+            with self._serving:
+                if self._served >= self._requested:
+                    continue
+                try:
+                    self._result = (self._line(), None)
+                except Exception as exc:  # EOF, bad bytes, a closed stdin: raised in the asker
+                    self._result = ("", exc)
+                self._served += 1
             self._ready.set()
 
-
-def _read_terminal_line() -> str:
-    fd = sys.stdin.fileno()
-    chunks: list[bytes] = []
-    while True:  # a terminal returns at most one line per read
-        data = os.read(fd, 65536)
-        chunks.append(data)
-        if not data or data.endswith(b"\n"):
-            break
-    raw = b"".join(chunks)
-    if not raw:
-        raise EOFError
-    # Decoded as input() decodes: the stream's encoding and error policy.
-    text = raw.decode(sys.stdin.encoding or "utf-8", sys.stdin.errors or "strict")
-    return text.removesuffix("\n")
+    def _line(self) -> str:
+        stream = sys.stdin
+        fd = stream.fileno()
+        buffer = self._pending
+        while b"\n" not in buffer:  # a terminal returns at most one line per read
+            data = os.read(fd, 65536)
+            if not data:
+                break
+            buffer += data
+        line, newline, self._pending = buffer.partition(b"\n")
+        if not line and not newline:
+            raise EOFError
+        # Decoded as input() decodes: the stream's encoding and error policy.
+        return line.decode(stream.encoding or "utf-8", stream.errors or "strict")
 
 
 _TERMINAL = _TerminalLines()
@@ -165,10 +177,10 @@ def _ask_each(
 def ask_yes_no(
     console: Console, question: str, reader: Callable[[Console, Text], str] = read_line
 ) -> bool:
-    """A yes/no question; anything but y/yes is no. EOF and Ctrl-C mean no."""
+    """A yes/no question; anything but y/yes is no. EOF, Ctrl-C and bad bytes mean no."""
     try:
         text = reader(console, Text(f"{question} [y/N] ", style="bold"))
-    except (EOFError, KeyboardInterrupt):
+    except (EOFError, KeyboardInterrupt, UnicodeDecodeError):
         console.print()
         return False
     return text.strip().lower() in {"y", "yes"}
@@ -177,9 +189,12 @@ def ask_yes_no(
 def ask_path(
     console: Console, question: str, reader: Callable[[Console, Text], str] = read_line
 ) -> str:
-    """A file name, or empty to skip. EOF and Ctrl-C mean skip."""
-    try:
-        return reader(console, Text(f"{question} ", style="bold")).strip()
-    except (EOFError, KeyboardInterrupt):
-        console.print()
-        return ""
+    """A file name, or empty to skip. EOF and Ctrl-C mean skip; bad bytes are asked again."""
+    while True:
+        try:
+            return reader(console, Text(f"{question} ", style="bold")).strip()
+        except UnicodeDecodeError:  # the terminal sent bytes that are not UTF-8
+            console.print(Text("  not UTF-8 text; try again", style="red"))
+        except (EOFError, KeyboardInterrupt):
+            console.print()
+            return ""

@@ -48,98 +48,42 @@ def numbers(*cands: Candidate, assumed: bool = False) -> Estimates:
     return base.model_copy(update={"candidates": list(cands), "inputs": inputs})
 
 
+S10, S90, L50 = cand("slm", "s", 10), cand("slm", "s", 90), cand("llm", "l", 50)
+# fmt: off
 CASES = [
-    # (slm cost score, llm cost score, excluded, candidates, rules, figures, agrees, phrase)
-    (
-        6.0,
-        -3.0,
-        set(),
-        [cand("slm", "s", 10), cand("llm", "l", 50)],
-        "slm",
-        "slm",
-        True,
-        "both favour SLM",
-    ),
-    (
-        6.0,
-        -3.0,
-        set(),
-        [cand("slm", "s", 90), cand("llm", "l", 50)],
-        "slm",
-        "llm",
-        False,
-        "the figures favour LLM",
-    ),
-    (
-        -3.0,
-        6.0,
-        set(),
-        [cand("slm", "s", 10), cand("llm", "l", 50)],
-        "llm",
-        "slm",
-        False,
-        "cost criterion favours LLM",
-    ),
-    (
-        3.0,
-        3.0,
-        set(),
-        [cand("slm", "s", 10), cand("llm", "l", 50)],
-        None,
-        "slm",
-        None,
-        "cost criterion does not separate",
-    ),
-    (
-        6.0,
-        0.0,
-        set(),
-        [cand("slm", "s", 50), cand("llm", "l", 50)],
-        "slm",
-        None,
-        None,
-        "the figures do not separate",
-    ),
-    (
-        6.0,
-        0.0,
-        {"llm"},
-        [cand("slm", "s", 10), cand("llm", "l", 50)],
-        None,
-        None,
-        None,
-        "llm ruled out",
-    ),
-    # the cheapest SLM does not fit: the next one counts; no fitting LLM: nothing to compare
-    (
-        6.0,
-        0.0,
-        set(),
-        [cand("slm", "s", 1, fits=False), cand("slm", "t", 70), cand("llm", "l", 50)],
-        "slm",
-        "llm",
-        False,
-        "cheapest SLM t via p, $70.00",
-    ),
-    (
-        6.0,
-        0.0,
-        set(),
-        [cand("slm", "s", 10), cand("llm", "l", 50, fits=False)],
-        None,
-        None,
-        None,
-        "no fitting LLM candidate",
-    ),
+    # (slm cost points, llm cost points, cost weight, excluded, candidates,
+    #  rules favour, figures favour, agrees, phrase in the statement)
+    (6.0, -3.0, 3.0, set(), [S10, L50], "slm", "slm", True, "both favour SLM"),
+    (6.0, -3.0, 3.0, set(), [S90, L50], "slm", "llm", False, "the figures favour LLM"),
+    (-3.0, 6.0, 3.0, set(), [S10, L50], "llm", "slm", False, "cost criterion favours LLM"),
+    (3.0, 3.0, 3.0, set(), [S10, L50], None, "slm", None,
+     "does not separate SLM and LLM; at 2,000,000 requests a month the figures favour SLM"),
+    (6.0, 0.0, 3.0, set(), [cand("slm", "s", 50), L50], "slm", None, None,
+     "the rules' cost criterion favours SLM; at 2,000,000 requests a month the figures do "
+     "not separate them"),
+    # cost weighed 0 (priorities.cost=0): every weighted cost score is 0
+    (0.0, 0.0, 0.0, set(), [S10, L50], None, "slm", None, "cost weighs 0 in this run"),
+    (0.0, 0.0, None, set(), [S10, L50], None, "slm", None, "the rule set has no cost criterion"),
+    (6.0, 0.0, 3.0, {"llm"}, [S10, L50], None, None, None, "nothing to compare (LLM ruled out)"),
+    # the cheapest SLM does not fit: the next one counts
+    (6.0, 0.0, 3.0, set(), [cand("slm", "s", 1, fits=False), cand("slm", "t", 70), L50],
+     "slm", "llm", False, "cheapest SLM t via p, $70.00"),
+    # fitting but not priced (on the device) counts as no candidate with a cost
+    (6.0, 0.0, 3.0, set(), [cand("slm", "s", None), L50], None, None, None,
+     "no fitting SLM candidate with a monthly cost"),
+    (6.0, 0.0, 3.0, set(), [S10, cand("llm", "l", 50, fits=False)], None, None, None,
+     "no fitting LLM candidate"),
 ]
+# fmt: on
 
 
 @pytest.mark.parametrize(
-    ("slm", "llm", "excluded", "cands", "rules", "figures", "agrees", "phrase"), CASES
+    ("slm", "llm", "weight", "excluded", "cands", "rules", "figures", "agrees", "phrase"), CASES
 )
 def test_cost_check(
     slm: float,
     llm: float,
+    weight: float | None,
     excluded: set[str],
     cands: list[Candidate],
     rules: str | None,
@@ -148,15 +92,16 @@ def test_cost_check(
     phrase: str,
 ) -> None:
     scores = {"slm": {"cost": slm}, "llm": {"cost": llm}, "hybrid": {"cost": 9.0}}
-    got = cost_check(scores, excluded, numbers(*cands))
+    got = cost_check(scores, excluded, numbers(*cands), weight)
     assert (got.rules_favour, got.figures_favour, got.agrees) == (rules, figures, agrees)
     assert phrase in got.statement
 
 
 def test_an_assumed_volume_is_said_to_be_assumed() -> None:
     scores = {"slm": {"cost": 6.0}, "llm": {"cost": 0.0}}
-    got = cost_check(scores, set(), numbers(cand("slm", "s", 1), cand("llm", "l", 2), assumed=True))
+    got = cost_check(scores, set(), numbers(S10, L50, assumed=True), 3.0)
     assert "2,000,000 requests a month (assumed)" in got.statement
+    assert got.cheapest["slm"] is not None and got.cheapest["slm"].provider == "p"
 
 
 def test_the_cross_check_is_in_json_and_text(invoke: Invoke) -> None:
@@ -172,3 +117,6 @@ def test_the_cross_check_is_in_json_and_text(invoke: Invoke) -> None:
     assert check["cheapest"]["llm"]["monthly_cost_usd"] == pytest.approx(31.20)
     text = " ".join(invoke("advise", "-r", path).out.split())  # undo the report's wrapping
     assert "Cost cross-check: the rules' cost criterion and the figures" in text
+    # priorities.cost=0 takes cost out of the rules' judgement: the check says so.
+    zero = invoke("advise", "-r", path, "--set", "priorities.cost=0", "-f", "json").out
+    assert "cost weighs 0" in json.loads(zero)["estimates"]["cost_check"]["statement"]

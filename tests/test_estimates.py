@@ -471,11 +471,7 @@ def test_candidates_carry_the_contract_keys(catalog: Catalog) -> None:
 
 
 def test_result_is_json_ready(catalog: Catalog) -> None:
-    import json
-
     est = estimate(values(task_type="chat"), "hybrid", catalog)
-    data = est.model_dump(mode="json")
-    assert json.loads(json.dumps(data, allow_nan=False)) == data
     assert Estimates.model_validate_json(est.model_dump_json()) == est  # the JSON is complete
 
 

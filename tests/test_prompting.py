@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import _thread
-import contextlib
+import faulthandler
 import io
 import os
 import sys
@@ -117,28 +117,60 @@ def test_stops_at_the_saving_prompts_mean_no(stop: BaseException) -> None:
 # --------------------------------------------------------------------------- reading the terminal
 
 
+def test_bad_bytes_at_the_saving_prompts() -> None:
+    bad = UnicodeDecodeError("utf-8", b"\xe9", 0, 1, "invalid continuation byte")
+    assert ask_yes_no(quiet(), "Overwrite?", reader=scripted(bad)) is False
+    console = quiet()
+    assert ask_path(console, "File name?", reader=scripted(bad, "  mine.yaml ")) == "mine.yaml"
+    assert "not UTF-8 text; try again" in console.file.getvalue()  # type: ignore[attr-defined]
+
+
+class Pipe:
+    """Standard input is the read end of a pipe; `write` feeds it, `close` ends it."""
+
+    def __init__(self) -> None:
+        self.read_fd, self.write_fd = os.pipe()
+        self.stream = open(self.read_fd, encoding="utf-8", closefd=False)  # noqa: SIM115
+
+    def write(self, data: bytes) -> None:
+        os.write(self.write_fd, data)
+
+    def close(self) -> None:
+        if self.write_fd >= 0:
+            os.close(self.write_fd)
+            self.write_fd = -1
+
+
 @pytest.fixture
-def stdin_pipe(monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
-    """Standard input is the read end of a pipe; yields the write end."""
-    read_fd, write_fd = os.pipe()
-    monkeypatch.setattr(sys, "stdin", open(read_fd, encoding="utf-8", closefd=False))  # noqa: SIM115
-    yield write_fd
-    with contextlib.suppress(OSError):
-        os.close(write_fd)  # the helper thread sees the end and stops reading
+def pipe(monkeypatch: pytest.MonkeyPatch) -> Iterator[Pipe]:
+    feed = Pipe()
+    monkeypatch.setattr(sys, "stdin", feed.stream)
+    # A regression here would hang, not fail: end the run with every thread's stack instead.
+    faulthandler.dump_traceback_later(60, exit=True)
+    try:
+        yield feed
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+        feed.close()  # a reader thread still waiting sees the end of input and stops
+        feed.stream.close()
+        time.sleep(0.05)
+        os.close(feed.read_fd)
 
 
-def test_terminal_lines_are_read_one_per_call(stdin_pipe: int) -> None:
+def test_terminal_lines_are_read_one_per_call(pipe: Pipe) -> None:
     lines = _TerminalLines()
-    os.write(stdin_pipe, b"first\n")
+    pipe.write(b"first\n")
     assert lines.read() == "first"
-    os.write(stdin_pipe, "zweite — ✓\n".encode())
-    assert lines.read() == "zweite — ✓"
-    os.close(stdin_pipe)
+    pipe.write("zweite — ✓\n\nthird\n".encode())  # several lines in one chunk (a paste)
+    assert [lines.read(), lines.read(), lines.read()] == ["zweite — ✓", "", "third"]
+    pipe.write(b"no newline")
+    pipe.close()
+    assert lines.read() == "no newline"
     with pytest.raises(EOFError):
         lines.read()
 
 
-def test_a_ctrl_c_pending_before_the_read_is_raised_at_once(stdin_pipe: int) -> None:
+def test_a_ctrl_c_pending_before_the_read_is_raised_at_once(pipe: Pipe) -> None:
     # _thread.interrupt_main() trips the same flag a SIGINT trips. With input(), a flag
     # tripped just before its read() stayed pending while the read waited for Enter.
     lines = _TerminalLines()
@@ -149,14 +181,57 @@ def test_a_ctrl_c_pending_before_the_read_is_raised_at_once(stdin_pipe: int) -> 
         lines.read()
     assert time.monotonic() - started < 5
     # The read under way when Ctrl-C came answers the next prompt: nothing typed is lost.
-    os.write(stdin_pipe, b"after\n")
+    pipe.write(b"after\n")
     assert lines.read() == "after"
 
 
-def test_bytes_that_are_not_utf8_reach_the_asker(stdin_pipe: int) -> None:
+def test_a_ctrl_c_before_the_reader_is_woken_loses_nothing(
+    pipe: Pipe, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The Ctrl-C lands after the request is counted and before the reader is woken.
     lines = _TerminalLines()
-    os.write(stdin_pipe, b"caf\xe9\n")
+    wake = lines._wanted.set
+    calls = []
+
+    def interrupted_once() -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            raise KeyboardInterrupt
+        wake()
+
+    monkeypatch.setattr(lines._wanted, "set", interrupted_once)
+    with pytest.raises(KeyboardInterrupt):
+        lines.read()
+    pipe.write(b"typed after\n")
+    assert lines.read() == "typed after"
+
+
+def test_a_line_read_before_a_ctrl_c_is_dropped_like_input_drops_it(
+    pipe: Pipe, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The reader has the line; the Ctrl-C reaches the asker before it takes it. input()
+    # would have raised KeyboardInterrupt with that line read and gone: so does read().
+    lines = _TerminalLines()
+    wait = lines._ready.wait
+
+    def line_ready_then_ctrl_c(timeout: float | None = None) -> bool:
+        while lines._served < lines._requested:
+            wait(0.01)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(lines._ready, "wait", line_ready_then_ctrl_c)
+    pipe.write(b"stale\n")
+    with pytest.raises(KeyboardInterrupt):
+        lines.read()
+    monkeypatch.setattr(lines._ready, "wait", wait)
+    pipe.write(b"fresh\n")
+    assert lines.read() == "fresh"
+
+
+def test_bytes_that_are_not_utf8_reach_the_asker(pipe: Pipe) -> None:
+    lines = _TerminalLines()
+    pipe.write(b"caf\xe9\n")
     with pytest.raises(UnicodeDecodeError):
         lines.read()
-    os.write(stdin_pipe, "café\n".encode())
+    pipe.write("café\n".encode())
     assert lines.read() == "café"

@@ -11,7 +11,7 @@ from rich.console import Console
 
 from slmvllm.catalog import Catalog, load_catalog
 from slmvllm.cost_check import cost_check
-from slmvllm.engine import advise, check_requirements
+from slmvllm.engine import advise, check_requirements, weights
 from slmvllm.errors import (
     ExitCode,
     GateFailedError,
@@ -80,7 +80,7 @@ def run_advise(opts: AdviseOptions, err: Console | None = None) -> int:
     else:
         cases, as_list = [_from_questionnaire(rs, opts, overrides, err)], False
 
-    results = [(case.source, _with_estimates(_advise(rs, case), catalog)) for case in cases]
+    results = [(case.source, _with_estimates(rs, _advise(rs, case), catalog)) for case in cases]
     try:
         _emit(rs, results, opts, as_list)
         sys.stdout.flush()
@@ -286,10 +286,12 @@ def _advise(rs: RuleSet, case: UseCase) -> Result:
         ) from None
 
 
-def _with_estimates(result: Result, catalog: Catalog) -> Result:
+def _with_estimates(rs: RuleSet, result: Result, catalog: Catalog) -> Result:
     """The result with the numbers behind it: candidates, cost, memory, break-even, share."""
     numbers = estimate(result.requirements, result.recommendation, catalog)
-    check = cost_check(result.criteria_scores, {e.option for e in result.excluded}, numbers)
+    cost_weight = weights(rs, result.requirements.get("priorities")).get("cost")
+    excluded = {e.option for e in result.excluded}
+    check = cost_check(result.criteria_scores, excluded, numbers, cost_weight)
     numbers = numbers.model_copy(update={"cost_check": check})
     return result.model_copy(update={"estimates": numbers})
 
