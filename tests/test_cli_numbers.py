@@ -136,3 +136,14 @@ def test_on_device_estimates_are_small_models_only(invoke: Invoke) -> None:
             assert "does not run on a user's device" in cand["why_not"]
     sizes = [c["gpu_memory_gb"] for c in fitting]
     assert sizes[0] == min(sizes) < 2  # the smallest footprint first, compressed
+
+
+def test_the_example_user_catalogue_prices_self_hosting_at_aws_rates(invoke: Invoke) -> None:
+    catalog = str(EXAMPLES / "catalogs" / "aws-h100-on-demand.yaml")
+    path = str(EXAMPLES / "support-triage.yaml")
+    doc = json.loads(invoke("advise", "-r", path, "--catalog", catalog, "-f", "json").out)
+    hosting = doc["estimates"]["self_hosting"]
+    assert (hosting["provider"], hosting["usd_per_gpu_hour"]) == ("AWS", 6.88)
+    hosted = [c for c in doc["estimates"]["candidates"] if c["model"] == "qwen2.5-14b"]
+    # One H100 at AWS on-demand: 6.88 x 730 h = $5,022.40 a month (RunPod: $1,963.70).
+    assert [c["monthly_cost_usd"] for c in hosted if c["hosting"] == "self_hosted"] == [5022.40]
