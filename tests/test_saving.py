@@ -150,3 +150,14 @@ def test_saved_answers_read_back_as_typed(rule_set: object) -> None:
         saved = answers_yaml(rule_set, answers)  # type: ignore[arg-type]
         again = validate(Requirements, parse_yaml(Source("saved.yaml", saved)))
         assert again.given() == answers
+
+
+def test_overwriting_a_symbolic_link_replaces_the_link_not_its_target(tmp_path: Path) -> None:
+    target = tmp_path / "shared.yaml"
+    target.write_text("theirs: true\n", encoding="utf-8")
+    link = tmp_path / "mine.yaml"
+    link.symlink_to(target)
+    write_atomic(link, "mine: true\n", overwrite=True)
+    assert not link.is_symlink()
+    assert link.read_text(encoding="utf-8") == "mine: true\n"
+    assert target.read_text(encoding="utf-8") == "theirs: true\n"
