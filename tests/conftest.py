@@ -29,6 +29,18 @@ CONTRACT_KEYS = {
 }
 EXAMPLES = ROOT / "examples"
 CASES = EXAMPLES / "cases"
+# What issue 3 asks of each `slmvllm models --format json` record, at least.
+MODEL_KEYS = frozenset(
+    {
+        "name",
+        "params_billion",
+        "active_params_billion",
+        "open_weights",
+        "license",
+        "context_tokens",
+        "prices",
+    }
+)
 
 
 @pytest.fixture(scope="session")

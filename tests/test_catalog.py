@@ -11,6 +11,8 @@ import pytest
 from slmvllm.catalog import Catalog, ModelMatch, filter_models, load_catalog, model_record
 from slmvllm.errors import InputError
 
+from .conftest import MODEL_KEYS
+
 
 @pytest.fixture(scope="module")
 def catalog() -> Catalog:
@@ -353,16 +355,7 @@ def test_fits_gpu_leaves_out_models_without_weights_or_too_big(catalog: Catalog)
 
 def test_model_record_has_the_contract_keys(catalog: Catalog) -> None:
     record = model_record(catalog.model("deepseek-v3"))
-    for key in (
-        "name",
-        "params_billion",
-        "active_params_billion",
-        "open_weights",
-        "license",
-        "context_tokens",
-        "prices",
-    ):
-        assert key in record
+    assert set(record) >= MODEL_KEYS
     assert record["params_billion"] == 671.0 and record["active_params_billion"] == 37.0
     assert {"provider", "input_usd_per_million", "output_usd_per_million", "as_of"} <= set(
         record["prices"][0]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import EXAMPLES, Run
+from .conftest import EXAMPLES, MODEL_KEYS, Run
 
 Invoke = Callable[..., Run]
 
@@ -93,15 +93,7 @@ def test_models_filters(
     assert records
     assert all(check(m) for m in records)
     for m in records:
-        assert {
-            "name",
-            "params_billion",
-            "active_params_billion",
-            "open_weights",
-            "license",
-            "context_tokens",
-            "prices",
-        } <= set(m)
+        assert set(m) >= MODEL_KEYS
 
 
 def test_models_table(invoke: Invoke) -> None:
