@@ -187,6 +187,43 @@ def models(
     raise typer.Exit(code)
 
 
+rules_app = typer.Typer(
+    name="rules",
+    help="Work with rule sets: check a team's own before CI uses it.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(rules_app)
+
+
+@rules_app.command("check")
+def rules_check(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Rule set files to check; none checks the default rule set."),
+    ] = None,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="text or json.")
+    ] = OutputFormat.text,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 1 when a file has warnings.")
+    ] = False,
+) -> None:
+    """Load and check rule set files: schema, references, dead or clashing rules, questions.
+
+    Exit 0 when every file is sound, 2 when one does not load or has an error (each
+    reported as file:line:col), 1 with --strict when only warnings were found.
+    """
+    from slmvllm.commands.rules import RulesCheckOptions, run_rules_check
+
+    if output_format is OutputFormat.markdown:
+        raise typer.BadParameter("rules check supports text or json", param_hint="--format")
+    code = run_rules_check(
+        RulesCheckOptions(files=list(files or []), output_format=output_format.value, strict=strict)
+    )
+    raise typer.Exit(code)
+
+
 def _click_class(name: str) -> type[BaseException]:
     # Typer ships click (vendored as typer._click in recent releases, the click package
     # in older ones); find its exception classes through typer, whichever it is.

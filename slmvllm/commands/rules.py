@@ -1,0 +1,84 @@
+"""`slmvllm rules check`: load and check rule set files, as CI does before using them."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from slmvllm.errors import ExitCode, GateFailedError, InputError, Problem
+from slmvllm.render.consoles import silence_stdout, stderr_console
+from slmvllm.render.json_doc import dumps_json
+from slmvllm.render.safe import literal
+from slmvllm.rule_sets import default_rule_set_path, load_rule_set
+
+
+@dataclass(frozen=True)
+class RulesCheckOptions:
+    files: list[Path]  # none: the default rule set
+    output_format: str  # text | json
+    strict: bool
+
+
+def run_rules_check(opts: RulesCheckOptions, err: Console | None = None) -> int:
+    """Check every file; report each on stdout, then fail with all the errors at once.
+
+    Exit 2 (bad input) when a file does not load or its checks find an error, 1 with
+    --strict when only warnings were found, else 0.
+    """
+    err = err or stderr_console()
+    paths = opts.files or [default_rule_set_path()]
+    records: list[dict[str, Any]] = []
+    errors: list[Problem] = []
+    warnings = 0
+    for path in paths:
+        record: dict[str, Any] = {"file": str(path)}
+        try:
+            loaded = load_rule_set(path)
+        except InputError as exc:
+            errors += exc.problems
+            record.update(ok=False, errors=[str(p) for p in exc.problems], warnings=[])
+            records.append(record)
+            continue
+        rs = loaded.rule_set
+        warnings += len(loaded.warnings)
+        for warning in loaded.warnings:
+            err.print(f"slmvllm: {literal(warning)}", markup=False, highlight=False)
+        record.update(
+            ok=True,
+            name=rs.name,
+            version=rs.version,
+            rules=len(rs.rules),
+            questions=len(rs.questions),
+            errors=[],
+            warnings=[str(w) for w in loaded.warnings],
+        )
+        records.append(record)
+    try:
+        _emit(records, opts.output_format)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (`| head`): the exit code still counts
+        silence_stdout()
+    if errors:
+        raise InputError(errors)
+    if opts.strict and warnings:
+        raise GateFailedError(f"{warnings} warning(s) and --strict: not accepted")
+    return ExitCode.OK
+
+
+def _emit(records: list[dict[str, Any]], output_format: str) -> None:
+    if output_format == "json":
+        sys.stdout.write(dumps_json(records))
+        return
+    for r in records:
+        if r["ok"]:
+            line = (
+                f"{r['file']}: ok: rule set {r['name']} {r['version']}, {r['rules']} rules, "
+                f"{r['questions']} questions, {len(r['warnings'])} warning(s)"
+            )
+        else:
+            line = f"{r['file']}: {len(r['errors'])} error(s)"
+        sys.stdout.write(literal(line) + "\n")

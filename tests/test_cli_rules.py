@@ -1,0 +1,81 @@
+"""`slmvllm rules check` through the real entry point: a team's rule set checked in CI."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, Run, run_cli
+
+Invoke = Callable[..., Run]
+
+DEFAULT = (ROOT / "rules" / "default.yaml").read_text(encoding="utf-8")
+UNUSED_REFERENCE = DEFAULT.replace(
+    "references:\n", "references:\n  unused: {title: Nobody cites me}\n", 1
+)
+# A rule on a field that does not exist: refused when loaded, with its line.
+TYPO = DEFAULT.replace("field: task_type", "field: task_typo", 1)
+
+
+def write(folder: Path, name: str, text: str) -> str:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_the_default_rule_set_is_sound() -> None:
+    run = run_cli("rules", "check")  # the real entry point, as CI runs it
+    assert run.code == 0, run.err
+    assert "ok: rule set default 1.0, 41 rules, 18 questions, 0 warning(s)" in run.out
+
+
+def test_every_file_is_reported_and_errors_exit_2(invoke: Invoke, tmp_path: Path) -> None:
+    good = write(tmp_path, "good.yaml", DEFAULT)
+    bad = write(tmp_path, "bad.yaml", TYPO)
+    run = invoke("rules", "check", good, bad, str(tmp_path / "missing.yaml"))
+    assert run.code == 2
+    lines = run.out.splitlines()
+    assert lines[0].startswith(f"{good}: ok")
+    assert lines[1] == f"{bad}: 1 error(s)"
+    assert lines[2] == f"{tmp_path / 'missing.yaml'}: 1 error(s)"
+    line = 1 + TYPO[: TYPO.index("task_typo")].count("\n")
+    assert f"{bad}:{line}:" in run.err and "task_typo" in run.err
+    assert "did you mean 'task_type'" in run.err
+    assert "no such rule set; check the path" in run.err
+    assert "Traceback" not in run.err
+
+
+@pytest.mark.parametrize(("strict", "code"), [(False, 0), (True, 1)])
+def test_warnings_fail_only_with_strict(
+    invoke: Invoke, tmp_path: Path, strict: bool, code: int
+) -> None:
+    path = write(tmp_path, "team.yaml", UNUSED_REFERENCE)
+    run = invoke("rules", "check", path, *(["--strict"] if strict else []))
+    assert run.code == code
+    assert "1 warning(s)" in run.out
+    assert "reference 'unused' is cited by no rule" in run.err
+    assert ("--strict" in run.err) is strict
+
+
+def test_json_lists_each_file(invoke: Invoke, tmp_path: Path) -> None:
+    good = write(tmp_path, "good.yaml", UNUSED_REFERENCE)
+    bad = write(tmp_path, "bad.yaml", "rules: [\n")
+    run = invoke("rules", "check", good, bad, "--format", "json")
+    assert run.code == 2
+    docs = json.loads(run.out)
+    assert [(d["file"], d["ok"]) for d in docs] == [(good, True), (bad, False)]
+    assert docs[0]["rules"] == 41 and len(docs[0]["warnings"]) == 1
+    assert docs[1]["errors"] and docs[1]["errors"][0].startswith(f"{bad}:")
+
+
+def test_a_rule_set_is_never_run(invoke: Invoke, tmp_path: Path) -> None:
+    # Text that looks like code stays text: the check loads it as data and says so.
+    path = write(
+        tmp_path, "team.yaml", DEFAULT.replace("name: default", "name: \"__import__('os')\"", 1)
+    )
+    run = invoke("rules", "check", path)
+    assert run.code == 0, run.err
+    assert "rule set __import__('os') 1.0" in run.out
