@@ -222,3 +222,47 @@ def thresholds(condition: Condition) -> dict[str, set[float]]:
                     if isinstance(item, (int, float)):
                         found.setdefault(test.field, set()).add(item)
     return found
+
+
+_OP_WORDS = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def describe(condition: Condition) -> str:
+    """The condition in words a reader can check: `task_type in [code, agentic] and ...`."""
+    if isinstance(condition, FieldTest):
+        parts = []
+        for op, value in condition.ops().items():
+            name = condition.field
+            if op == "known":
+                parts.append(f"{name} is {'given' if value else 'not given'}")
+            elif op == "is":
+                parts.append(f"{name} is {_shown(value)}")
+            elif op in ("in", "not_in"):
+                words = "in" if op == "in" else "not in"
+                parts.append(f"{name} {words} [{', '.join(_shown(v) for v in value)}]")
+            else:
+                parts.append(f"{name} {_OP_WORDS[op]} {_shown(value)}")
+        return " and ".join(parts)
+    if isinstance(condition, AllOf):
+        return " and ".join(_grouped(c, AnyOf) for c in condition.all)
+    if isinstance(condition, AnyOf):
+        return " or ".join(_grouped(c, AllOf) for c in condition.any)
+    return f"not ({describe(condition.not_)})"
+
+
+def _grouped(condition: Condition, needs_brackets: type) -> str:
+    text = describe(condition)
+    multi_test = isinstance(condition, FieldTest) and len(condition.ops()) > 1
+    if isinstance(condition, needs_brackets) or (needs_brackets is AllOf and multi_test):
+        return f"({text})"
+    return text

@@ -30,7 +30,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from slmvllm.conditions import fields_read, holds, thresholds
+from slmvllm.conditions import describe, fields_read, holds, thresholds
 from slmvllm.models import (
     Assumption,
     Change,
@@ -168,12 +168,19 @@ def advise(rs: RuleSet, req: Requirements) -> Result:
             source=citation_text(rs, rule),
             points=rule.points,
             assumed=sorted(fields_read(rule.when) & assumed_set) if rule.when else [],
+            when=describe(rule.when) if rule.when else None,
         )
         for rule, effect in scoring.fired
         if rule.points
     ]
     excluded = [
-        Exclusion(option=o, rule=r.id, reason=r.reason or r.summary, source=citation_text(rs, r))
+        Exclusion(
+            option=o,
+            rule=r.id,
+            reason=r.reason or r.summary,
+            source=citation_text(rs, r),
+            when=describe(r.when) if r.when else None,
+        )
         for o, r in scoring.excluded
     ]
     assumptions = [

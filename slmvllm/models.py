@@ -125,6 +125,9 @@ class Reason(Strict):
     source: str
     points: Points = Field(default_factory=dict)
     assumed: list[str] = Field(default_factory=list)
+    when: str | None = Field(
+        default=None, description="the rule's condition in words; null: always"
+    )
 
 
 class Exclusion(Strict):
@@ -132,6 +135,7 @@ class Exclusion(Strict):
     rule: str
     reason: str
     source: str = ""
+    when: str | None = None
 
 
 class Assumption(Strict):

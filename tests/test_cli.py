@@ -171,7 +171,7 @@ def test_text_report(invoke: Invoke) -> None:
 def test_markdown_report(invoke: Invoke) -> None:
     run = invoke("advise", "-r", TRIAGE, "-f", "markdown")
     assert run.out.splitlines()[0].endswith("SLM (Small language model), confidence 0.65")
-    assert "| rule | effect | summary | source |" in run.out
+    assert "| rule | effect | summary | because | source |" in run.out
 
 
 def test_custom_rule_set(invoke: Invoke, tmp_path: Path) -> None:

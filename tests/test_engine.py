@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pydantic import TypeAdapter
 
+from slmvllm.conditions import Condition, describe
 from slmvllm.engine import advise, resolve, score, weights
 from slmvllm.errors import NoFeasibleOptionError
 from slmvllm.models import Result, RuleSet
@@ -222,3 +224,69 @@ def test_every_option_excluded_is_an_input_error(rule_set: RuleSet) -> None:
     rs = rule_set.model_copy(update={"rules": [*rule_set.rules, no_slm]})
     with pytest.raises(NoFeasibleOptionError, match="rule out every option"):
         advise(rs, Requirements(hosting="on_device"))
+
+
+# --------------------------------------------------------------------------- conditions in words
+
+DESCRIBED = [
+    ({"field": "task_type", "is": "code"}, "task_type is code"),
+    ({"field": "task_type", "in": ["reasoning", "agentic"]}, "task_type in [reasoning, agentic]"),
+    ({"field": "hosting", "not_in": ["any"]}, "hosting not in [any]"),
+    ({"field": "monthly_requests", "gte": 10_000_000}, "monthly_requests >= 10,000,000"),
+    (
+        {"field": "latency_p95_ms", "gt": 300, "lte": 1500},
+        "latency_p95_ms > 300 and latency_p95_ms <= 1,500",
+    ),
+    ({"field": "budget_usd_per_month", "known": False}, "budget_usd_per_month is not given"),
+    (
+        {
+            "all": [
+                {"field": "domain_focus", "is": "narrow"},
+                {"not": {"field": "labelled_examples", "lt": 2000}},
+            ]
+        },
+        "domain_focus is narrow and not (labelled_examples < 2,000)",
+    ),
+    (
+        {
+            "any": [
+                {"all": [{"field": "task_type", "is": "chat"}, {"field": "hosting", "is": "any"}]},
+                {"field": "gpu_memory_gb", "gt": 0, "lt": 40},
+            ]
+        },
+        "(task_type is chat and hosting is any) or (gpu_memory_gb > 0 and gpu_memory_gb < 40)",
+    ),
+    (
+        {
+            "all": [
+                {
+                    "any": [
+                        {"field": "task_type", "is": "code"},
+                        {"field": "task_type", "is": "chat"},
+                    ]
+                },
+                {"field": "hosting", "is": "any"},
+            ]
+        },
+        "(task_type is code or task_type is chat) and hosting is any",
+    ),
+]
+
+
+@pytest.mark.parametrize(("data", "words"), DESCRIBED)
+def test_conditions_in_words(data: dict[str, Any], words: str) -> None:
+    condition = TypeAdapter(Condition).validate_python(data)
+    assert describe(condition) == words
+
+
+def test_reasons_and_exclusions_say_why_they_fired(rule_set: RuleSet) -> None:
+    result = advise(
+        rule_set,
+        Requirements(use_case="t", task_type="classification", hosting="on_device"),
+    )
+    by_rule = {r.rule: r for r in result.reasons}
+    assert by_rule["evidence.structured-tasks-suit-slm"].when == (
+        "task_type in [classification, extraction]"
+    )
+    assert by_rule["article.slm-efficiency"].when is None  # an always-on article rule
+    assert {e.when for e in result.excluded} == {"hosting is on_device"}

@@ -250,9 +250,9 @@ def test_escapes_and_markup_are_inert_in_markdown(
     assert "\\\\x1b\\[31mRED" in run.out  # the backslash itself escaped, then the bracket
     assert "\\<b\\>html\\</b\\>" in run.out and "<b>" not in run.out
     assert "\\[md\\](https://evil.example)" in run.out and "\\*\\*bold\\*\\*" in run.out
-    head = run.out.index("| rule | effect | summary | source |")
+    head = run.out.index("| rule | effect | summary | because | source |")
     table = run.out[head:].split("\n\n")[0].splitlines()
-    assert all(len(re.findall(r"(?<!\\)\|", row)) == 5 for row in table)  # 4 cells
+    assert all(len(re.findall(r"(?<!\\)\|", row)) == 6 for row in table)  # 5 cells
 
 
 def test_escapes_stay_data_in_json(invoke: Invoke, hostile_files: tuple[Path, Path]) -> None:

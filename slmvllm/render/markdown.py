@@ -39,15 +39,23 @@ def render_markdown(result: Result, rule_set: RuleSet, *, source: str | None = N
     for name, value in sorted(result.scores.items(), key=lambda kv: -kv[1]):
         note = " (ruled out)" if name in excluded else ""
         lines.append(f"| {name}{note} | {value:.1f} |")
-    lines += ["", "| rule | effect | summary | source |", "|---|---|---|---|"]
+    lines += ["", "| rule | effect | summary | because | source |", "|---|---|---|---|---|"]
     for reason in result.reasons:
         effect = ", ".join(f"{o} {v:+.1f}" for o, v in reason.effect.items())
-        cells = [md_cell(reason.rule), effect, md_cell(reason.summary), md_cell(reason.source)]
+        cells = [
+            md_cell(reason.rule),
+            effect,
+            md_cell(reason.summary),
+            md_cell(reason.when or "always"),
+            md_cell(reason.source),
+        ]
         lines.append("| " + " | ".join(cells) + " |")
     if result.excluded:
         lines += ["", "**Ruled out:**", ""]
         lines += [
-            f"- {e.option}: {md_cell(e.reason)} (`{literal(e.rule)}`)" for e in result.excluded
+            f"- {e.option}: {md_cell(e.reason)} (`{literal(e.rule)}`"
+            + (f"; because {md_cell(e.when)})" if e.when else ")")
+            for e in result.excluded
         ]
     if result.assumptions:
         lines += ["", "**Assumptions:**", ""]

@@ -67,6 +67,8 @@ def _reasons(result: Result) -> list[RenderableType]:
         effect = ", ".join(f"{o} {_number(v)}" for o, v in reason.effect.items())
         head = Text.assemble(_t(reason.rule, "bold"), "  ", _t(reason.summary))
         lines = [head, _t(f"    effect: {effect}", "dim")]
+        if reason.when:
+            lines.append(_t(f"    because: {reason.when}", "dim"))
         if reason.assumed:
             lines.append(_t(f"    fired on assumed: {', '.join(reason.assumed)}", "yellow"))
         lines.append(_t(f"    source: {reason.source}", "dim"))
@@ -118,6 +120,7 @@ def render_text(
                         _t(exclusion.rule, "bold"),
                         ": ",
                         _t(exclusion.reason),
+                        _t(f" (because {exclusion.when})" if exclusion.when else "", "dim"),
                     ),
                 )
             )
