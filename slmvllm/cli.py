@@ -189,7 +189,7 @@ def models(
 
 rules_app = typer.Typer(
     name="rules",
-    help="Work with rule sets: check a team's own before CI uses it.",
+    help="Work with rule sets: check a team's own before CI uses it, or list its rules.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -222,6 +222,23 @@ def rules_check(
         RulesCheckOptions(files=list(files or []), output_format=output_format.value, strict=strict)
     )
     raise typer.Exit(code)
+
+
+@rules_app.command("list")
+def rules_list(
+    rules: Annotated[
+        Path | None, typer.Option("--rules", help="List this rule set instead of the default.")
+    ] = None,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="text or json.")
+    ] = OutputFormat.text,
+) -> None:
+    """List a rule set's rules: when each applies, its points or exclusions, its sources."""
+    from slmvllm.commands.rules import RulesListOptions, run_rules_list
+
+    if output_format is OutputFormat.markdown:
+        raise typer.BadParameter("rules list supports text or json", param_hint="--format")
+    raise typer.Exit(run_rules_list(RulesListOptions(rules, output_format.value)))
 
 
 def _click_class(name: str) -> type[BaseException]:

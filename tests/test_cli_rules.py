@@ -79,3 +79,31 @@ def test_a_rule_set_is_never_run(invoke: Invoke, tmp_path: Path) -> None:
     run = invoke("rules", "check", path)
     assert run.code == 0, run.err
     assert "rule set __import__('os') 1.0" in run.out
+
+
+def test_rules_list_says_when_each_rule_applies(invoke: Invoke) -> None:
+    text = invoke("rules", "list")
+    assert text.code == 0, text.err
+    assert text.out.startswith("Rule set default 1.0: 41 rules")
+    assert "when: task_type in [classification, extraction]" in text.out
+    docs = json.loads(invoke("rules", "list", "--format", "json").out)
+    assert len(docs) == 41
+    by_id = {d["id"]: d for d in docs}
+    assert by_id["constraint.on-device"]["when"] == "hosting is on_device"
+    assert by_id["constraint.on-device"]["exclude"] == ["llm", "hybrid"]
+    assert by_id["article.slm-efficiency"]["when"] is None
+    assert all(d["source"] for d in docs)  # every rule cites something
+
+
+def test_rules_list_shows_a_strangers_text_literally(invoke: Invoke, tmp_path: Path) -> None:
+    hostile = DEFAULT.replace("name: default", 'name: "\\e[31mred [bold]x[/bold]"', 1)
+    run = invoke("rules", "list", "--rules", write(tmp_path, "team.yaml", hostile))
+    assert run.code == 0, run.err
+    assert "\x1b" not in run.out
+    assert "\\x1b[31mred [bold]x[/bold]" in run.out  # the escape made visible, markup kept as text
+
+
+def test_rules_list_of_a_broken_file_is_a_located_error(invoke: Invoke, tmp_path: Path) -> None:
+    run = invoke("rules", "list", "--rules", write(tmp_path, "bad.yaml", TYPO))
+    assert run.code == 2
+    assert f"{tmp_path / 'bad.yaml'}:" in run.err and run.out == ""

@@ -1,4 +1,4 @@
-"""`slmvllm rules check`: load and check rule set files, as CI does before using them."""
+"""`slmvllm rules`: check rule set files as CI does before using them, or list a set's rules."""
 
 from __future__ import annotations
 
@@ -7,10 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, Group
+from rich.text import Text
 
+from slmvllm.conditions import describe
+from slmvllm.engine import citation_text
 from slmvllm.errors import ExitCode, GateFailedError, InputError, Problem
-from slmvllm.render.consoles import silence_stdout, stderr_console
+from slmvllm.models import Rule, RuleSet
+from slmvllm.render.consoles import silence_stdout, stderr_console, stdout_console
 from slmvllm.render.json_doc import dumps_json
 from slmvllm.render.safe import literal
 from slmvllm.rule_sets import default_rule_set_path, load_rule_set
@@ -82,3 +86,67 @@ def _emit(records: list[dict[str, Any]], output_format: str) -> None:
         else:
             line = f"{r['file']}: {len(r['errors'])} error(s)"
         sys.stdout.write(literal(line) + "\n")
+
+
+@dataclass(frozen=True)
+class RulesListOptions:
+    rules: Path | None  # none: the default rule set
+    output_format: str  # text | json
+
+
+def rule_record(rs: RuleSet, rule: Rule) -> dict[str, Any]:
+    """One rule as data: its condition in words, points, exclusions and sources."""
+    return {
+        "id": rule.id,
+        "summary": rule.summary,
+        "claim": rule.claim,
+        "when": describe(rule.when) if rule.when else None,
+        "points": rule.points,
+        "exclude": list(rule.exclude),
+        "reason": rule.reason,
+        "source": citation_text(rs, rule),
+    }
+
+
+def run_rules_list(opts: RulesListOptions, err: Console | None = None) -> int:
+    """Every rule of a rule set, in file order; returns the exit code."""
+    err = err or stderr_console()
+    loaded = load_rule_set(opts.rules)
+    for warning in loaded.warnings:
+        err.print(f"slmvllm: {literal(warning)}", markup=False, highlight=False)
+    rs = loaded.rule_set
+    records = [rule_record(rs, rule) for rule in rs.rules]
+    try:
+        if opts.output_format == "json":
+            sys.stdout.write(dumps_json(records))
+        else:
+            console = stdout_console()
+            console.print(
+                Text(literal(f"Rule set {rs.name} {rs.version}: {len(records)} rules")),
+                style="bold",
+            )
+            for record in records:
+                console.print()
+                console.print(_rule_block(record))
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (`| head`)
+        silence_stdout()
+    return ExitCode.OK
+
+
+def _rule_block(record: dict[str, Any]) -> Group:
+    lines = [
+        Text.assemble((literal(record["id"]), "bold"), "  ", literal(record["summary"])),
+        Text(literal(f"  when: {record['when'] or 'always'}"), style="dim"),
+    ]
+    points = "; ".join(
+        f"{option} " + ", ".join(f"{criterion} {value:+g}" for criterion, value in by.items())
+        for option, by in record["points"].items()
+    )
+    if points:
+        lines.append(Text(literal(f"  points: {points}"), style="dim"))
+    if record["exclude"]:
+        why = f": {record['reason']}" if record["reason"] else ""
+        lines.append(Text(literal(f"  excludes: {', '.join(record['exclude'])}{why}")))
+    lines.append(Text(literal(f"  source: {record['source']}"), style="dim"))
+    return Group(*lines)
