@@ -36,6 +36,13 @@ class OutputFormat(StrEnum):
     markdown = "markdown"
 
 
+class DataFormat(StrEnum):
+    """Formats of the listing commands (models, rules): a table or JSON."""
+
+    text = "text"
+    json = "json"
+
+
 class Option(StrEnum):
     slm = "slm"
     llm = "llm"
@@ -148,8 +155,8 @@ def advise(
 def models(
     catalog: CatalogOption = None,
     output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="text (a table) or json.")
-    ] = OutputFormat.text,
+        DataFormat, typer.Option("--format", "-f", help="text (a table) or json.")
+    ] = DataFormat.text,
     open_weights: Annotated[
         bool | None,
         typer.Option("--open-weights/--closed-weights", help="Only open (or only closed) weights."),
@@ -172,8 +179,6 @@ def models(
     """List the model catalogue: sizes, licenses, context windows, prices with their dates."""
     from slmvllm.commands.models import ModelsOptions, run_models
 
-    if output_format is OutputFormat.markdown:
-        raise typer.BadParameter("models supports text or json", param_hint="--format")
     code = run_models(
         ModelsOptions(
             catalog=catalog,
@@ -203,8 +208,8 @@ def rules_check(
         typer.Argument(help="Rule set files to check; none checks the default rule set."),
     ] = None,
     output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="text or json.")
-    ] = OutputFormat.text,
+        DataFormat, typer.Option("--format", "-f", help="text or json.")
+    ] = DataFormat.text,
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit 1 when a file has warnings.")
     ] = False,
@@ -216,8 +221,6 @@ def rules_check(
     """
     from slmvllm.commands.rules import RulesCheckOptions, run_rules_check
 
-    if output_format is OutputFormat.markdown:
-        raise typer.BadParameter("rules check supports text or json", param_hint="--format")
     code = run_rules_check(
         RulesCheckOptions(files=list(files or []), output_format=output_format.value, strict=strict)
     )
@@ -230,14 +233,12 @@ def rules_list(
         Path | None, typer.Option("--rules", help="List this rule set instead of the default.")
     ] = None,
     output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="text or json.")
-    ] = OutputFormat.text,
+        DataFormat, typer.Option("--format", "-f", help="text or json.")
+    ] = DataFormat.text,
 ) -> None:
     """List a rule set's rules: when each applies, its points or exclusions, its sources."""
     from slmvllm.commands.rules import RulesListOptions, run_rules_list
 
-    if output_format is OutputFormat.markdown:
-        raise typer.BadParameter("rules list supports text or json", param_hint="--format")
     raise typer.Exit(run_rules_list(RulesListOptions(rules, output_format.value)))
 
 

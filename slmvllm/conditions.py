@@ -227,29 +227,36 @@ def thresholds(condition: Condition) -> dict[str, set[float]]:
 _OP_WORDS = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 
 
-def _shown(value: Any) -> str:
+def _shown(value: Any, *, grouped: bool = True) -> str:
+    # Thousands separators only outside lists: [1,000, 20,000] would read as four values.
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         value = int(value)
-    if isinstance(value, int):
-        return f"{value:,}"
+    if isinstance(value, int) and abs(value) < 10**15:
+        return f"{value:,}" if grouped else str(value)
+    if isinstance(value, float):
+        return f"{value:g}"
     return str(value)
 
 
 def describe(condition: Condition) -> str:
-    """The condition in words a reader can check: `task_type in [code, agentic] and ...`."""
+    """The condition in words a reader can check: `task_type in [code, agentic] and ...`.
+
+    A test on an unknown field is false, so `not` of it is true: the words say so.
+    """
     if isinstance(condition, FieldTest):
         parts = []
         for op, value in condition.ops().items():
             name = condition.field
             if op == "known":
-                parts.append(f"{name} is {'given' if value else 'not given'}")
+                parts.append(f"{name} is {'known' if value else 'unknown'}")
             elif op == "is":
                 parts.append(f"{name} is {_shown(value)}")
             elif op in ("in", "not_in"):
                 words = "in" if op == "in" else "not in"
-                parts.append(f"{name} {words} [{', '.join(_shown(v) for v in value)}]")
+                listed = ", ".join(_shown(v, grouped=False) for v in value)
+                parts.append(f"{name} {words} [{listed}]")
             else:
                 parts.append(f"{name} {_OP_WORDS[op]} {_shown(value)}")
         return " and ".join(parts)
@@ -257,12 +264,26 @@ def describe(condition: Condition) -> str:
         return " and ".join(_grouped(c, AnyOf) for c in condition.all)
     if isinstance(condition, AnyOf):
         return " or ".join(_grouped(c, AllOf) for c in condition.any)
-    return f"not ({describe(condition.not_)})"
+    inner = condition.not_
+    text = f"not ({describe(inner)})"
+    if isinstance(inner, FieldTest) and _true_when_unknown(condition):
+        return f"{text}, or {inner.field} unknown"
+    return text
+
+
+def _true_when_unknown(condition: Condition) -> bool:
+    """`not` of a value test on one field: it holds when that field is unknown."""
+    inner = condition.not_ if isinstance(condition, NotOf) else None
+    return isinstance(inner, FieldTest) and "known" not in inner.ops()
 
 
 def _grouped(condition: Condition, needs_brackets: type) -> str:
     text = describe(condition)
     multi_test = isinstance(condition, FieldTest) and len(condition.ops()) > 1
-    if isinstance(condition, needs_brackets) or (needs_brackets is AllOf and multi_test):
+    if (
+        isinstance(condition, needs_brackets)
+        or (needs_brackets is AllOf and multi_test)
+        or _true_when_unknown(condition)
+    ):
         return f"({text})"
     return text

@@ -107,3 +107,29 @@ def test_rules_list_of_a_broken_file_is_a_located_error(invoke: Invoke, tmp_path
     run = invoke("rules", "list", "--rules", write(tmp_path, "bad.yaml", TYPO))
     assert run.code == 2
     assert f"{tmp_path / 'bad.yaml'}:" in run.err and run.out == ""
+
+
+def test_a_name_with_a_newline_cannot_forge_a_line(invoke: Invoke, tmp_path: Path) -> None:
+    forged = DEFAULT.replace("name: default", 'name: "x, 1 rules\\nother.yaml: ok: rule set y"', 1)
+    run = invoke("rules", "check", write(tmp_path, "team.yaml", forged))
+    assert run.code == 0, run.err
+    assert len(run.out.splitlines()) == 1
+    assert "x, 1 rules\\nother.yaml" in run.out
+
+
+def test_each_file_is_checked_once_and_failures_keep_every_key(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    bad = write(tmp_path, "bad.yaml", "")
+    run = invoke("rules", "check", bad, bad, "-", "--format", "json", stdin=DEFAULT)
+    assert run.code == 2
+    docs = json.loads(run.out)
+    assert [d["file"] for d in docs] == [bad, "<stdin>"]
+    assert set(docs[0]) == set(docs[1])  # a failed file has the same keys, null where unknown
+    assert docs[0]["ok"] is False and docs[0]["rules"] is None and docs[1]["ok"] is True
+
+
+def test_listing_commands_take_text_or_json_only(invoke: Invoke) -> None:
+    for args in (["models"], ["rules", "check"], ["rules", "list"]):
+        run = invoke(*args, "--format", "markdown")
+        assert run.code == 2 and "'markdown' is not one of 'text', 'json'" in run.err

@@ -237,7 +237,18 @@ DESCRIBED = [
         {"field": "latency_p95_ms", "gt": 300, "lte": 1500},
         "latency_p95_ms > 300 and latency_p95_ms <= 1,500",
     ),
-    ({"field": "budget_usd_per_month", "known": False}, "budget_usd_per_month is not given"),
+    # known: true holds for a default too, so "known", not "given"
+    ({"field": "budget_usd_per_month", "known": False}, "budget_usd_per_month is unknown"),
+    ({"field": "input_tokens", "known": True}, "input_tokens is known"),
+    # no thousands separators inside a list: [1,000, 20,000] would read as four values
+    ({"field": "monthly_requests", "in": [1000, 20000]}, "monthly_requests in [1000, 20000]"),
+    ({"field": "monthly_requests", "gte": 1e300}, "monthly_requests >= 1e+300"),
+    # a test on an unknown field is false, so `not` of it holds: the words say so
+    (
+        {"not": {"field": "labelled_examples", "lt": 2000}},
+        "not (labelled_examples < 2,000), or labelled_examples unknown",
+    ),
+    ({"not": {"field": "labelled_examples", "known": True}}, "not (labelled_examples is known)"),
     (
         {
             "all": [
@@ -245,7 +256,7 @@ DESCRIBED = [
                 {"not": {"field": "labelled_examples", "lt": 2000}},
             ]
         },
-        "domain_focus is narrow and not (labelled_examples < 2,000)",
+        "domain_focus is narrow and (not (labelled_examples < 2,000), or labelled_examples unknown)",
     ),
     (
         {

@@ -13,10 +13,11 @@ from rich.text import Text
 from slmvllm.conditions import describe
 from slmvllm.engine import citation_text
 from slmvllm.errors import ExitCode, GateFailedError, InputError, Problem
+from slmvllm.loading import STDIN_NAME
 from slmvllm.models import Rule, RuleSet
 from slmvllm.render.consoles import silence_stdout, stderr_console, stdout_console
 from slmvllm.render.json_doc import dumps_json
-from slmvllm.render.safe import literal
+from slmvllm.render.safe import one_line
 from slmvllm.rule_sets import default_rule_set_path, load_rule_set
 
 
@@ -34,30 +35,39 @@ def run_rules_check(opts: RulesCheckOptions, err: Console | None = None) -> int:
     --strict when only warnings were found, else 0.
     """
     err = err or stderr_console()
-    paths = opts.files or [default_rule_set_path()]
+    # Each file once, in the order given (`-` can be read only once anyway).
+    paths = list(dict.fromkeys(opts.files)) or [default_rule_set_path()]
     records: list[dict[str, Any]] = []
     errors: list[Problem] = []
     warnings = 0
     for path in paths:
-        record: dict[str, Any] = {"file": str(path)}
+        record: dict[str, Any] = {
+            "file": STDIN_NAME if str(path) == "-" else str(path),
+            "ok": False,
+            "name": None,
+            "version": None,
+            "rules": None,
+            "questions": None,
+            "errors": [],
+            "warnings": [],
+        }
         try:
             loaded = load_rule_set(path)
         except InputError as exc:
             errors += exc.problems
-            record.update(ok=False, errors=[str(p) for p in exc.problems], warnings=[])
+            record["errors"] = [str(p) for p in exc.problems]
             records.append(record)
             continue
         rs = loaded.rule_set
         warnings += len(loaded.warnings)
         for warning in loaded.warnings:
-            err.print(f"slmvllm: {literal(warning)}", markup=False, highlight=False)
+            err.print(f"slmvllm: {one_line(warning)}", markup=False, highlight=False)
         record.update(
             ok=True,
             name=rs.name,
             version=rs.version,
             rules=len(rs.rules),
             questions=len(rs.questions),
-            errors=[],
             warnings=[str(w) for w in loaded.warnings],
         )
         records.append(record)
@@ -85,7 +95,7 @@ def _emit(records: list[dict[str, Any]], output_format: str) -> None:
             )
         else:
             line = f"{r['file']}: {len(r['errors'])} error(s)"
-        sys.stdout.write(literal(line) + "\n")
+        sys.stdout.write(one_line(line) + "\n")  # a name with a newline cannot forge a line
 
 
 @dataclass(frozen=True)
@@ -113,7 +123,7 @@ def run_rules_list(opts: RulesListOptions, err: Console | None = None) -> int:
     err = err or stderr_console()
     loaded = load_rule_set(opts.rules)
     for warning in loaded.warnings:
-        err.print(f"slmvllm: {literal(warning)}", markup=False, highlight=False)
+        err.print(f"slmvllm: {one_line(warning)}", markup=False, highlight=False)
     rs = loaded.rule_set
     records = [rule_record(rs, rule) for rule in rs.rules]
     try:
@@ -122,7 +132,7 @@ def run_rules_list(opts: RulesListOptions, err: Console | None = None) -> int:
         else:
             console = stdout_console()
             console.print(
-                Text(literal(f"Rule set {rs.name} {rs.version}: {len(records)} rules")),
+                Text(one_line(f"Rule set {rs.name} {rs.version}: {len(records)} rules")),
                 style="bold",
             )
             for record in records:
@@ -136,17 +146,17 @@ def run_rules_list(opts: RulesListOptions, err: Console | None = None) -> int:
 
 def _rule_block(record: dict[str, Any]) -> Group:
     lines = [
-        Text.assemble((literal(record["id"]), "bold"), "  ", literal(record["summary"])),
-        Text(literal(f"  when: {record['when'] or 'always'}"), style="dim"),
+        Text.assemble((one_line(record["id"]), "bold"), "  ", one_line(record["summary"])),
+        Text(f"  when: {record['when'] or 'always'}", style="dim"),
     ]
     points = "; ".join(
         f"{option} " + ", ".join(f"{criterion} {value:+g}" for criterion, value in by.items())
         for option, by in record["points"].items()
     )
     if points:
-        lines.append(Text(literal(f"  points: {points}"), style="dim"))
+        lines.append(Text(one_line(f"  points: {points}"), style="dim"))
     if record["exclude"]:
         why = f": {record['reason']}" if record["reason"] else ""
-        lines.append(Text(literal(f"  excludes: {', '.join(record['exclude'])}{why}")))
-    lines.append(Text(literal(f"  source: {record['source']}"), style="dim"))
+        lines.append(Text(one_line(f"  excludes: {', '.join(record['exclude'])}{why}")))
+    lines.append(Text(one_line(f"  source: {record['source']}"), style="dim"))
     return Group(*lines)

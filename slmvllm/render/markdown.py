@@ -46,7 +46,10 @@ def render_markdown(result: Result, rule_set: RuleSet, *, source: str | None = N
             md_cell(reason.rule),
             effect,
             md_cell(reason.summary),
-            md_cell(reason.when or "always"),
+            md_cell(
+                (reason.when or "always")
+                + (f"; assumed: {', '.join(reason.assumed)}" if reason.assumed else "")
+            ),
             md_cell(reason.source),
         ]
         lines.append("| " + " | ".join(cells) + " |")

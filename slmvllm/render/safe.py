@@ -17,3 +17,11 @@ def literal(text: object) -> str:
     """
     shown = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))
     return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", shown)
+
+
+def one_line(text: object) -> str:
+    """`literal(text)` with newlines and tabs shown as \\n and \\t: it stays one line.
+
+    For output read line by line, where a newline in a name could forge a line.
+    """
+    return literal(text).replace("\n", "\\n").replace("\t", "\\t")
