@@ -108,6 +108,11 @@ _TERMINAL = _TerminalLines()
 def read_line(console: Console, prompt: Text) -> str:
     """One line from the user; the prompt goes to the console (stderr)."""
     console.print(prompt, end="")
+    if os.name == "nt":
+        # The Windows console gives os.read() bytes in its own code page; input() reads
+        # it through the console's Unicode API. _TerminalLines is built and tested for
+        # POSIX terminals, where the race it avoids was seen.
+        return input()
     return _TERMINAL.read()
 
 

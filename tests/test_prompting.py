@@ -235,3 +235,13 @@ def test_bytes_that_are_not_utf8_reach_the_asker(pipe: Pipe) -> None:
         lines.read()
     pipe.write("café\n".encode())
     assert lines.read() == "café"
+
+
+def test_on_windows_the_console_is_read_by_input(monkeypatch: pytest.MonkeyPatch) -> None:
+    import types
+
+    from slmvllm import prompting
+
+    monkeypatch.setattr(prompting, "os", types.SimpleNamespace(name="nt"))
+    monkeypatch.setattr("builtins.input", lambda: "from the console")
+    assert prompting.read_line(quiet(), Text("> ")) == "from the console"
