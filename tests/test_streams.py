@@ -299,3 +299,22 @@ def test_closed_standard_streams(redirect: str, args: list[str], code: int, mess
     )
     assert proc.stdout.strip().splitlines()[-1] == str(code)
     assert message in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("colour", [{"NO_COLOR": "1"}, {"FORCE_COLOR": "1"}])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["advise", "-r", str(EXAMPLES / "support-triage.yaml")],
+        ["models", "--max-params", "8"],
+        ["rules", "list"],
+    ],
+)
+def test_reports_have_no_trailing_spaces(args: list[str], colour: dict[str, str]) -> None:
+    # rich pads wrapped and indented lines; a report pasted into a pull request or
+    # diffed against yesterday's should not carry that padding.
+    run = real(*args, env=clean_env(COLUMNS="70", **colour))
+    assert run.code == 0, run.err
+    padded = [line for line in run.out.splitlines() if re.search(r" (\x1b\[[0-9;]*m)*$", line)]
+    assert padded == []
+    assert len(run.out.splitlines()) > 10

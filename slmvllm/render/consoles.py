@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
+from typing import Any, TextIO, cast
 
 from rich.console import Console
 
@@ -20,9 +22,43 @@ class ReportConsole(Console):
         raise BrokenPipeError
 
 
+# The end of a line: spaces mixed with the colour codes that close its styles.
+_LINE_END = re.compile(r"(?:\x1b\[[0-9;]*m| )+(?=\n)")
+_SGR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _trim(match: re.Match[str]) -> str:
+    return "".join(_SGR.findall(match.group()))  # keep the codes, drop the spaces
+
+
+class _TrimmedStdout:
+    """sys.stdout (looked up on each write, as tests swap it) without trailing spaces.
+
+    rich pads wrapped and indented lines to the block's width; in a file, a pull
+    request or a diff of two reports those spaces are noise.
+    """
+
+    def write(self, text: str) -> int:
+        sys.stdout.write(_LINE_END.sub(_trim, text))
+        return len(text)
+
+    def flush(self) -> None:
+        sys.stdout.flush()
+
+    def isatty(self) -> bool:
+        return sys.stdout.isatty()
+
+    def fileno(self) -> int:
+        return sys.stdout.fileno()
+
+    def __getattr__(self, name: str) -> Any:  # encoding, errors...: those of stdout
+        return getattr(sys.stdout, name)
+
+
 def stdout_console(width: int | None = None) -> Console:
     """A report console on stdout, never narrower than MIN_REPORT_WIDTH."""
-    console = ReportConsole(highlight=False, width=width)
+    trimmed = cast(TextIO, _TrimmedStdout())  # duck-typed: write, flush, isatty, fileno
+    console = ReportConsole(highlight=False, width=width, file=trimmed)
     # COLUMNS=0 (or 1) would make rich print nothing, or one letter a line: a report
     # wider than a tiny terminal wraps, one that is empty is lost.
     console.width = max(console.width, MIN_REPORT_WIDTH)
