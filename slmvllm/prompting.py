@@ -125,7 +125,12 @@ def _show(console: Console, question: Question, number: int, total: int, default
     if question.choices:
         listing = "  ".join(f"{i}) {literal(c)}" for i, c in enumerate(question.choices, 1))
         console.print(Text(listing))
-    shown = "unknown" if default is None else literal(default)
+    if default is not None:
+        shown = literal(default)
+    elif question.type == "priorities":
+        shown = "the rule set's weights"
+    else:
+        shown = "unknown"
     console.print(Text(f"Enter to keep: {shown}", style="dim"))
 
 

@@ -245,3 +245,12 @@ def test_on_windows_the_console_is_read_by_input(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(prompting, "os", types.SimpleNamespace(name="nt"))
     monkeypatch.setattr("builtins.input", lambda: "from the console")
     assert prompting.read_line(quiet(), Text("> ")) == "from the console"
+
+
+def test_each_question_says_what_enter_keeps(rule_set: RuleSet) -> None:
+    console = quiet()
+    ask(rule_set, console, reader=scripted(*[""] * len(rule_set.questions)))
+    shown = console.file.getvalue()  # type: ignore[attr-defined]
+    assert "Enter to keep: moderate" in shown  # a default
+    assert "Enter to keep: unknown" in shown  # no default: the field stays unknown
+    assert "Enter to keep: the rule set's weights" in shown  # priorities left alone
