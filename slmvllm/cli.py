@@ -192,6 +192,14 @@ def models(
     raise typer.Exit(code)
 
 
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of `advise --format json` results, for CI to validate against."""
+    from slmvllm.render.json_doc import dumps_json, result_schema
+
+    sys.stdout.write(dumps_json(result_schema()))
+
+
 rules_app = typer.Typer(
     name="rules",
     help="Work with rule sets: check a team's own before CI uses it, or list its rules.",

@@ -34,3 +34,29 @@ def dumps_json(payload: Any) -> str:
     """The one JSON writer: indented, UTF-8, no NaN, terminal-driving characters escaped."""
     text = json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False)
     return _RISKY.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+
+
+def result_schema() -> dict[str, Any]:
+    """The JSON Schema (2020-12) of one result document as `advise --format json` writes it.
+
+    Several inputs give a JSON array of such documents, each with `source`.
+    """
+    schema = Result.model_json_schema(mode="serialization")
+    # Every field is written, defaults included; only `estimates` is left out when null.
+    for part in [schema, *schema.get("$defs", {}).values()]:
+        if "properties" in part:
+            part["required"] = [
+                k for k in part["properties"] if part is not schema or k != "estimates"
+            ]
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "slmvllm advise result"
+    schema["description"] = (
+        "One result of `slmvllm advise --format json`; several inputs give an array of "
+        "these. The contract's keys plus optional additions (requirements, "
+        "criteria_scores, confidence_basis, estimates, source)."
+    )
+    schema["properties"]["source"] = {
+        "type": "string",
+        "description": "the requirements file the result is for, when it came from one",
+    }
+    return schema
