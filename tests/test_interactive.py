@@ -13,6 +13,8 @@ import pexpect
 import pytest
 import yaml
 
+from .conftest import run_cli
+
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
 
 
@@ -352,3 +354,55 @@ def test_requirements_typed_at_the_terminal_say_how_to_end(tmp_path: Path) -> No
     assert child.exitstatus == 0
     text = child.before or ""
     assert json.loads(text[text.index("{") :])["requirements"]["task_type"] == "classification"
+
+
+def test_three_ways_in_give_the_same_result(tmp_path: Path) -> None:
+    # The brief's promise: the questionnaire, a requirements file and --set in CI ask
+    # the same questions of the same engine and get the same result, to the last key.
+    child = spawn("advise", "-f", "json", "--save-answers", "answers.yaml", cwd=tmp_path)
+    typed = {
+        "Describe the use case": "Route insurance claims",
+        "main job": "3",  # summarization, by number
+        "How specialised": "narrow",
+        "How many distinct tasks": "few",
+        "How many requests a month": "3_000_000",
+        "Average prompt tokens": "1200",
+        "Average completion tokens": "",
+        "Response-time target": "",
+        "How sensitive": "regulated",
+        "Where may the model run": "private_cloud",
+        "labelled examples": "5000",
+        "How strong is the team": "some",
+        "Weeks until": "10",
+        "What does a wrong answer cost": "critical",
+        "Monthly budget": "",
+        "largest GPU": "80",
+        "Longest context": "",
+        "Override how much criteria matter": "data_control=5",
+    }
+    for prompt, text in typed.items():
+        answer(child, prompt, text)
+    child.expect_exact("Saved answers to answers.yaml")
+    out = finish(child)
+    assert child.exitstatus == 0
+    by_prompt = json.loads(out[out.index("{") :])
+
+    by_file = run_cli("advise", "-r", "answers.yaml", "-f", "json", cwd=tmp_path)
+    assert by_file.code == 0, by_file.err
+    doc_file = json.loads(by_file.out)
+    assert doc_file.pop("source") == "answers.yaml"
+
+    saved = yaml.safe_load((tmp_path / "answers.yaml").read_text(encoding="utf-8"))
+    flags = [
+        f"--set=priorities.{k}={v}" if name == "priorities" else f"--set={name}={v}"
+        for name, value in saved.items()
+        for k, v in (value.items() if name == "priorities" else [(None, value)])
+    ]
+    by_set = run_cli("advise", "-r", "-", "-f", "json", *flags, stdin="{}\n", cwd=tmp_path)
+    assert by_set.code == 0, by_set.err
+    doc_set = json.loads(by_set.out)
+    doc_set.pop("source", None)
+
+    assert by_prompt["recommendation"] == "slm"  # regulated, private cloud, labelled data
+    assert doc_file == by_prompt
+    assert doc_set == by_prompt
