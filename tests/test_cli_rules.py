@@ -133,3 +133,26 @@ def test_listing_commands_take_text_or_json_only(invoke: Invoke) -> None:
     for args in (["models"], ["rules", "check"], ["rules", "list"]):
         run = invoke(*args, "--format", "markdown")
         assert run.code == 2 and "'markdown' is not one of 'text', 'json'" in run.err
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["rules", "check"],
+        ["rules", "list", "--rules"],
+        ["advise", "-r", str(ROOT / "examples" / "support-triage.yaml"), "--rules"],
+    ],
+)
+def test_warnings_show_a_strangers_text_literally(
+    invoke: Invoke, tmp_path: Path, command: list[str]
+) -> None:
+    hostile = DEFAULT.replace(
+        "references:\n",
+        'references:\n  "\\e[31mred\\nslmvllm: forged": {title: Nobody cites me}\n',
+        1,
+    )
+    run = invoke(*command, write(tmp_path, "team.yaml", hostile))
+    assert run.code == 0, run.err
+    warning = [line for line in run.err.splitlines() if "cited by no rule" in line]
+    assert len(warning) == 1 and "\\x1b[31mred\\nslmvllm: forged" in warning[0]
+    assert "\x1b" not in run.err

@@ -33,7 +33,12 @@ from slmvllm.loading import (
 from slmvllm.models import Result, RuleSet
 from slmvllm.prompting import QuestionnaireStopped, ask, ask_path, ask_yes_no
 from slmvllm.questions import AnswerError, answers_yaml, parse_assignments
-from slmvllm.render.consoles import silence_stdout, stderr_console, stdout_console
+from slmvllm.render.consoles import (
+    print_warnings,
+    silence_stdout,
+    stderr_console,
+    stdout_console,
+)
 from slmvllm.render.safe import literal
 from slmvllm.requirements import Requirements
 from slmvllm.rule_sets import load_rule_set
@@ -65,8 +70,7 @@ def run_advise(opts: AdviseOptions, err: Console | None = None) -> int:
     """The whole `advise` command; returns the exit code or raises a SlmvllmError."""
     err = err or stderr_console()
     loaded = load_rule_set(opts.rules)
-    for warning in loaded.warnings:
-        err.print(f"slmvllm: {warning}", markup=False, highlight=False)
+    print_warnings(err, loaded.warnings)
     rs = loaded.rule_set
     try:
         overrides = parse_assignments(rs, opts.assignments)

@@ -15,7 +15,12 @@ from slmvllm.engine import citation_text
 from slmvllm.errors import ExitCode, GateFailedError, InputError, Problem
 from slmvllm.loading import STDIN_NAME
 from slmvllm.models import Rule, RuleSet
-from slmvllm.render.consoles import silence_stdout, stderr_console, stdout_console
+from slmvllm.render.consoles import (
+    print_warnings,
+    silence_stdout,
+    stderr_console,
+    stdout_console,
+)
 from slmvllm.render.json_doc import dumps_json
 from slmvllm.render.safe import one_line
 from slmvllm.rule_sets import default_rule_set_path, load_rule_set
@@ -60,8 +65,7 @@ def run_rules_check(opts: RulesCheckOptions, err: Console | None = None) -> int:
             continue
         rs = loaded.rule_set
         warnings += len(loaded.warnings)
-        for warning in loaded.warnings:
-            err.print(f"slmvllm: {one_line(warning)}", markup=False, highlight=False)
+        print_warnings(err, loaded.warnings)
         record.update(
             ok=True,
             name=rs.name,
@@ -122,8 +126,7 @@ def run_rules_list(opts: RulesListOptions, err: Console | None = None) -> int:
     """Every rule of a rule set, in file order; returns the exit code."""
     err = err or stderr_console()
     loaded = load_rule_set(opts.rules)
-    for warning in loaded.warnings:
-        err.print(f"slmvllm: {one_line(warning)}", markup=False, highlight=False)
+    print_warnings(err, loaded.warnings)
     rs = loaded.rule_set
     records = [rule_record(rs, rule) for rule in rs.rules]
     try:

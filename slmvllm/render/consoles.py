@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Iterable
 from typing import Any, TextIO, cast
 
 from rich.console import Console
+
+from slmvllm.render.safe import one_line
 
 MIN_REPORT_WIDTH = 20
 
@@ -78,3 +81,9 @@ def silence_stdout() -> None:
         os.close(devnull)
     except (OSError, ValueError):
         pass
+
+
+def print_warnings(err: Console, warnings: Iterable[object]) -> None:
+    """Load-time warnings on stderr, one line each, text from files shown literally."""
+    for warning in warnings:
+        err.print(f"slmvllm: {one_line(warning)}", markup=False, highlight=False)
