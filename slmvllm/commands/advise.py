@@ -39,7 +39,7 @@ from slmvllm.render.consoles import (
     stderr_console,
     stdout_console,
 )
-from slmvllm.render.safe import literal
+from slmvllm.render.safe import literal, one_line
 from slmvllm.requirements import Requirements
 from slmvllm.rule_sets import load_rule_set
 from slmvllm.saving import write_atomic
@@ -169,7 +169,7 @@ def _save_merged(rs: RuleSet, opts: AdviseOptions, cases: list[UseCase], err: Co
     origin = f"{cases[0].source} with --set applied" if opts.assignments else str(cases[0].source)
     text = answers_yaml(rs, cases[0].requirements.given(), origin=literal(origin))
     write_atomic(target, text, overwrite=opts.force)
-    err.print(f"Saved the requirements to {target}", markup=False)
+    err.print(f"Saved the requirements to {one_line(target)}", markup=False)
 
 
 def _requirements(rs: RuleSet, doc: Document, overrides: dict[str, Any]) -> Requirements:
@@ -251,9 +251,9 @@ def _save(
         target = Path(typed)
     overwrite = opts.force
     if _is_file(target) and not overwrite:
-        overwrite = ask_yes_no(err, f"{target} exists. Overwrite it?")
+        overwrite = ask_yes_no(err, f"{one_line(target)} exists. Overwrite it?")
         if not overwrite:
-            err.print(f"Not overwritten: {target}", markup=False)
+            err.print(f"Not overwritten: {one_line(target)}", markup=False)
             fallback = ask_path(err, "Another file name (Enter to discard the answers):")
             if not fallback:
                 return None
@@ -262,7 +262,7 @@ def _save(
         write_atomic(target, answers_yaml(rs, answers, partial=partial), overwrite=overwrite)
     except InputError as exc:
         # Nothing lost: say why, and offer another name rather than drop the answers.
-        err.print(f"slmvllm: {exc}", markup=False)
+        err.print(f"slmvllm: {one_line(exc)}", markup=False)
         fallback = ask_path(err, "Another file name (Enter to discard the answers):")
         if not fallback:
             return None
@@ -273,7 +273,8 @@ def _save(
             err,
             partial=partial,
         )
-    err.print(f"Saved answers to {target} (rerun with: slmvllm advise -r {target})", markup=False)
+    shown = one_line(target)
+    err.print(f"Saved answers to {shown} (rerun with: slmvllm advise -r {shown})", markup=False)
     return target
 
 
