@@ -454,7 +454,15 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     except ValueError:
         plain = False
     # PyYAML resolves as YAML 1.1 and leaves `1e5` plain; this module reads it as a number.
-    return dumper.represent_scalar(_STR_TAG, value, style=None if plain else "'")
+    style = None if plain else "'"
+    if any(c in value for c in _UNICODE_BREAKS):
+        # PyYAML writes NEL and the Unicode line separators raw inside quotes, where YAML
+        # reads them as line breaks (folded to spaces); double quotes escape them.
+        style = '"'
+    return dumper.represent_scalar(_STR_TAG, value, style=style)
+
+
+_UNICODE_BREAKS = ("\x85", "\u2028", "\u2029")
 
 
 _Dumper.add_representer(str, _represent_str)
