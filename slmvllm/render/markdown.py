@@ -7,7 +7,7 @@ from typing import Any
 
 from slmvllm.models import Result, RuleSet
 from slmvllm.render.safe import literal
-from slmvllm.render.values import show_value
+from slmvllm.render.values import effect_text, show_value
 
 _MARKUP = re.compile(r"([\\`*_\[\]<>|~&])")
 # An autolink shows its own target, so it cannot disguise where it leads: keep those.
@@ -41,7 +41,7 @@ def render_markdown(result: Result, rule_set: RuleSet, *, source: str | None = N
         lines.append(f"| {name}{note} | {value:.1f} |")
     lines += ["", "| rule | effect | summary | because | source |", "|---|---|---|---|---|"]
     for reason in result.reasons:
-        effect = ", ".join(f"{o} {v:+.1f}" for o, v in reason.effect.items())
+        effect = effect_text(reason.effect)
         cells = [
             md_cell(reason.rule),
             effect,

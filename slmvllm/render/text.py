@@ -9,7 +9,7 @@ from rich.text import Text
 
 from slmvllm.models import Result, RuleSet
 from slmvllm.render.safe import literal
-from slmvllm.render.values import show_value
+from slmvllm.render.values import effect_text, show_value
 
 _BAR_WIDTH = 24
 
@@ -24,10 +24,6 @@ def _heading(console: Console, title: str) -> None:
 
 def _t(text: object, style: str = "") -> Text:
     return Text(literal(text), style=style)
-
-
-def _number(value: float) -> str:
-    return f"{value:+.1f}" if value else "0"
 
 
 def _bars(result: Result, unicode_ok: bool) -> Table:
@@ -64,7 +60,7 @@ def _reasons(result: Result) -> list[RenderableType]:
     )
     out: list[RenderableType] = []
     for _, reason in ordered:
-        effect = ", ".join(f"{o} {_number(v)}" for o, v in reason.effect.items())
+        effect = effect_text(reason.effect)
         head = Text.assemble(_t(reason.rule, "bold"), "  ", _t(reason.summary))
         lines = [head, _t(f"    effect: {effect}", "dim")]
         if reason.when:

@@ -14,3 +14,10 @@ def show_value(value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10_000:
         return f"{value:,}"
     return str(value)
+
+
+def effect_text(effect: dict[str, float]) -> str:
+    """A rule's effect on each option's score: `llm 0, slm +9.0, hybrid +3.0`."""
+    return ", ".join(
+        f"{option} {value:+.1f}" if value else f"{option} 0" for option, value in effect.items()
+    )
