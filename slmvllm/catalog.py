@@ -50,7 +50,7 @@ from slmvllm.loading import (
 from slmvllm.requirements import Strict
 
 if TYPE_CHECKING:
-    from slmvllm.estimates import MemoryEstimate
+    from slmvllm.gpu_memory import MemoryEstimate
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9_.-]{0,79}")
 _DATE = re.compile(r"\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?")
@@ -509,7 +509,7 @@ def filter_models(
       least compressed precision that fits; the match says which. Open weights only.
     * ``min_context``: a context window of at least this many tokens.
     """
-    from slmvllm.estimates import smallest_fit
+    from slmvllm.gpu_memory import smallest_fit
 
     out: list[ModelMatch] = []
     for model in catalog.models:

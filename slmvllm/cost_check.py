@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 
+from slmvllm.cost_plans import money
 from slmvllm.estimate_models import (
     Candidate,
     CheapestCandidate,
@@ -17,7 +18,6 @@ from slmvllm.estimate_models import (
     Estimates,
     PureOption,
 )
-from slmvllm.estimates import money
 
 PURE_OPTIONS: tuple[PureOption, ...] = ("slm", "llm")
 

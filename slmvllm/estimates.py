@@ -1,30 +1,14 @@
-"""Pure estimates behind the advice: GPU memory, monthly cost, break-even volume, hybrid share.
+"""The numbers behind a recommendation: every candidate priced, break-even, hybrid share.
 
-No I/O, no printing: every function takes catalogue entries and numbers and
-returns numbers, or the typed reports of `slmvllm.estimate_models` that say how
-each number was reached. The formulas:
-
-* **GPU memory** = weights + KV cache + runtime overhead, each term returned
-  with its formula and source. Weights = total parameters x bits per weight / 8
-  (a mixture of experts keeps every expert in memory, not only the active
-  ones). KV cache = 2 x layers x KV heads x head size x tokens x 2 bytes, with
-  the model's shape when the catalogue has it; otherwise bytes per token are
-  scaled from the known shape nearest in parameters (a rough fallback, named
-  as such). Runtime overhead = 20% of the weights.
-* **API cost** = requests x (input tokens x input price + output tokens x
-  output price) / 1e6, at the model's cheapest active price row whose input
-  window holds the request.
-* **Self-hosted cost** = GPUs x USD per GPU-hour x 730 h. GPUs = replicas x GPUs
-  per replica; GPUs per replica = memory / GPU memory, rounded up; replicas =
-  the output tokens per second the volume needs / what a replica serves,
-  rounded up, at least one (always on). Per-GPU throughput is the catalogue's
-  measured figure, scaled down for models with more (active) parameters than
-  the measured one and never up.
-* **Break-even** = the monthly volume from which self-hosting the best small
-  model stays cheaper than the cheapest suitable large-model API (see
-  `break_even_requests`), and the same for a hybrid router.
-* **Hybrid share** = the share of requests a router sends to the large model,
-  from published router results (see `llm_share`).
+Pure (no I/O, no printing). It assembles the pieces, each in its own module:
+GPU memory (`slmvllm.gpu_memory`), API and self-hosted cost plans and the
+break-even arithmetic (`slmvllm.cost_plans`), the hybrid router's share
+(`slmvllm.hybrid_share`), into the typed `Estimates` of
+`slmvllm.estimate_models`: one candidate per way to run each catalogue model
+(an API, or self-hosting), checked against the requirements (hosting, context
+window, GPU memory, budget, licence), the break-even volume of the best small
+model against the cheapest large-model API (and for a hybrid), and every
+assumption behind them.
 """
 
 from __future__ import annotations
@@ -34,7 +18,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from slmvllm.catalog import Catalog, Gpu, Model, Price, Routing, ShareFigure, SizeClass
+from slmvllm.catalog import Catalog, Model, SizeClass
+from slmvllm.cost_plans import (
+    BREAK_EVEN_LIMIT,
+    HOURS_PER_MONTH,
+    SECONDS_PER_MONTH,
+    ApiPlan,
+    ServingPlan,
+    api_plan,
+    break_even_requests,
+    first_cheaper_requests,
+    money,
+    price_text,
+    serving_plan,
+)
 from slmvllm.estimate_models import (
     ApiCost,
     BreakEven,
@@ -45,452 +42,17 @@ from slmvllm.estimate_models import (
     Hosting,
     HybridPlan,
     MemoryReport,
-    MemoryTermReport,
     SelfHosting,
 )
+from slmvllm.gpu_memory import memory_table
+from slmvllm.hybrid_share import llm_share
 
-HOURS_PER_MONTH = 730
-SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600
 #: Volume assumed when the requirements give none (break-even does not depend on it).
 DEFAULT_MONTHLY_REQUESTS = 1_000_000
 #: Token counts assumed when even the rule set gives none.
 DEFAULT_INPUT_TOKENS = 500
 DEFAULT_OUTPUT_TOKENS = 200
-#: Break-even volumes are searched up to this many requests a month.
-BREAK_EVEN_LIMIT = 10_000_000_000
 _EPS = 1e-9
-
-
-def money(value: float) -> str:
-    """Dollars with cents and thousands separators, as every figure is shown."""
-    return f"${value:,.2f}"
-
-
-def _price(value: float) -> str:
-    return f"${value:g}"
-
-
-def _gb(value: float) -> float:
-    return round(value, 2)
-
-
-# --------------------------------------------------------------------------- GPU memory
-
-
-@dataclass(frozen=True)
-class MemoryTerm:
-    """One term of a memory estimate, with the arithmetic and its source."""
-
-    name: str
-    gb: float
-    formula: str
-    source: str
-
-    def report(self) -> MemoryTermReport:
-        """The term as reported, GB rounded to 0.01."""
-        return MemoryTermReport(
-            name=self.name, gb=_gb(self.gb), formula=self.formula, source=self.source
-        )
-
-
-@dataclass(frozen=True)
-class MemoryEstimate:
-    """GPU memory to serve one model at one precision: weights, KV cache, runtime overhead."""
-
-    model: str
-    precision: str
-    precision_label: str
-    terms: tuple[MemoryTerm, ...]
-    kv_fallback: bool
-
-    @property
-    def total_gb(self) -> float:
-        """The sum of the terms, in GB (10^9 bytes)."""
-        return sum(t.gb for t in self.terms)
-
-    def term(self, name: str) -> MemoryTerm:
-        """The term with this name (KeyError if none)."""
-        for t in self.terms:
-            if t.name == name:
-                return t
-        raise KeyError(name)
-
-    def report(self) -> MemoryReport:
-        """The estimate as reported, term by term."""
-        return MemoryReport(
-            precision=self.precision,
-            precision_label=self.precision_label,
-            total_gb=_gb(self.total_gb),
-            terms=[t.report() for t in self.terms],
-            kv_fallback=self.kv_fallback,
-        )
-
-
-def kv_bytes_per_token(model: Model, catalog: Catalog) -> tuple[float, str, bool]:
-    """KV-cache bytes per token, how they were found, and whether that was the fallback.
-
-    With the model's shape: 2 x layers x KV heads x head size x bytes per element.
-    Without it: the bytes per token of the catalogue model with a known shape nearest
-    in parameters read per token (active ones for MoE), scaled by the ratio of those
-    parameters. Known shapes span 4.7 KB (Llama-3.1-70B) to 103 KB (Phi-3-mini, no
-    GQA) per billion parameters, so the fallback can be off by a factor of several.
-    """
-    element = catalog.memory.kv_cache.bytes_per_element
-    shape = model.shape
-    if shape is not None:
-        value = shape.kv_bytes_per_token_per_byte * element
-        return (
-            value,
-            f"2 x {shape.layers} layers x {shape.kv_heads} KV heads x {shape.head_dim} head size "
-            f"x {element:g} bytes = {value:,.0f} bytes/token (shape: {shape.source})",
-            False,
-        )
-    basis = model.compute_params_billion
-    known = [m for m in catalog.models if m.shape is not None and m.compute_params_billion]
-    if basis is None or not known:
-        return 0.0, "not estimated: no model of the catalogue has a known shape", True
-    ref = min(known, key=lambda m: (abs(math.log(_params(m) / basis)), m.id))
-    assert ref.shape is not None
-    ref_bytes = ref.shape.kv_bytes_per_token_per_byte * element
-    value = ref_bytes * basis / _params(ref)
-    return (
-        value,
-        f"fallback (no shape known for {model.id}): {ref.id}'s {ref_bytes:,.0f} bytes/token "
-        f"x {basis:g}B / {_params(ref):g}B parameters per token = {value:,.0f} bytes/token",
-        True,
-    )
-
-
-def _params(model: Model) -> float:
-    value = model.compute_params_billion
-    assert value is not None
-    return value
-
-
-def memory_estimate(
-    model: Model,
-    catalog: Catalog,
-    precision: str,
-    *,
-    context_tokens: int,
-    concurrency: int = 1,
-    average_tokens: int | None = None,
-) -> MemoryEstimate:
-    """GPU memory to self-host `model` at `precision`, term by term.
-
-    The KV cache holds `concurrency` sequences: one of `context_tokens` and the
-    others of `average_tokens` each (of `context_tokens` too when not given).
-    """
-    if model.params_billion is None:
-        raise ValueError(f"{model.id}: parameter count undisclosed, memory cannot be estimated")
-    rules = catalog.memory
-    fmt = rules.precision(precision)
-    params = model.params_billion
-    weights = params * fmt.bits_per_weight / 8
-    moe = (
-        f" (all {params:g}B parameters: a mixture of experts keeps every expert in memory, "
-        f"though only {model.active_params_billion:g}B are active per token)"
-        if model.is_moe
-        else ""
-    )
-    others = average_tokens if average_tokens is not None else context_tokens
-    tokens = context_tokens + max(concurrency - 1, 0) * others
-    per_token, basis, fallback = kv_bytes_per_token(model, catalog)
-    kv = per_token * tokens / 1e9
-    if concurrency > 1:
-        held = (
-            f"{context_tokens:,} + {concurrency - 1} x {others:,} tokens for {concurrency} requests"
-        )
-    else:
-        held = f"{context_tokens:,} tokens for 1 request"
-    overhead = weights * rules.runtime_overhead.value
-    terms = (
-        MemoryTerm(
-            "weights",
-            weights,
-            f"{params:g}B parameters x {fmt.bits_per_weight:g} bits / 8 = {weights:,.2f} GB{moe}",
-            fmt.source,
-        ),
-        MemoryTerm(
-            "kv_cache",
-            kv,
-            f"{per_token:,.0f} bytes/token x ({held}) = {kv:,.2f} GB; {basis}",
-            rules.kv_cache.source,
-        ),
-        MemoryTerm(
-            "runtime_overhead",
-            overhead,
-            f"{rules.runtime_overhead.value:g} x {weights:,.2f} GB of weights = {overhead:,.2f} GB",
-            rules.runtime_overhead.source,
-        ),
-    )
-    return MemoryEstimate(model.id, fmt.id, fmt.label, terms, fallback)
-
-
-def memory_table(
-    model: Model,
-    catalog: Catalog,
-    *,
-    context_tokens: int,
-    concurrency: int = 1,
-    average_tokens: int | None = None,
-    serving: bool = False,
-) -> list[MemoryEstimate]:
-    """The memory estimate at every precision, least compressed first.
-
-    With ``serving``, only the precisions a batching server is assumed to run.
-    """
-    return [
-        memory_estimate(
-            model,
-            catalog,
-            p.id,
-            context_tokens=context_tokens,
-            concurrency=concurrency,
-            average_tokens=average_tokens,
-        )
-        for p in catalog.memory.ordered(serving=serving)
-    ]
-
-
-def smallest_fit(
-    model: Model,
-    catalog: Catalog,
-    gpu_memory_gb: float,
-    *,
-    context_tokens: int,
-    concurrency: int = 1,
-    average_tokens: int | None = None,
-    serving: bool = False,
-) -> MemoryEstimate | None:
-    """The estimate at the least compressed precision that fits one GPU of this size, or None."""
-    for est in memory_table(
-        model,
-        catalog,
-        context_tokens=context_tokens,
-        concurrency=concurrency,
-        average_tokens=average_tokens,
-        serving=serving,
-    ):
-        if est.total_gb <= gpu_memory_gb + _EPS:
-            return est
-    return None
-
-
-# --------------------------------------------------------------------------- cost plans
-
-
-@dataclass(frozen=True)
-class ApiPlan:
-    """Buying a model through one provider's API: the price row and the cost per request."""
-
-    price: Price
-    input_usd_per_request: float
-    output_usd_per_request: float
-    tiered: bool
-
-    @property
-    def usd_per_request(self) -> float:
-        """Input plus output cost of one request."""
-        return self.input_usd_per_request + self.output_usd_per_request
-
-    def monthly_cost(self, requests: float) -> float:
-        """requests x cost per request."""
-        return requests * self.usd_per_request
-
-
-def api_plan(price: Price, input_tokens: int, output_tokens: int) -> ApiPlan:
-    """The cost of one request at this price row (the tier price above its input threshold)."""
-    tiered = (
-        price.tier_above_input_tokens is not None and input_tokens > price.tier_above_input_tokens
-    )
-    p_in = price.input_usd_per_million
-    p_out = price.output_usd_per_million
-    if tiered:
-        assert price.input_usd_per_million_above is not None
-        assert price.output_usd_per_million_above is not None
-        p_in = price.input_usd_per_million_above
-        p_out = price.output_usd_per_million_above
-    return ApiPlan(price, input_tokens * p_in / 1e6, output_tokens * p_out / 1e6, tiered)
-
-
-@dataclass(frozen=True)
-class ServingPlan:
-    """Self-hosting a model on rented GPUs: memory, GPUs per replica, capacity and price."""
-
-    memory: MemoryEstimate
-    gpu: Gpu
-    gpus_per_replica: int
-    output_tokens_per_s_per_gpu: float
-    output_tokens: int
-    sharded: bool
-
-    @property
-    def replica_usd_per_month(self) -> float:
-        """What one replica costs a month, always on."""
-        return self.gpus_per_replica * self.gpu.usd_per_gpu_hour * HOURS_PER_MONTH
-
-    @property
-    def replica_requests_per_month(self) -> float:
-        """Requests one replica serves a month at the measured throughput, fully used."""
-        tps = self.output_tokens_per_s_per_gpu * self.gpus_per_replica
-        return tps * SECONDS_PER_MONTH / max(self.output_tokens, 1)
-
-    def replicas(self, requests: float) -> int:
-        """Replicas for this volume: at least one (always on)."""
-        return max(1, math.ceil(requests / self.replica_requests_per_month - _EPS))
-
-    def monthly_cost(self, requests: float) -> float:
-        """GPUs x USD per GPU-hour x 730 h."""
-        return self.replicas(requests) * self.replica_usd_per_month
-
-
-def per_gpu_throughput(model: Model, catalog: Catalog) -> float:
-    """Output tokens/s per GPU: the measured figure, scaled down by parameters per token.
-
-    A model reading more parameters per token (active ones for MoE) than the measured
-    model is assumed proportionally slower; a smaller one is not assumed faster.
-    """
-    ref = catalog.throughput
-    return ref.output_tokens_per_s_per_gpu * min(1.0, ref.params_billion / _params(model))
-
-
-def serving_plan(
-    model: Model,
-    catalog: Catalog,
-    *,
-    context_tokens: int,
-    average_tokens: int,
-    output_tokens: int,
-    gpu_memory_gb: float | None = None,
-) -> ServingPlan:
-    """How `model` would be self-hosted on the catalogue's serving GPU.
-
-    Precision: the catalogue's serving precision (FP16) when the model fits one GPU
-    (one of `gpu_memory_gb` when given, else the serving GPU), else the least
-    compressed of the serving precisions that fits; a model that fits no single GPU
-    is sharded at the catalogue's sharded precision (8-bit). The KV cache is sized for the
-    throughput figure's concurrency: one request of `context_tokens` and the
-    others of `average_tokens`.
-    """
-    gpu = catalog.serving_gpu
-    limit = gpu_memory_gb if gpu_memory_gb else gpu.memory_gb
-    kwargs: dict[str, Any] = {
-        "context_tokens": context_tokens,
-        "concurrency": catalog.throughput.concurrency,
-        "average_tokens": average_tokens,
-    }
-    rules = catalog.memory
-    memory = memory_estimate(model, catalog, rules.serve_precision, **kwargs)
-    sharded = False
-    if memory.total_gb > limit + _EPS:
-        fit = smallest_fit(model, catalog, limit, serving=True, **kwargs)
-        if fit is not None:
-            memory = fit
-        else:
-            memory = memory_estimate(model, catalog, rules.sharded_precision, **kwargs)
-            sharded = True
-    gpus = max(1, math.ceil(memory.total_gb / gpu.memory_gb - _EPS))
-    return ServingPlan(
-        memory=memory,
-        gpu=gpu,
-        gpus_per_replica=gpus,
-        output_tokens_per_s_per_gpu=per_gpu_throughput(model, catalog),
-        output_tokens=output_tokens,
-        sharded=sharded or gpus > 1,
-    )
-
-
-# --------------------------------------------------------------------------- break-even
-
-
-def break_even_requests(
-    replica_usd_per_month: float,
-    replica_requests_per_month: float,
-    api_usd_per_request: float,
-    *,
-    limit: float = BREAK_EVEN_LIMIT,
-) -> float | None:
-    """The monthly volume from which self-hosting stays cheaper than the API, or None.
-
-    Self-hosting costs ``C x max(1, ceil(V / R))`` for replica cost C and replica
-    capacity R; the API costs ``k x V``. With ``x = C / k`` (the volume at which one
-    replica costs what the API does): if ``x >= R`` a fully used replica costs more
-    per request than the API and self-hosting is never cheaper. Otherwise, in the
-    j-th replica's range ``((j-1)R, jR]`` self-hosting is cheaper above ``j x x``;
-    from ``j0 = ceil(R / (R - x))`` on it is cheaper over the whole range, so it
-    stays cheaper from ``(j0 - 1) x x``. None too when that exceeds `limit`.
-    """
-    if api_usd_per_request <= 0:
-        return None
-    x = replica_usd_per_month / api_usd_per_request
-    capacity = replica_requests_per_month
-    if x >= capacity:
-        return None
-    j0 = max(2, math.ceil(capacity / (capacity - x) - _EPS))
-    volume = (j0 - 1) * x
-    return volume if volume <= limit else None
-
-
-# --------------------------------------------------------------------------- hybrid share
-
-
-def llm_share(values: Mapping[str, Any], routing: Routing) -> tuple[float, str]:
-    """The share of requests a router sends to the large model, and why.
-
-    The quality bar sets how much of the large model's quality the router must keep:
-    best_effort half the gap between the models (RouteLLM's CPT(50%)), high 80% of it
-    (CPT(80%)), critical all of it (Hybrid LLM: up to 40% fewer large-model calls with
-    no drop in quality). Those figures hold for a router trained on data like the
-    traffic: RouteLLM's routers learned from Chatbot Arena (open-ended chat) and were
-    near random on an out-of-distribution benchmark until about 1,500 in-domain labels
-    were added. So the learned-router figures apply when the task is chat or
-    open-ended, or there are that many labelled examples; otherwise the router is
-    assumed no better than random (share = the quality kept; critical: every request).
-    """
-    quality = values.get("quality_bar") or "high"
-    assumed_quality = values.get("quality_bar") is None
-    labels = values.get("labelled_examples")
-    needed = routing.in_distribution_labels.value
-    reasons = []
-    if values.get("task_type") == "chat":
-        reasons.append("the task is chat, like the router's Arena training data")
-    if values.get("task_breadth") == "open_ended":
-        reasons.append("the traffic is open-ended, like the router's Arena training data")
-    if labels is not None and labels >= needed:
-        reasons.append(f"{labels:,} labelled examples (>= {needed:,.0f}) can train it in-domain")
-    trained = bool(reasons)
-    figure: ShareFigure | None
-    if trained:
-        figure = {
-            "best_effort": routing.learned_router_cpt50,
-            "high": routing.learned_router_cpt80,
-            "critical": routing.no_quality_drop,
-        }[quality]
-        why = "a trained router applies: " + "; ".join(reasons)
-    else:
-        figure = {
-            "best_effort": routing.random_router_cpt50,
-            "high": routing.random_router_cpt80,
-            "critical": None,
-        }[quality]
-        why = (
-            "no sign the router can be trained on traffic like yours (task not chat, "
-            f"not open-ended, fewer than {needed:,.0f} labelled examples), so it is assumed "
-            "no better than random"
-        )
-    target = {
-        "best_effort": "keep half the quality gap between the models (CPT(50%))",
-        "high": "keep 80% of the quality gap (CPT(80%))",
-        "critical": "keep all of the large model's quality",
-    }[quality]
-    qb = f"quality_bar {quality}" + (" (assumed)" if assumed_quality else "")
-    if figure is None:
-        return 1.0, (
-            f"{qb}: {target}; {why}, and only a trained router has been shown to keep full "
-            "quality, so every request goes to the large model (a hybrid saves nothing)"
-        )
-    return figure.value, f"{qb}: {target}; {why}; share {figure.value:g} from {figure.source}"
 
 
 # --------------------------------------------------------------------------- candidates
@@ -715,8 +277,8 @@ def _candidate_record(cand: _Candidate, inp: _Inputs) -> Candidate:
         context = p.max_input_tokens or cand.model.context_tokens
         breakdown = ApiCost(
             formula=(
-                f"{requests:,} requests x ({inp.input_tokens:,} input tokens x {_price(p_in)} "
-                f"+ {inp.output_tokens:,} output tokens x {_price(p_out)}) / 1,000,000"
+                f"{requests:,} requests x ({inp.input_tokens:,} input tokens x {price_text(p_in)} "
+                f"+ {inp.output_tokens:,} output tokens x {price_text(p_out)}) / 1,000,000"
             ),
             input_usd=round(requests * plan.input_usd_per_request, 2),
             output_usd=round(requests * plan.output_usd_per_request, 2),
@@ -735,7 +297,7 @@ def _candidate_record(cand: _Candidate, inp: _Inputs) -> Candidate:
         memory = plan_s.memory.report()
         breakdown = GpuCost(
             formula=(
-                f"{gpus} x {plan_s.gpu.id} x {_price(plan_s.gpu.usd_per_gpu_hour)}/GPU-hour "
+                f"{gpus} x {plan_s.gpu.id} x {price_text(plan_s.gpu.usd_per_gpu_hour)}/GPU-hour "
                 f"x {HOURS_PER_MONTH} h"
             ),
             gpu=plan_s.gpu.id,
@@ -780,24 +342,6 @@ def _candidate_record(cand: _Candidate, inp: _Inputs) -> Candidate:
 def _best(cands: list[_Candidate], requests: float) -> _Candidate | None:
     usable = [c for c in cands if not c.blockers and c.cost(requests) is not None]
     return min(usable, key=lambda c: c.rank(requests)) if usable else None
-
-
-def first_cheaper_requests(
-    replica_usd_per_month: float,
-    replica_requests_per_month: float,
-    api_usd_per_request: float,
-    *,
-    limit: float = BREAK_EVEN_LIMIT,
-) -> float | None:
-    """The smallest monthly volume at which one self-hosted replica beats the API, or None.
-
-    That is ``C / k`` when one replica can serve it (below its capacity R); self-hosting
-    may turn dearer again where a second replica is needed (see `break_even_requests`).
-    """
-    if api_usd_per_request <= 0:
-        return None
-    x = replica_usd_per_month / api_usd_per_request
-    return x if x < replica_requests_per_month and x <= limit else None
 
 
 def _break_even_of(slm: _Candidate, llm: _Candidate) -> float | None:
@@ -874,7 +418,7 @@ def _break_even_terms(
     c = plan.replica_usd_per_month
     r = plan.replica_requests_per_month
     volume = _break_even_of(slm, llm)
-    per_k = f"{_price(round(k * 1000, 6))} per 1,000 requests"
+    per_k = f"{price_text(round(k * 1000, 6))} per 1,000 requests"
     who = f"self-hosting {slm.model.id}"
     if share:
         who = f"the hybrid ({slm.model.id} self-hosted for {1 - share:.1%} of requests)"
@@ -892,7 +436,7 @@ def _break_even_terms(
                 None,
                 None,
                 f"Never: even the small model that comes closest, {slm.model.id}, costs "
-                f"{_price(round(c / r * 1000, 6))} per 1,000 requests on a fully used replica "
+                f"{price_text(round(c / r * 1000, 6))} per 1,000 requests on a fully used replica "
                 f"({plan.gpus_per_replica} x {plan.gpu.id}, {money(c)} a month for "
                 f"{math.floor(r):,} requests), more than {llm.model.id} via "
                 f"{llm.api.price.provider} at {per_k}.",
@@ -944,7 +488,7 @@ def estimate(values: Mapping[str, Any], recommendation: str, catalog: Catalog) -
         "/ 1,000,000, at the model's cheapest active price row whose input window holds the "
         "longest request; deprecated, retired and moved-alias rows are not priced; each "
         "price carries its as-of date and source",
-        f"self-hosted cost = GPUs x {_price(gpu.usd_per_gpu_hour)}/GPU-hour ({gpu.name}, "
+        f"self-hosted cost = GPUs x {price_text(gpu.usd_per_gpu_hour)}/GPU-hour ({gpu.name}, "
         f"{gpu.provider}, as of {gpu.as_of}; {gpu.source}) x {HOURS_PER_MONTH} h a month, "
         "always on, at least one replica; rented GPU-hours stand in for owned hardware",
         f"throughput: {tp.output_tokens_per_s_per_gpu:g} output tokens/s per {gpu.id} for "

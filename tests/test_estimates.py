@@ -28,19 +28,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from slmvllm.catalog import Catalog, load_catalog
-from slmvllm.estimate_models import Estimates
-from slmvllm.estimates import (
+from slmvllm.cost_plans import (
     SECONDS_PER_MONTH,
     api_plan,
     break_even_requests,
-    estimate,
     first_cheaper_requests,
-    kv_bytes_per_token,
-    llm_share,
-    memory_estimate,
     serving_plan,
-    shortlist,
 )
+from slmvllm.estimate_models import Estimates
+from slmvllm.estimates import estimate, shortlist
+from slmvllm.gpu_memory import kv_bytes_per_token, memory_estimate
+from slmvllm.hybrid_share import llm_share
 from slmvllm.requirements import REQUIREMENT_FIELDS
 
 H100_MONTH = 2.69 * 730  # $1,963.70

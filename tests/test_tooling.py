@@ -35,7 +35,9 @@ def test_core_never_imports_the_cli_libraries() -> None:
             sys.executable,
             "-c",
             "import sys, slmvllm.engine, slmvllm.loading, slmvllm.conditions, slmvllm.models, "
-            "slmvllm.rule_sets, slmvllm.questions; "
+            "slmvllm.rule_sets, slmvllm.questions, slmvllm.saving, slmvllm.catalog, "
+            "slmvllm.estimates, slmvllm.estimate_models, slmvllm.gpu_memory, "
+            "slmvllm.cost_plans, slmvllm.hybrid_share, slmvllm.cost_check; "
             "bad = [m for m in ('typer', 'rich', 'click') if m in sys.modules]; "
             "sys.exit(1 if bad else 0)",
         ],
