@@ -49,6 +49,9 @@ class Option(StrEnum):
     hybrid = "hybrid"
 
 
+DataFormatOption = Annotated[
+    DataFormat, typer.Option("--format", "-f", help="text (a table or lines) or json.")
+]
 CatalogOption = Annotated[
     Path | None,
     typer.Option("--catalog", help="Add or override models and prices from this catalogue file."),
@@ -154,9 +157,7 @@ def advise(
 @app.command()
 def models(
     catalog: CatalogOption = None,
-    output_format: Annotated[
-        DataFormat, typer.Option("--format", "-f", help="text (a table) or json.")
-    ] = DataFormat.text,
+    output_format: DataFormatOption = DataFormat.text,
     open_weights: Annotated[
         bool | None,
         typer.Option("--open-weights/--closed-weights", help="Only open (or only closed) weights."),
@@ -215,9 +216,7 @@ def rules_check(
         list[Path] | None,
         typer.Argument(help="Rule set files to check; none checks the default rule set."),
     ] = None,
-    output_format: Annotated[
-        DataFormat, typer.Option("--format", "-f", help="text or json.")
-    ] = DataFormat.text,
+    output_format: DataFormatOption = DataFormat.text,
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit 1 when a file has warnings.")
     ] = False,
@@ -240,9 +239,7 @@ def rules_list(
     rules: Annotated[
         Path | None, typer.Option("--rules", help="List this rule set instead of the default.")
     ] = None,
-    output_format: Annotated[
-        DataFormat, typer.Option("--format", "-f", help="text or json.")
-    ] = DataFormat.text,
+    output_format: DataFormatOption = DataFormat.text,
 ) -> None:
     """List a rule set's rules: when each applies, its points or exclusions, its sources."""
     from slmvllm.commands.rules import RulesListOptions, run_rules_list
