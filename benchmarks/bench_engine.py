@@ -22,13 +22,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from slmvllm.catalog import load_catalog  # noqa: E402
-from slmvllm.cost_check import cost_check  # noqa: E402
-from slmvllm.engine import advise, resolve, score, weights  # noqa: E402
-from slmvllm.estimates import estimate  # noqa: E402
-from slmvllm.loading import load_model  # noqa: E402
+from slmvllm.advice.engine import advice_for, resolve, score, weights  # noqa: E402
+from slmvllm.advice.rule_sets import load_rule_set  # noqa: E402
+from slmvllm.loading.validation import load_model  # noqa: E402
+from slmvllm.numbers.catalog import load_catalog  # noqa: E402
+from slmvllm.numbers.cost_check import cost_check  # noqa: E402
+from slmvllm.numbers.estimates import estimate  # noqa: E402
 from slmvllm.requirements import Requirements  # noqa: E402
-from slmvllm.rule_sets import load_rule_set  # noqa: E402
 
 
 def timed(label: str, fn: Callable[[], object], repeat: int) -> None:
@@ -56,7 +56,7 @@ def main() -> None:
     timed("load + check default rule set", load_rule_set, args.repeat)
     timed(
         f"advise x {len(cases)} cases (with what-would-change)",
-        lambda: [advise(rs, c) for c in cases],
+        lambda: [advice_for(rs, c) for c in cases],
         args.repeat,
     )
     resolved = [(resolve(rs, c)[0], weights(rs, c.priorities)) for c in cases]
@@ -67,7 +67,7 @@ def main() -> None:
     )
     timed("load + check the model catalogue", load_catalog, args.repeat)
     catalog = load_catalog()
-    results = [advise(rs, c) for c in cases]
+    results = [advice_for(rs, c) for c in cases]
 
     def numbers() -> None:
         for r in results:

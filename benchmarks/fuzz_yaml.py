@@ -36,15 +36,18 @@ from hypothesis import HealthCheck, given, seed, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from rich.console import Console  # noqa: E402, TID251 (the views are part of the door)
 
-from slmvllm.engine import advise  # noqa: E402
+from slmvllm.advice.engine import advice_for  # noqa: E402
+from slmvllm.advice.rule_set_model import RuleSet  # noqa: E402
+from slmvllm.advice.rule_sets import check_rule_set, load_rule_set  # noqa: E402
 from slmvllm.errors import InputError, SlmvllmError  # noqa: E402
-from slmvllm.loading import Document, parse_yaml, read_source, validate  # noqa: E402
-from slmvllm.models import RuleSet  # noqa: E402
+from slmvllm.loading.documents import Document  # noqa: E402
+from slmvllm.loading.reading import read_source  # noqa: E402
+from slmvllm.loading.validation import validate  # noqa: E402
+from slmvllm.loading.yaml_parsing import parse_yaml  # noqa: E402
 from slmvllm.render.json_doc import render_json  # noqa: E402
 from slmvllm.render.markdown import render_markdown  # noqa: E402
 from slmvllm.render.text import render_text  # noqa: E402
 from slmvllm.requirements import REQUIREMENT_FIELDS, Requirements  # noqa: E402
-from slmvllm.rule_sets import check_rule_set, load_rule_set  # noqa: E402
 
 SLOW_SECONDS = 5.0
 DEFAULT = load_rule_set().rule_set
@@ -164,7 +167,7 @@ def front_door(raw: bytes) -> str:
     except InputError as exc:
         return "refused: " + _kind(exc)
     try:
-        result = advise(DEFAULT, req)
+        result = advice_for(DEFAULT, req)
     except SlmvllmError as exc:
         return "no option: " + _kind(exc)
     _views(result, DEFAULT)
@@ -180,7 +183,7 @@ def _rule_set(doc: Document) -> str:
     if any(f.severity == "error" for f in findings):
         return "rule set refused by checks"
     try:
-        result = advise(rs, Requirements(task_type="chat", monthly_requests=1000))
+        result = advice_for(rs, Requirements(task_type="chat", monthly_requests=1000))
     except SlmvllmError as exc:
         return "rule set, no option: " + _kind(exc)
     _views(result, rs)

@@ -11,8 +11,8 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from slmvllm.models import Question, RuleSet
-from slmvllm.questions import AnswerError, parse_answer, pending_questions
+from slmvllm.advice.questions import AnswerError, parse_answer, pending_questions
+from slmvllm.advice.rule_set_model import Question, RuleSet
 from slmvllm.render.safe import literal
 
 

@@ -90,7 +90,7 @@ CONDITION_FIELDS: tuple[str, ...] = tuple(f for f in REQUIREMENT_FIELDS if f != 
 def known_field(name: str, allowed: tuple[str, ...]) -> str:
     """`name` if it is one of `allowed` requirement fields; else a ValueError with a hint."""
     if name not in allowed:
-        from slmvllm.loading import did_you_mean
+        from slmvllm.loading.validation import did_you_mean
 
         raise ValueError(f"unknown requirements field {name!r}" + did_you_mean(name, allowed))
     return name

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from slmvllm.models import RuleSet
-from slmvllm.rule_sets import load_rule_set
+from slmvllm.advice.rule_set_model import RuleSet
+from slmvllm.advice.rule_sets import load_rule_set
 
 ROOT = Path(__file__).resolve().parent.parent
 # The top-level keys of the contract's JSON result (shared/CONTRACT.md).

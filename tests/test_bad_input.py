@@ -344,8 +344,8 @@ def test_a_rule_set_goes_through_the_same_front_door(
 def test_a_catalogue_goes_through_the_same_front_door(
     tmp_path: Path, text: str, expected: str
 ) -> None:
-    from slmvllm.catalog import load_catalog
     from slmvllm.errors import InputError
+    from slmvllm.numbers.catalog import load_catalog
 
     path = tmp_path / "catalog.yaml"
     path.write_text(text)

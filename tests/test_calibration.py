@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 import yaml
 
-from slmvllm.engine import advise
-from slmvllm.loading import load_model
-from slmvllm.models import RuleSet
+from slmvllm.advice.engine import advice_for
+from slmvllm.advice.rule_set_model import RuleSet
+from slmvllm.loading.validation import load_model
 from slmvllm.requirements import Requirements
 
 from .conftest import CASES
@@ -36,7 +36,7 @@ def test_case(rule_set: RuleSet, case: dict[str, Any]) -> None:
     assert (
         header.startswith(f"# {case['id']} — ") and "http" in header
     )  # the source travels with it
-    result = advise(rule_set, load_model(path, Requirements, what="requirements file"))
+    result = advice_for(rule_set, load_model(path, Requirements, what="requirements file"))
     if case["id"] in KNOWN_DISAGREEMENTS:
         assert case["ambiguous"], "only weak (ambiguous) cases may disagree"
         assert result.recommendation == KNOWN_DISAGREEMENTS[case["id"]]
@@ -46,7 +46,7 @@ def test_case(rule_set: RuleSet, case: dict[str, Any]) -> None:
 
 def test_agreement_rate(rule_set: RuleSet) -> None:
     agree = sum(
-        advise(
+        advice_for(
             rule_set, load_model(CASES / c["file"], Requirements, what="requirements file")
         ).recommendation
         == c["expected"]

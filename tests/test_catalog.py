@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from slmvllm.catalog import Catalog, ModelMatch, filter_models, load_catalog, model_record
 from slmvllm.errors import InputError
+from slmvllm.numbers.catalog import Catalog, load_catalog
+from slmvllm.numbers.model_search import ModelMatch, filter_models, model_record
 
 from .conftest import MODEL_KEYS
 
@@ -374,8 +375,8 @@ def test_model_record_says_which_precision_fits(catalog: Catalog) -> None:
 
 
 def test_impossible_dates_are_refused(tmp_path: Path) -> None:
-    from slmvllm.catalog import load_catalog
     from slmvllm.errors import InputError
+    from slmvllm.numbers.catalog import load_catalog
 
     bad = tmp_path / "c.yaml"
     bad.write_text(

@@ -12,10 +12,12 @@ from typing import Any
 
 import pytest
 
+from slmvllm.advice.questions import AnswerError, parse_answer, parse_assignments
+from slmvllm.advice.rule_set_model import RuleSet
 from slmvllm.errors import InputError
-from slmvllm.loading import Source, parse_yaml, validate
-from slmvllm.models import RuleSet
-from slmvllm.questions import AnswerError, parse_answer, parse_assignments
+from slmvllm.loading.documents import Source
+from slmvllm.loading.validation import validate
+from slmvllm.loading.yaml_parsing import parse_yaml
 from slmvllm.requirements import Requirements
 
 REJECTED = "rejected"

@@ -7,10 +7,10 @@ from collections.abc import Callable
 
 import pytest
 
-from slmvllm.catalog import load_catalog
-from slmvllm.cost_check import cost_check
-from slmvllm.estimate_models import Candidate, Estimates
-from slmvllm.estimates import estimate
+from slmvllm.numbers.catalog import load_catalog
+from slmvllm.numbers.cost_check import cost_check
+from slmvllm.numbers.estimate_models import Candidate, Estimates
+from slmvllm.numbers.estimates import estimate
 
 from .conftest import EXAMPLES, Run
 

@@ -7,11 +7,12 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter
 
-from slmvllm.conditions import Condition, describe
-from slmvllm.engine import advise, resolve, score, weights
+from slmvllm.advice.conditions import Condition, describe
+from slmvllm.advice.engine import advice_for, resolve, score, weights
+from slmvllm.advice.rule_set_model import RuleSet
 from slmvllm.errors import NoFeasibleOptionError
-from slmvllm.models import Result, RuleSet
 from slmvllm.requirements import Requirements
+from slmvllm.result import Result
 
 NARROW_WITH_DATA = {
     "task_type": "classification",
@@ -23,7 +24,7 @@ NARROW_WITH_DATA = {
 
 
 def run(rule_set: RuleSet, **fields: Any) -> Result:
-    return advise(rule_set, Requirements.model_validate(fields))
+    return advice_for(rule_set, Requirements.model_validate(fields))
 
 
 @pytest.mark.parametrize(
@@ -223,7 +224,7 @@ def test_every_option_excluded_is_an_input_error(rule_set: RuleSet) -> None:
     no_slm = on_device.model_copy(update={"id": "test.no-slm", "exclude": ["slm"], "points": {}})
     rs = rule_set.model_copy(update={"rules": [*rule_set.rules, no_slm]})
     with pytest.raises(NoFeasibleOptionError, match="rule out every option"):
-        advise(rs, Requirements(hosting="on_device"))
+        advice_for(rs, Requirements(hosting="on_device"))
 
 
 # --------------------------------------------------------------------------- conditions in words
@@ -291,7 +292,7 @@ def test_conditions_in_words(data: dict[str, Any], words: str) -> None:
 
 
 def test_reasons_and_exclusions_say_why_they_fired(rule_set: RuleSet) -> None:
-    result = advise(
+    result = advice_for(
         rule_set,
         Requirements(use_case="t", task_type="classification", hosting="on_device"),
     )

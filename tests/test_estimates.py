@@ -27,18 +27,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from slmvllm.catalog import Catalog, load_catalog
-from slmvllm.cost_plans import (
+from slmvllm.numbers.catalog import Catalog, load_catalog
+from slmvllm.numbers.cost_plans import (
     SECONDS_PER_MONTH,
     api_plan,
     break_even_requests,
     first_cheaper_requests,
     serving_plan,
 )
-from slmvllm.estimate_models import Estimates
-from slmvllm.estimates import estimate, shortlist
-from slmvllm.gpu_memory import kv_bytes_per_token, memory_estimate
-from slmvllm.hybrid_share import llm_share
+from slmvllm.numbers.estimate_models import Estimates
+from slmvllm.numbers.estimates import estimate, shortlist
+from slmvllm.numbers.gpu_memory import kv_bytes_per_token, memory_estimate
+from slmvllm.numbers.hybrid_share import llm_share
 from slmvllm.requirements import REQUIREMENT_FIELDS
 
 H100_MONTH = 2.69 * 730  # $1,963.70

@@ -9,7 +9,11 @@ import pytest
 import yaml
 
 from slmvllm.errors import InputError
-from slmvllm.loading import Source, parse_yaml, read_source, resolve_plain, validate
+from slmvllm.loading.documents import Source
+from slmvllm.loading.reading import read_source
+from slmvllm.loading.scalars import resolve_plain
+from slmvllm.loading.validation import validate
+from slmvllm.loading.yaml_parsing import parse_yaml
 from slmvllm.requirements import Requirements
 
 
@@ -253,7 +257,7 @@ def test_documented_acceptances(text: str, expected: Any) -> None:
 
 
 def test_nesting_limit_is_exact_and_located() -> None:
-    from slmvllm.loading import MAX_DEPTH
+    from slmvllm.loading.documents import MAX_DEPTH
 
     # The top mapping is level 0; MAX_DEPTH levels of lists fit, one more does not.
     assert _parse("a: " + "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1) + "\n")
@@ -277,7 +281,7 @@ def test_deep_brackets_stop_early() -> None:
 def test_many_small_values_are_refused_while_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
     # A file within the size limit can hold a million tiny values; the count is checked
     # while composing, so it stops at the limit (lowered here to keep the test fast).
-    import slmvllm.loading as loading
+    import slmvllm.loading.yaml_parsing as loading
 
     monkeypatch.setattr(loading, "MAX_VALUES", 1000)
     assert _parse("a: [" + "1, " * 900 + "1]\n")
@@ -286,7 +290,7 @@ def test_many_small_values_are_refused_while_parsing(monkeypatch: pytest.MonkeyP
 
 
 def test_alias_bomb_message_blames_aliases(monkeypatch: pytest.MonkeyPatch) -> None:
-    import slmvllm.loading as loading
+    import slmvllm.loading.yaml_parsing as loading
 
     monkeypatch.setattr(loading, "MAX_VALUES", 1000)
     text = "a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
@@ -316,7 +320,7 @@ def test_bytes_that_are_not_text_are_located(
 
 
 def test_a_file_at_the_size_limit_is_read_and_one_byte_more_is_not(tmp_path: Path) -> None:
-    from slmvllm.loading import MAX_BYTES
+    from slmvllm.loading.documents import MAX_BYTES
 
     path = tmp_path / "f.yaml"
     path.write_bytes(b"a: 1\n#" + b"x" * (MAX_BYTES - 7) + b"\n")
@@ -329,7 +333,7 @@ def test_a_file_at_the_size_limit_is_read_and_one_byte_more_is_not(tmp_path: Pat
 def test_stdin_is_read_only_up_to_the_limit() -> None:
     import io
 
-    from slmvllm.loading import MAX_BYTES
+    from slmvllm.loading.documents import MAX_BYTES
 
     class Endless(io.RawIOBase):
         """A stream that never ends; counts what was read from it."""
@@ -354,7 +358,7 @@ def test_stdin_is_read_only_up_to_the_limit() -> None:
 
 
 def test_folder_with_no_yaml(tmp_path: Path) -> None:
-    from slmvllm.loading import directory_yaml_files
+    from slmvllm.loading.reading import directory_yaml_files
 
     (tmp_path / "notes.txt").write_text("x\n")
     (tmp_path / "sub.yaml").mkdir()  # a folder named like a file is not a file
@@ -363,7 +367,7 @@ def test_folder_with_no_yaml(tmp_path: Path) -> None:
 
 
 def test_folder_that_cannot_be_listed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from slmvllm.loading import directory_yaml_files
+    from slmvllm.loading.reading import directory_yaml_files
 
     def refuse(self: Path) -> Any:
         raise PermissionError(13, "Permission denied", str(self))

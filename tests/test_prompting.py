@@ -15,7 +15,7 @@ import pytest
 from rich.console import Console
 from rich.text import Text
 
-from slmvllm.models import RuleSet
+from slmvllm.advice.rule_set_model import RuleSet
 from slmvllm.prompting import QuestionnaireStopped, _TerminalLines, ask, ask_path, ask_yes_no
 
 Reader = Callable[[Console, Text], str]

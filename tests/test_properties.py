@@ -21,16 +21,21 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 from rich.console import Console
 
-from slmvllm.engine import advise
+from slmvllm.advice.engine import advice_for
+from slmvllm.advice.questions import AnswerError, answers_yaml, parse_answer, parse_assignments
+from slmvllm.advice.rule_set_model import RuleSet
+from slmvllm.advice.rule_sets import load_rule_set
 from slmvllm.errors import SlmvllmError
-from slmvllm.loading import Source, dump_yaml, parse_yaml, read_source, validate
-from slmvllm.models import Result, RuleSet
-from slmvllm.questions import AnswerError, answers_yaml, parse_answer, parse_assignments
+from slmvllm.loading.documents import Source
+from slmvllm.loading.reading import read_source
+from slmvllm.loading.scalars import dump_yaml
+from slmvllm.loading.validation import validate
+from slmvllm.loading.yaml_parsing import parse_yaml
 from slmvllm.render.json_doc import render_json
 from slmvllm.render.markdown import render_markdown
 from slmvllm.render.text import render_text
 from slmvllm.requirements import CONDITION_FIELDS, REQUIREMENT_FIELDS, Requirements
-from slmvllm.rule_sets import load_rule_set
+from slmvllm.result import Result
 
 from .conftest import CONTRACT_KEYS
 
@@ -70,7 +75,8 @@ JUNK: list[Any] = [
 
 def _field_values(name: str) -> st.SearchStrategy[Any]:
     """Valid values of a requirements field (read from the model), or junk."""
-    from slmvllm.loading import literal_choices, scalar_kinds
+    from slmvllm.loading.scalars import scalar_kinds
+    from slmvllm.loading.validation import literal_choices
 
     annotation = Requirements.model_fields[name].annotation
     choices = literal_choices(annotation)
@@ -137,7 +143,8 @@ def _test_values() -> st.SearchStrategy[Any]:
 @st.composite
 def _fitting_test(draw: st.DrawFn) -> dict[str, Any]:
     """A test that fits its field (most are valid; impossible ones are allowed)."""
-    from slmvllm.loading import literal_choices, scalar_kinds
+    from slmvllm.loading.scalars import scalar_kinds
+    from slmvllm.loading.validation import literal_choices
 
     name = draw(st.sampled_from([f for f in CONDITION_FIELDS if f != "use_case"]))
     annotation = Requirements.model_fields[name].annotation
@@ -366,7 +373,7 @@ def advise_twice(rs: RuleSet, req: Requirements) -> Result | None:
     outcomes = []
     for _ in range(2):
         try:
-            outcomes.append(advise(rs, req))
+            outcomes.append(advice_for(rs, req))
         except SlmvllmError as exc:
             outcomes.append(exc)  # type: ignore[arg-type]
     first, second = outcomes
@@ -436,7 +443,7 @@ def test_valid_requirements_always_get_a_result_inside_the_contract(data: dict[s
 
 
 def _resolved(req: Requirements) -> dict[str, Any]:
-    from slmvllm.engine import resolve
+    from slmvllm.advice.engine import resolve
 
     return resolve(DEFAULT, req)[0]
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from slmvllm.engine import advise
+from slmvllm.advice.engine import advice_for
+from slmvllm.advice.rule_sets import default_rule_set_path, load_rule_set
 from slmvllm.errors import InputError
 from slmvllm.requirements import Requirements
-from slmvllm.rule_sets import default_rule_set_path, load_rule_set
 
 HEAD = """\
 name: team
@@ -157,7 +157,7 @@ def test_code_in_a_rule_file_is_only_text(tmp_path: Path) -> None:
     marker = tmp_path / "pwned"
     payload = f"__import__('os').system('touch {marker}')"
     loaded = load(tmp_path, rule(points="{llm: {quality: 1}}").replace("test rule", payload))
-    result = advise(loaded.rule_set, Requirements(task_type="chat"))  # type: ignore[attr-defined]
+    result = advice_for(loaded.rule_set, Requirements(task_type="chat"))  # type: ignore[attr-defined]
     assert any(r.summary == payload for r in result.reasons)
     assert not marker.exists()
 
@@ -330,7 +330,7 @@ def test_code_in_every_text_field_is_shown_not_run(tmp_path: Path) -> None:
     loaded = load(
         tmp_path, rule("{field: task_type, is: chat}", points="{llm: {quality: 3}}"), head
     )
-    result = advise(loaded.rule_set, Requirements(task_type="chat"))  # type: ignore[attr-defined]
+    result = advice_for(loaded.rule_set, Requirements(task_type="chat"))  # type: ignore[attr-defined]
     assert any(r.summary == code for r in result.reasons)
     assert any(code in r.source for r in result.reasons)
     assert loaded.rule_set.options["llm"].label == code  # type: ignore[attr-defined]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from slmvllm.errors import InputError
-from slmvllm.saving import write_atomic
+from slmvllm.loading.saving import write_atomic
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -140,8 +140,10 @@ def test_modes(tmp_path: Path) -> None:
 def test_saved_answers_read_back_as_typed(rule_set: object) -> None:
     # PyYAML writes `1e5` plain (a string to YAML 1.1); slmvllm reads it as a number. The
     # answers file quotes every such string, so a saved file always loads again.
-    from slmvllm.loading import Source, parse_yaml, validate
-    from slmvllm.questions import answers_yaml
+    from slmvllm.advice.questions import answers_yaml
+    from slmvllm.loading.documents import Source
+    from slmvllm.loading.validation import validate
+    from slmvllm.loading.yaml_parsing import parse_yaml
     from slmvllm.requirements import Requirements
 
     answers = {"use_case": "1e5", "task_type": "chat", "weeks_to_launch": 2.0}

@@ -52,7 +52,7 @@ def test_wheel_ships_the_rules_and_runs_from_anywhere(tmp_path: Path) -> None:
     # come from the test environment); the source tree is not importable from here.
     code = (
         "import sys; sys.path.insert(0, sys.argv[1]);"
-        "import slmvllm, slmvllm.rule_sets as r;"
+        "import slmvllm, slmvllm.advice.rule_sets as r;"
         "assert slmvllm.__file__.startswith(sys.argv[1]), slmvllm.__file__;"
         "assert str(r.default_rule_set_path()).startswith(sys.argv[1]);"
         "from slmvllm.cli import run; sys.exit(run(sys.argv[2:]))"

@@ -9,9 +9,11 @@ from typing import Any
 
 from rich.console import Console
 
-from slmvllm.catalog import Catalog, load_catalog
-from slmvllm.cost_check import cost_check
-from slmvllm.engine import advise, check_requirements, weights
+from slmvllm.advice.engine import check_requirements
+from slmvllm.advice.questions import AnswerError, answers_yaml, parse_assignments
+from slmvllm.advice.rule_set_model import RuleSet
+from slmvllm.advice.rule_sets import load_rule_set
+from slmvllm.advisor import advise
 from slmvllm.errors import (
     ExitCode,
     GateFailedError,
@@ -21,18 +23,13 @@ from slmvllm.errors import (
     Problem,
     StoppedByUserError,
 )
-from slmvllm.estimates import estimate
-from slmvllm.loading import (
-    STDIN_NAME,
-    Document,
-    directory_yaml_files,
-    parse_yaml,
-    read_source,
-    validate,
-)
-from slmvllm.models import Result, RuleSet
+from slmvllm.loading.documents import STDIN_NAME, Document
+from slmvllm.loading.reading import directory_yaml_files, read_source
+from slmvllm.loading.saving import write_atomic
+from slmvllm.loading.validation import validate
+from slmvllm.loading.yaml_parsing import parse_yaml
+from slmvllm.numbers.catalog import Catalog, load_catalog
 from slmvllm.prompting import QuestionnaireStopped, ask, ask_path, ask_yes_no
-from slmvllm.questions import AnswerError, answers_yaml, parse_assignments
 from slmvllm.render.consoles import (
     print_warnings,
     silence_stdout,
@@ -41,8 +38,7 @@ from slmvllm.render.consoles import (
 )
 from slmvllm.render.safe import literal, one_line
 from slmvllm.requirements import Requirements
-from slmvllm.rule_sets import load_rule_set
-from slmvllm.saving import write_atomic
+from slmvllm.result import Result
 
 
 @dataclass(frozen=True)
@@ -84,7 +80,7 @@ def run_advise(opts: AdviseOptions, err: Console | None = None) -> int:
     else:
         cases, as_list = [_from_questionnaire(rs, opts, overrides, err)], False
 
-    results = [(case.source, _with_estimates(rs, _advise(rs, case), catalog)) for case in cases]
+    results = [(case.source, _advise(rs, case, catalog)) for case in cases]
     try:
         _emit(rs, results, opts, as_list)
         sys.stdout.flush()
@@ -281,24 +277,14 @@ def _save(
 # --------------------------------------------------------------------------- output
 
 
-def _advise(rs: RuleSet, case: UseCase) -> Result:
+def _advise(rs: RuleSet, case: UseCase, catalog: Catalog) -> Result:
     try:
-        return advise(rs, case.requirements)
+        return advise(case.requirements, rs, catalog)
     except NoFeasibleOptionError as exc:  # name the file whose constraints clash
         source = case.source or "the answers"
         raise NoFeasibleOptionError(
             [Problem(source, p.message, field=p.field) for p in exc.problems]
         ) from None
-
-
-def _with_estimates(rs: RuleSet, result: Result, catalog: Catalog) -> Result:
-    """The result with the numbers behind it: candidates, cost, memory, break-even, share."""
-    numbers = estimate(result.requirements, result.recommendation, catalog)
-    cost_weight = weights(rs, result.requirements.get("priorities")).get("cost")
-    excluded = {e.option for e in result.excluded}
-    check = cost_check(result.criteria_scores, excluded, numbers, cost_weight)
-    numbers = numbers.model_copy(update={"cost_check": check})
-    return result.model_copy(update={"estimates": numbers})
 
 
 def _emit(

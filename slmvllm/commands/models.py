@@ -11,8 +11,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from slmvllm.catalog import ModelMatch, filter_models, load_catalog, model_record
 from slmvllm.errors import ExitCode
+from slmvllm.numbers.catalog import load_catalog
+from slmvllm.numbers.model_search import ModelMatch, filter_models, model_record
 from slmvllm.render.consoles import silence_stdout, stderr_console, stdout_console
 from slmvllm.render.json_doc import dumps_json
 from slmvllm.render.safe import literal

@@ -10,11 +10,12 @@ from typing import Any
 from rich.console import Console, Group
 from rich.text import Text
 
-from slmvllm.conditions import describe
-from slmvllm.engine import citation_text
+from slmvllm.advice.conditions import describe
+from slmvllm.advice.engine import citation_text
+from slmvllm.advice.rule_set_model import Rule, RuleSet
+from slmvllm.advice.rule_sets import default_rule_set_path, load_rule_set
 from slmvllm.errors import ExitCode, GateFailedError, InputError, Problem
-from slmvllm.loading import STDIN_NAME
-from slmvllm.models import Rule, RuleSet
+from slmvllm.loading.documents import STDIN_NAME
 from slmvllm.render.consoles import (
     print_warnings,
     silence_stdout,
@@ -23,7 +24,6 @@ from slmvllm.render.consoles import (
 )
 from slmvllm.render.json_doc import dumps_json
 from slmvllm.render.safe import one_line
-from slmvllm.rule_sets import default_rule_set_path, load_rule_set
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from slmvllm.cost_plans import money
-from slmvllm.estimate_models import Candidate, Estimates
-from slmvllm.estimates import shortlist
+from slmvllm.numbers.cost_plans import money
+from slmvllm.numbers.estimate_models import Candidate, Estimates
+from slmvllm.numbers.estimates import shortlist
 from slmvllm.render.markdown import md_cell
 from slmvllm.render.safe import literal
 

@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from slmvllm.models import Result
+from slmvllm.result import Result
 
 # json.dumps escapes C0 controls but writes DEL, C1 controls (U+009B is a terminal's
 # CSI) and invisible bidi characters raw; escape them too, so JSON shown on a

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from slmvllm.models import Result, RuleSet
+from slmvllm.advice.rule_set_model import RuleSet
 from slmvllm.render.safe import literal
 from slmvllm.render.values import effect_text, show_value
+from slmvllm.result import Result
 
 _MARKUP = re.compile(r"([\\`*_\[\]<>|~&])")
 # An autolink shows its own target, so it cannot disguise where it leads: keep those.

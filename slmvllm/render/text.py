@@ -7,9 +7,10 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from slmvllm.models import Result, RuleSet
+from slmvllm.advice.rule_set_model import RuleSet
 from slmvllm.render.safe import literal
 from slmvllm.render.values import effect_text, show_value
+from slmvllm.result import Result
 
 _BAR_WIDTH = 24
 

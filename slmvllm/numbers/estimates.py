@@ -1,10 +1,10 @@
 """The numbers behind a recommendation: every candidate priced, break-even, hybrid share.
 
 Pure (no I/O, no printing). It assembles the pieces, each in its own module:
-GPU memory (`slmvllm.gpu_memory`), API and self-hosted cost plans and the
-break-even arithmetic (`slmvllm.cost_plans`), the hybrid router's share
-(`slmvllm.hybrid_share`), into the typed `Estimates` of
-`slmvllm.estimate_models`: one candidate per way to run each catalogue model
+GPU memory (`slmvllm.numbers.gpu_memory`), API and self-hosted cost plans and the
+break-even arithmetic (`slmvllm.numbers.cost_plans`), the hybrid router's share
+(`slmvllm.numbers.hybrid_share`), into the typed `Estimates` of
+`slmvllm.numbers.estimate_models`: one candidate per way to run each catalogue model
 (an API, or self-hosting), checked against the requirements (hosting, context
 window, GPU memory, budget, licence), the break-even volume of the best small
 model against the cheapest large-model API (and for a hybrid), and every
@@ -18,8 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from slmvllm.catalog import Catalog, Model, SizeClass
-from slmvllm.cost_plans import (
+from slmvllm.numbers.catalog import Catalog, Model, SizeClass
+from slmvllm.numbers.cost_plans import (
     BREAK_EVEN_LIMIT,
     HOURS_PER_MONTH,
     SECONDS_PER_MONTH,
@@ -32,7 +32,7 @@ from slmvllm.cost_plans import (
     price_text,
     serving_plan,
 )
-from slmvllm.estimate_models import (
+from slmvllm.numbers.estimate_models import (
     ApiCost,
     BreakEven,
     Candidate,
@@ -44,8 +44,8 @@ from slmvllm.estimate_models import (
     MemoryReport,
     SelfHosting,
 )
-from slmvllm.gpu_memory import memory_table
-from slmvllm.hybrid_share import llm_share
+from slmvllm.numbers.gpu_memory import memory_table
+from slmvllm.numbers.hybrid_share import llm_share
 
 #: Volume assumed when the requirements give none (break-even does not depend on it).
 DEFAULT_MONTHLY_REQUESTS = 1_000_000

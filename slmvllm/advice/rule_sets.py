@@ -11,19 +11,23 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from slmvllm.conditions import AllOf, AnyOf, Condition, field_tests, fields_read, holds, thresholds
-from slmvllm.errors import InputError, Problem
-from slmvllm.loading import (
-    Document,
-    Location,
-    literal_choices,
-    parse_yaml,
-    read_source,
-    scalar_kinds,
-    validate,
+from slmvllm.advice.conditions import (
+    AllOf,
+    AnyOf,
+    Condition,
+    field_tests,
+    fields_read,
+    holds,
+    thresholds,
 )
-from slmvllm.models import OPTIONS, RuleSet
-from slmvllm.requirements import REQUIREMENT_FIELDS, Requirements
+from slmvllm.advice.rule_set_model import RuleSet
+from slmvllm.errors import InputError, Problem
+from slmvllm.loading.documents import Document, Location
+from slmvllm.loading.reading import read_source
+from slmvllm.loading.scalars import scalar_kinds
+from slmvllm.loading.validation import literal_choices, validate
+from slmvllm.loading.yaml_parsing import parse_yaml
+from slmvllm.requirements import OPTIONS, REQUIREMENT_FIELDS, Requirements
 
 DEFAULT_RULE_SET = "default.yaml"
 # Proving a rule can fire tries every combination of probe values of the fields it
@@ -64,7 +68,7 @@ def default_rule_set_path() -> Path:
     if packaged.is_file():
         return Path(str(packaged))
     # An editable install or a source checkout: the file lives at the repository's top.
-    return Path(__file__).resolve().parent.parent / "rules" / DEFAULT_RULE_SET
+    return Path(__file__).resolve().parents[2] / "rules" / DEFAULT_RULE_SET
 
 
 def load_rule_set(path: Path | None = None) -> LoadedRuleSet:

@@ -1,7 +1,7 @@
 """The typed shape of the numbers behind a recommendation (`Result.estimates` in the JSON).
 
-Built by `slmvllm.estimates` and `slmvllm.cost_check`, read by the views. Every figure
-carries what it came from: a formula, a catalogue key, a source, an "as of" date.
+Built by `slmvllm.numbers.estimates` and `slmvllm.numbers.cost_check`, read by the views. Every
+figure carries what it came from: a formula, a catalogue key, a source, an "as of" date.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from slmvllm.catalog import Throughput
+from slmvllm.numbers.catalog import Throughput
 from slmvllm.requirements import Strict
 
 PureOption = Literal["slm", "llm"]

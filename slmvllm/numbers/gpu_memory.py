@@ -13,8 +13,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from slmvllm.catalog import Catalog, Model
-from slmvllm.estimate_models import MemoryReport, MemoryTermReport
+from slmvllm.numbers.catalog import Catalog, Model
+from slmvllm.numbers.estimate_models import MemoryReport, MemoryTermReport
 
 _EPS = 1e-9
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 
-from slmvllm.cost_plans import money
-from slmvllm.estimate_models import (
+from slmvllm.numbers.cost_plans import money
+from slmvllm.numbers.estimate_models import (
     Candidate,
     CheapestCandidate,
     CostCheck,

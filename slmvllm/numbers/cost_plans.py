@@ -15,8 +15,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from slmvllm.catalog import Catalog, Gpu, Model, Price
-from slmvllm.gpu_memory import MemoryEstimate, memory_estimate, smallest_fit, weight_params
+from slmvllm.numbers.catalog import Catalog, Gpu, Model, Price
+from slmvllm.numbers.gpu_memory import MemoryEstimate, memory_estimate, smallest_fit, weight_params
 
 HOURS_PER_MONTH = 730
 SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600

@@ -28,7 +28,8 @@ from pydantic import (
     model_validator,
 )
 
-from slmvllm.loading import did_you_mean, literal_choices, scalar_kinds
+from slmvllm.loading.scalars import scalar_kinds
+from slmvllm.loading.validation import did_you_mean, literal_choices
 from slmvllm.requirements import CONDITION_FIELDS, Requirements, Strict, known_field
 
 Scalar = StrictStr | StrictInt | StrictFloat

@@ -1,19 +1,16 @@
-"""Pydantic models of the core: requirements, rule set, result. Strict, frozen, no unknown keys."""
+"""The rule set as data: options, criteria, sourced rules, the questionnaire. Strict."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, StrictStr, field_validator, model_validator
 
-from slmvllm.conditions import Condition
-from slmvllm.estimate_models import Estimates
+from slmvllm.advice.conditions import Condition
 from slmvllm.requirements import (
-    OPTIONS,
     REQUIREMENT_FIELDS,
     OptionName,
     Priority,
-    Requirements,
     Strict,
     known_field,
 )
@@ -113,70 +110,3 @@ class RuleSet(Strict):
     def option_order(self) -> list[OptionName]:
         """Options in the order the rule set lists them; ties go to the earlier one."""
         return list(self.options)
-
-
-# --------------------------------------------------------------------------- result
-
-
-class Reason(Strict):
-    rule: str
-    summary: str
-    effect: dict[str, float]
-    source: str
-    points: Points = Field(default_factory=dict)
-    assumed: list[str] = Field(default_factory=list)
-    when: str | None = Field(
-        default=None, description="the rule's condition in words; null: always"
-    )
-
-
-class Exclusion(Strict):
-    option: OptionName
-    rule: str
-    reason: str
-    source: str = ""
-    when: str | None = None
-
-
-class Assumption(Strict):
-    field: str
-    value: Any
-    why: str
-
-
-class Change(Strict):
-    field: str
-    to: Any
-    recommendation: OptionName
-
-
-class RuleSetId(Strict):
-    name: str
-    version: str
-
-
-class Result(Strict):
-    """The contract's result document, plus optional additions (requirements, breakdown)."""
-
-    schema_version: Literal[1] = 1
-    recommendation: OptionName
-    confidence: float
-    scores: dict[str, float]
-    reasons: list[Reason]
-    excluded: list[Exclusion]
-    assumptions: list[Assumption]
-    what_would_change: list[Change]
-    rule_set: RuleSetId
-    requirements: dict[str, Any] = Field(default_factory=dict)
-    criteria_scores: dict[str, dict[str, float]] = Field(default_factory=dict)
-    confidence_basis: dict[str, float | str] = Field(default_factory=dict)
-    estimates: Estimates | None = None
-
-
-__all__ = [
-    "OPTIONS",
-    "Condition",
-    "Requirements",
-    "RuleSet",
-    "Result",
-]

@@ -1,4 +1,4 @@
-"""Pure scoring: rule set + requirements -> result. No I/O, no printing, deterministic.
+"""Pure scoring: rule set + requirements -> advice. No I/O, no printing, deterministic.
 
 How a score is computed (also in the README):
 
@@ -30,19 +30,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from slmvllm.conditions import describe, fields_read, holds, thresholds
-from slmvllm.models import (
-    Assumption,
-    Change,
-    Exclusion,
-    Reason,
-    Result,
-    Rule,
-    RuleSet,
-    RuleSetId,
-)
+from slmvllm.advice.advice_model import Advice, Assumption, Change, Exclusion, Reason, RuleSetId
+from slmvllm.advice.conditions import describe, fields_read, holds, thresholds
+from slmvllm.advice.rule_set_model import Rule, RuleSet
+from slmvllm.advice.rule_sets import probe_values, valid_value
 from slmvllm.requirements import REQUIREMENT_FIELDS, OptionName, Requirements
-from slmvllm.rule_sets import probe_values, valid_value
 
 _ROUND = 4
 
@@ -83,7 +75,7 @@ def weights(rs: RuleSet, priorities: Mapping[str, float] | None) -> dict[str, fl
 
 def check_requirements(rs: RuleSet, req: Requirements) -> list[tuple[tuple[str, ...], str]]:
     """What in the requirements does not fit this rule set (for now: unknown priority names)."""
-    from slmvllm.loading import did_you_mean
+    from slmvllm.loading.validation import did_you_mean
 
     problems: list[tuple[tuple[str, ...], str]] = []
     for name in req.priorities or {}:
@@ -142,8 +134,8 @@ def confidence(scoring: Scoring) -> tuple[float, float, float]:
     return favour / (favour + against), favour, against
 
 
-def advise(rs: RuleSet, req: Requirements) -> Result:
-    """The full, explained recommendation for one use case.
+def advice_for(rs: RuleSet, req: Requirements) -> Advice:
+    """The rules' explained recommendation for one use case (no numbers: see `slmvllm.advisor`).
 
     Raises `NoFeasibleOptionError` when the hard constraints rule out every option.
     """
@@ -191,7 +183,7 @@ def advise(rs: RuleSet, req: Requirements) -> Result:
         )
         for name in assumed
     ]
-    return Result(
+    return Advice(
         recommendation=scoring.recommendation,
         confidence=round(conf, _ROUND),
         scores={o: round(v, _ROUND) for o, v in scoring.scores.items()},

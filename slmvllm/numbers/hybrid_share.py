@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from slmvllm.catalog import Routing, ShareFigure
+from slmvllm.numbers.catalog import Routing, ShareFigure
 
 
 def llm_share(values: Mapping[str, Any], routing: Routing) -> tuple[float, str]:

@@ -12,10 +12,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from slmvllm.conditions import holds
-from slmvllm.engine import defaults
-from slmvllm.loading import did_you_mean, dump_yaml, literal_choices, parse_text
-from slmvllm.models import Question, RuleSet
+from slmvllm.advice.conditions import holds
+from slmvllm.advice.engine import defaults
+from slmvllm.advice.rule_set_model import Question, RuleSet
+from slmvllm.loading.scalars import dump_yaml, parse_text
+from slmvllm.loading.validation import did_you_mean, literal_choices
 from slmvllm.requirements import REQUIREMENT_FIELDS, Requirements
 
 
@@ -57,7 +58,8 @@ def check_value(field: str, value: Any) -> Any:
     try:
         checked = Requirements.model_validate({field: value})
     except ValidationError as exc:
-        from slmvllm.loading import Document, validation_problems
+        from slmvllm.loading.documents import Document
+        from slmvllm.loading.validation import validation_problems
 
         doc = Document(source="", data={field: value})
         problem = validation_problems(Requirements, doc, exc)[0]

@@ -1,0 +1,60 @@
+"""The one core function: requirements + rule set + catalogue -> the whole `Result`.
+
+`advise` puts the two halves together: the rules' advice (`slmvllm.advice.engine`)
+and the numbers behind it (`slmvllm.numbers.estimates`, `slmvllm.numbers.cost_check`).
+The `advise` and `eval` commands, `rules diff`, the tests and Python users all call
+it, so there is exactly one way a result is made.
+
+    >>> from slmvllm.advisor import advise
+    >>> from slmvllm.requirements import Requirements
+    >>> advise(Requirements(task_type="classification")).recommendation in {"slm", "llm", "hybrid"}
+    True
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from slmvllm.advice.engine import advice_for, weights
+from slmvllm.advice.rule_set_model import RuleSet
+from slmvllm.advice.rule_sets import load_rule_set
+from slmvllm.numbers.catalog import Catalog, load_catalog
+from slmvllm.numbers.cost_check import cost_check
+from slmvllm.numbers.estimates import estimate
+from slmvllm.requirements import Requirements
+from slmvllm.result import Result
+
+
+@cache
+def default_rule_set() -> RuleSet:
+    """The shipped rule set, loaded and checked once per process."""
+    return load_rule_set().rule_set
+
+
+@cache
+def default_catalog() -> Catalog:
+    """The shipped catalogue and serving figures, loaded and checked once per process."""
+    return load_catalog()
+
+
+def advise(
+    requirements: Requirements,
+    rule_set: RuleSet | None = None,
+    catalog: Catalog | None = None,
+) -> Result:
+    """The full, explained recommendation for one use case, with the numbers behind it.
+
+    `rule_set` and `catalog` default to the shipped ones. Raises
+    `NoFeasibleOptionError` when the hard constraints rule out every option.
+    """
+    rs = rule_set if rule_set is not None else default_rule_set()
+    cat = catalog if catalog is not None else default_catalog()
+    advice = advice_for(rs, requirements)
+    numbers = estimate(advice.requirements, advice.recommendation, cat)
+    cost_weight = weights(rs, requirements.priorities).get("cost")
+    excluded = {e.option for e in advice.excluded}
+    check = cost_check(advice.criteria_scores, excluded, numbers, cost_weight)
+    numbers = numbers.model_copy(update={"cost_check": check})
+    return Result.model_construct(
+        advice.model_fields_set | {"estimates"}, **dict(advice), estimates=numbers
+    )

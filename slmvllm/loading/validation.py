@@ -1,0 +1,218 @@
+"""Validating documents against strict models; every error becomes a located `Problem`."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from slmvllm.errors import InputError, Problem
+from slmvllm.loading.documents import Document, Location, M
+from slmvllm.loading.reading import read_source
+from slmvllm.loading.scalars import resolve_plain
+from slmvllm.loading.yaml_parsing import parse_yaml
+
+# --------------------------------------------------------------------------- validating
+
+
+def validate(model: type[M], doc: Document, *, context: dict[str, Any] | None = None) -> M:
+    """Validate a document against a strict pydantic model, turning every error into a Problem."""
+    try:
+        return model.model_validate(doc.data, context=context)
+    except ValidationError as exc:
+        raise InputError(validation_problems(model, doc, exc)) from None
+
+
+def validation_problems(
+    model: type[BaseModel], doc: Document, exc: ValidationError
+) -> list[Problem]:
+    """One `Problem` per pydantic error, with file:line:col, a reworded message and hints."""
+    problems: list[Problem] = []
+    seen: set[tuple[int | None, int | None, str | None]] = set()
+    for error in exc.errors(include_url=False):
+        kind = error["type"]
+        raw: Location = tuple(p for p in error["loc"] if not _is_union_tag(p))
+        loc = raw if kind == "missing" else _existing(doc, raw)
+        given = error.get("input")
+        if kind == "extra_forbidden":
+            name = str(loc[-1])
+            allowed = allowed_keys(model, loc[:-1])
+            message = f"unknown key {name!r}" + did_you_mean(name, allowed)
+            problems.append(doc.problem(loc, message, key=True))
+            continue
+        if kind == "missing":
+            problems.append(doc.problem(loc[:-1], f"missing required key {loc[-1]!r}"))
+            continue
+        message = _reword(error["msg"], kind, given, model, raw, error.get("ctx"))
+        problem = doc.problem(loc, message)
+        spot = (problem.line, problem.column, problem.field)
+        if spot not in seen:  # a union reports once per member; the first says enough
+            seen.add(spot)
+            problems.append(problem)
+    return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
+
+
+def _existing(doc: Document, loc: Location) -> Location:
+    # Pydantic appends union members and validator names ("int", "[key]") to locations;
+    # keep the longest prefix that names a place in the document.
+    for end in range(len(loc), 0, -1):
+        if loc[:end] in doc.values or loc[:end] in doc.keys:
+            return loc[:end]
+    return loc
+
+
+def _is_union_tag(part: str | int) -> bool:
+    # Discriminated unions insert the tag into the location; messages leave it out.
+    return isinstance(part, str) and part.startswith("cond:")
+
+
+def _reword(
+    msg: str, kind: str, given: Any, model: type[BaseModel], loc: Location, ctx: Any = None
+) -> str:
+    annotation = annotation_at(model, loc)
+    choices = literal_choices(annotation) if annotation is not None else []
+    if kind == "literal_error" and not choices and isinstance(ctx, dict):
+        choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+    if kind == "literal_error" and choices:
+        return (
+            f"{describe(given)} is not allowed; use one of: {', '.join(map(str, choices))}"
+            + did_you_mean(str(given), [str(c) for c in choices])
+        )
+    if kind in {"int_type", "float_type", "int_from_float"}:
+        hint = ""
+        if isinstance(given, str):
+            if given[:1] == "0" and given[1:2].isdigit():
+                hint = "; write it without the leading zero"
+            elif ":" in given:
+                hint = "; write a single number"
+            elif _reads_as_number(given):  # it was quoted in a file
+                hint = "; numbers are written without quotes"
+        elif kind == "int_from_float" or isinstance(given, float):
+            hint = "; use a whole number"
+        what = "a whole number" if kind != "float_type" else "a number"
+        return f"expected {what}, got {describe(given)}{hint}"
+    if kind == "string_unicode":
+        return "expected text, got bytes that are not valid UTF-8"
+    if kind == "string_type":
+        hint = "; put it in quotes to keep it as text" if given is not None else ""
+        return f"expected text, got {describe(given)}{hint}"
+    if kind == "bool_type":
+        return f"expected true or false, got {describe(given)}"
+    if kind in {"dict_type", "model_type", "model_attributes_type"}:
+        return f"expected a mapping of keys, got {describe(given)}"
+    if kind == "list_type":
+        return f"expected a list, got {describe(given)}"
+    if msg.startswith("Value error, "):
+        return msg[len("Value error, ") :]
+    return msg[:1].lower() + msg[1:] + (f" (got {describe(given)})" if given is not None else "")
+
+
+def _reads_as_number(text: str) -> bool:
+    try:
+        value = resolve_plain(text)
+    except ValueError:
+        return True  # NaN, infinity or too large: a number, though not an allowed one
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def describe(value: Any) -> str:
+    """A short, safe description of a value for an error message."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        return f"the text {shown!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    return type(value).__name__
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """`; did you mean 'x'?` when a candidate is close, else an empty string."""
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def annotation_at(model: type[BaseModel], loc: Location) -> Any:
+    """The type annotation of the value at `loc` inside `model`, or None when unknown."""
+    current: Any = model
+    for part in loc:
+        current = _unwrap_optional(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            info = current.model_fields.get(str(part)) or _by_alias(current, str(part))
+            if info is None:
+                return None
+            current = info.annotation
+            continue
+        origin = get_origin(current)
+        args = get_args(current)
+        if origin in (list, tuple) and args:
+            current = args[0]
+        elif origin is dict and len(args) == 2:
+            current = args[1]
+        elif origin is typing.Annotated:
+            current = args[0]
+        else:
+            return None
+    return current
+
+
+def _by_alias(model: type[BaseModel], name: str) -> Any:
+    for info in model.model_fields.values():
+        if info.alias == name:
+            return info
+    return None
+
+
+def _unwrap_optional(annotation: Any) -> Any:
+    origin = get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap_optional(get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        if len(args) == 1:
+            return _unwrap_optional(args[0])
+    return annotation
+
+
+def literal_choices(annotation: Any) -> list[Any]:
+    """The allowed values of a Literal (possibly Optional) annotation."""
+    annotation = _unwrap_optional(annotation)
+    if get_origin(annotation) is Literal:
+        return list(get_args(annotation))
+    return []
+
+
+def allowed_keys(model: type[BaseModel], loc: Location) -> list[str]:
+    """The keys a mapping at `loc` may hold (field names or aliases), for did-you-mean hints."""
+    target = _unwrap_optional(annotation_at(model, loc) if loc else model)
+    if isinstance(target, type) and issubclass(target, BaseModel):
+        return [info.alias or name for name, info in target.model_fields.items()]
+    origin = get_origin(target)
+    if origin in (Union, types.UnionType) or origin is typing.Annotated:
+        keys: list[str] = []
+        for arg in get_args(target):
+            arg = _unwrap_optional(arg)
+            if isinstance(arg, type) and issubclass(arg, BaseModel):
+                keys += [info.alias or name for name, info in arg.model_fields.items()]
+        return keys
+    return []
+
+
+def load_model(
+    path: Path, model: type[M], *, what: str, context: dict[str, Any] | None = None
+) -> M:
+    """Read, parse and validate one YAML file into `model`."""
+    return validate(model, parse_yaml(read_source(path, what=what)), context=context)
