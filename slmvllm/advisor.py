@@ -41,16 +41,21 @@ def advise(
     requirements: Requirements,
     rule_set: RuleSet | None = None,
     catalog: Catalog | None = None,
+    *,
+    all_candidates: bool = False,
 ) -> Result:
     """The full, explained recommendation for one use case, with the numbers behind it.
 
-    `rule_set` and `catalog` default to the shipped ones. Raises
+    `rule_set` and `catalog` default to the shipped ones. The estimates list the
+    compact candidate list unless `all_candidates` (see `estimate`). Raises
     `NoFeasibleOptionError` when the hard constraints rule out every option.
     """
     rs = rule_set if rule_set is not None else default_rule_set()
     cat = catalog if catalog is not None else default_catalog()
     advice = advice_for(rs, requirements)
-    numbers = estimate(advice.requirements, advice.recommendation, cat)
+    numbers = estimate(
+        advice.requirements, advice.recommendation, cat, all_candidates=all_candidates
+    )
     cost_weight = weights(rs, requirements.priorities).get("cost")
     excluded = {e.option for e in advice.excluded}
     check = cost_check(advice.criteria_scores, excluded, numbers, cost_weight)

@@ -17,8 +17,8 @@ import typer
 
 from slmvllm import __version__
 from slmvllm.errors import ExitCode, GateFailedError, SlmvllmError, StoppedByUserError
-from slmvllm.render.consoles import silence_stdout
 from slmvllm.render.safe import literal
+from slmvllm.render.streams import silence_stdout
 
 app = typer.Typer(
     name="slmvllm",
@@ -33,6 +33,7 @@ app = typer.Typer(
 class OutputFormat(StrEnum):
     text = "text"
     json = "json"
+    jsonl = "jsonl"
     markdown = "markdown"
 
 
@@ -101,7 +102,10 @@ def advise(
     ] = None,
     catalog: CatalogOption = None,
     output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="Report format.")
+        OutputFormat,
+        typer.Option(
+            "--format", "-f", help="Report format; jsonl writes one result per line as it is made."
+        ),
     ] = OutputFormat.text,
     expect: Annotated[
         Option | None,
@@ -129,6 +133,13 @@ def advise(
     force: Annotated[
         bool, typer.Option("--force", help="Let --save-answers overwrite a file.")
     ] = False,
+    all_candidates: Annotated[
+        bool,
+        typer.Option(
+            "--all-candidates",
+            help="List every priced candidate in the estimates, not only the shortlist.",
+        ),
+    ] = False,
 ) -> None:
     """Recommend SLM, LLM or hybrid for a use case, with the reasons and what would change it."""
     from slmvllm.commands.advise import AdviseOptions, run_advise
@@ -149,6 +160,7 @@ def advise(
             interactive=interactive,
             save_answers=save_answers,
             force=force,
+            all_candidates=all_candidates,
         )
     )
     raise typer.Exit(code)

@@ -13,7 +13,7 @@ never fires on a guess about a value nobody gave.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Annotated, Any
 
 from pydantic import (
@@ -165,6 +165,60 @@ def holds(condition: Condition, values: Mapping[str, Any]) -> bool:
     if isinstance(condition, NotOf):
         return not holds(condition.not_, values)
     return _test(condition, values.get(condition.field))
+
+
+Predicate = Callable[[Mapping[str, Any]], bool]
+
+
+def compile_condition(condition: Condition) -> Predicate:
+    """`condition` as a function of the resolved values, equal to `holds` but much faster.
+
+    Built from closures over the parsed condition (nothing is evaluated from text), so
+    the sensitivity search, which scores each use case dozens of times, pays the
+    condition's interpretation once per rule set instead of once per test.
+    """
+    if isinstance(condition, AllOf):
+        parts = tuple(compile_condition(c) for c in condition.all)
+        return lambda values: all(p(values) for p in parts)
+    if isinstance(condition, AnyOf):
+        options = tuple(compile_condition(c) for c in condition.any)
+        return lambda values: any(p(values) for p in options)
+    if isinstance(condition, NotOf):
+        inner = compile_condition(condition.not_)
+        return lambda values: not inner(values)
+    return _compile_test(condition)
+
+
+def _compile_test(test: FieldTest) -> Predicate:
+    ops = test.ops()
+    name = test.field
+    known = ops.pop("known", None)
+    checks: list[Callable[[Any], bool]] = []
+    for op, expected in ops.items():
+        checks.append(_CHECKS[op](expected))
+    if not checks:
+        # Only `known`: true when the field has a value (known: true) or has none (false).
+        return lambda values: (values.get(name) is not None) == known
+    need_known = known is not False  # `known: false` with another op can never hold
+
+    def check(values: Mapping[str, Any]) -> bool:
+        value = values.get(name)
+        if value is None or not need_known:
+            return False
+        return all(c(value) for c in checks)
+
+    return check
+
+
+_CHECKS: dict[str, Callable[[Any], Callable[[Any], bool]]] = {
+    "is": lambda e: lambda v: v == e,
+    "in": lambda e: lambda v: v in e,
+    "not_in": lambda e: lambda v: v not in e,
+    "gt": lambda e: lambda v: v > e,
+    "gte": lambda e: lambda v: v >= e,
+    "lt": lambda e: lambda v: v < e,
+    "lte": lambda e: lambda v: v <= e,
+}
 
 
 def _test(test: FieldTest, value: Any) -> bool:

@@ -31,7 +31,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from slmvllm.advice.advice_model import Advice, Assumption, Change, Exclusion, Reason, RuleSetId
-from slmvllm.advice.conditions import describe, fields_read, holds, thresholds
+from slmvllm.advice.conditions import (
+    Predicate,
+    compile_condition,
+    describe,
+    fields_read,
+    thresholds,
+)
 from slmvllm.advice.rule_set_model import Rule, RuleSet
 from slmvllm.advice.rule_sets import probe_values, valid_value
 from slmvllm.requirements import REQUIREMENT_FIELDS, OptionName, Requirements
@@ -91,29 +97,97 @@ def check_requirements(rs: RuleSet, req: Requirements) -> list[tuple[tuple[str, 
     return problems
 
 
+@dataclass(frozen=True)
+class _Compiled:
+    """A rule set prepared for scoring many times: each condition compiled once."""
+
+    rule_set: RuleSet
+    tests: tuple[Predicate | None, ...]
+    reads: dict[str, tuple[int, ...]]  # field -> the rules whose condition reads it
+    probes: dict[str, tuple[list[Any], list[float]]]
+
+
+_COMPILED: dict[int, _Compiled] = {}
+
+
+def _compiled(rs: RuleSet) -> _Compiled:
+    # Rule sets are frozen; keyed by identity, with the rule set kept alive in the entry so
+    # the id cannot be reused while the entry exists. A handful per process at most.
+    found = _COMPILED.get(id(rs))
+    if found is not None and found.rule_set is rs:
+        return found
+    reads: dict[str, list[int]] = {}
+    for i, rule in enumerate(rs.rules):
+        for name in fields_read(rule.when) if rule.when is not None else ():
+            reads.setdefault(name, []).append(i)
+    made = _Compiled(
+        rule_set=rs,
+        tests=tuple(None if r.when is None else compile_condition(r.when) for r in rs.rules),
+        reads={name: tuple(found) for name, found in reads.items()},
+        probes=candidate_values(rs),
+    )
+    if len(_COMPILED) >= 16:
+        _COMPILED.clear()
+    _COMPILED[id(rs)] = made
+    return made
+
+
+def _fired(compiled: _Compiled, values: Mapping[str, Any]) -> list[bool]:
+    return [test is None or test(values) for test in compiled.tests]
+
+
+def _effects(rs: RuleSet, weight: Mapping[str, float]) -> list[dict[str, float]]:
+    """Each rule's weighted effect per option, in rule order."""
+    options = rs.option_order()
+    out: list[dict[str, float]] = []
+    for rule in rs.rules:
+        effect: dict[str, float] = dict.fromkeys(options, 0.0)
+        for option, per_criterion in rule.points.items():
+            for criterion, points in per_criterion.items():
+                effect[option] += weight[criterion] * points
+        out.append(effect)
+    return out
+
+
+def _ranked(
+    rs: RuleSet, fired: list[bool], effects: list[dict[str, float]]
+) -> tuple[dict[str, float], list[OptionName], list[OptionName]]:
+    """(scores, options excluded, allowed options best first) for a set of fired rules.
+
+    The one place scores are added up and ties broken, so that `score` and the
+    sensitivity search can never disagree.
+    """
+    options = rs.option_order()
+    scores: dict[str, float] = dict.fromkeys(options, 0.0)
+    out: list[OptionName] = []
+    for rule, on, effect in zip(rs.rules, fired, effects, strict=True):
+        if not on:
+            continue
+        for option in options:
+            scores[option] += effect[option]
+        out += rule.exclude
+    allowed = [o for o in options if o not in out]
+    ranked = sorted(allowed, key=lambda o: (-scores[o], options.index(o)))
+    return scores, out, ranked
+
+
 def score(rs: RuleSet, values: Mapping[str, Any], weight: Mapping[str, float]) -> Scoring:
     """Fire the rules on resolved values and add up their weighted points."""
     result = Scoring()
     options = rs.option_order()
-    result.scores = dict.fromkeys(options, 0.0)
+    fired = _fired(_compiled(rs), values)
+    effects = _effects(rs, weight)
+    result.scores, _, ranked = _ranked(rs, fired, effects)
     result.by_criterion = {o: dict.fromkeys(rs.criteria, 0.0) for o in options}
-    for rule in rs.rules:
-        if rule.when is not None and not holds(rule.when, values):
+    for rule, on, effect in zip(rs.rules, fired, effects, strict=True):
+        if not on:
             continue
-        effect: dict[str, float] = dict.fromkeys(options, 0.0)
         for option, per_criterion in rule.points.items():
             for criterion, points in per_criterion.items():
-                moved = weight[criterion] * points
-                effect[option] += moved
-                result.by_criterion[option][criterion] += moved
-        for option in options:
-            result.scores[option] += effect[option]
+                result.by_criterion[option][criterion] += weight[criterion] * points
         result.fired.append((rule, effect))
         for option in rule.exclude:
             result.excluded.append((option, rule))
-    out = {o for o, _ in result.excluded}
-    allowed = [o for o in options if o not in out]
-    ranked = sorted(allowed, key=lambda o: (-result.scores[o], options.index(o)))
     result.recommendation = ranked[0] if ranked else None
     result.runner_up = ranked[1] if len(ranked) > 1 else None
     return result
@@ -134,6 +208,28 @@ def confidence(scoring: Scoring) -> tuple[float, float, float]:
     return favour / (favour + against), favour, against
 
 
+def _raise_if_infeasible(scoring: Scoring) -> OptionName:
+    """The recommendation; `NoFeasibleOptionError` when the constraints leave none."""
+    if scoring.recommendation is None:
+        from slmvllm.errors import NoFeasibleOptionError, Problem
+
+        why = "; ".join(f"{o}: {r.reason}" for o, r in scoring.excluded)
+        raise NoFeasibleOptionError(
+            Problem("requirements", f"the hard constraints rule out every option ({why})")
+        )
+    return scoring.recommendation
+
+
+def check_feasible(rs: RuleSet, req: Requirements) -> None:
+    """Raise `NoFeasibleOptionError` when the hard constraints rule out every option.
+
+    Cheap (one scoring pass, no sensitivity search): a batch checks every file first,
+    so that a file no option fits stops the run before anything is advised.
+    """
+    values, _ = resolve(rs, req)
+    _raise_if_infeasible(score(rs, values, weights(rs, req.priorities)))
+
+
 def advice_for(rs: RuleSet, req: Requirements) -> Advice:
     """The rules' explained recommendation for one use case (no numbers: see `slmvllm.advisor`).
 
@@ -142,13 +238,7 @@ def advice_for(rs: RuleSet, req: Requirements) -> Advice:
     values, assumed = resolve(rs, req)
     weight = weights(rs, req.priorities)
     scoring = score(rs, values, weight)
-    if scoring.recommendation is None:
-        from slmvllm.errors import NoFeasibleOptionError, Problem
-
-        why = "; ".join(f"{o}: {r.reason}" for o, r in scoring.excluded)
-        raise NoFeasibleOptionError(
-            Problem("requirements", f"the hard constraints rule out every option ({why})")
-        )
+    best = _raise_if_infeasible(scoring)
     conf, favour, against = confidence(scoring)
     assumed_set = set(assumed)
     questions = {q.field: q for q in rs.questions}
@@ -184,13 +274,13 @@ def advice_for(rs: RuleSet, req: Requirements) -> Advice:
         for name in assumed
     ]
     return Advice(
-        recommendation=scoring.recommendation,
+        recommendation=best,
         confidence=round(conf, _ROUND),
         scores={o: round(v, _ROUND) for o, v in scoring.scores.items()},
         reasons=reasons,
         excluded=excluded,
         assumptions=assumptions,
-        what_would_change=what_would_change(rs, values, weight, scoring.recommendation),
+        what_would_change=what_would_change(rs, values, weight, best),
         rule_set=RuleSetId(name=rs.name, version=rs.version),
         requirements=values,
         criteria_scores={
@@ -245,14 +335,26 @@ def what_would_change(
     rs: RuleSet, values: Mapping[str, Any], weight: Mapping[str, float], current: OptionName
 ) -> list[Change]:
     """Single-field changes that flip the recommendation, nearest value per field and outcome."""
+    compiled = _compiled(rs)
+    effects = _effects(rs, weight)
+    base = _fired(compiled, values)
     changes: list[Change] = []
-    for name, (candidates, cuts) in candidate_values(rs).items():
+    for name, (candidates, cuts) in compiled.probes.items():
         now = values.get(name)
         best: dict[OptionName, tuple[Any, Any]] = {}
+        readers = compiled.reads.get(name, ())
         for candidate in candidates:
             if candidate == now:
                 continue
-            outcome = score(rs, {**values, name: candidate}, weight).recommendation
+            # Only the rules that read this field can change; the sum is redone in rule
+            # order, so the scores are exactly those `score` would give.
+            probe = {**values, name: candidate}
+            fired = list(base)
+            for i in readers:
+                test = compiled.tests[i]
+                fired[i] = test is None or test(probe)
+            _, _, ranked = _ranked(rs, fired, effects)
+            outcome = ranked[0] if ranked else None
             if outcome is None or outcome == current:
                 continue
             shown = _nearest_in_region(candidate, cuts, now, name)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-
-from slmvllm.advice.engine import check_requirements
+from slmvllm.advice.engine import check_feasible, check_requirements
 from slmvllm.advice.questions import AnswerError, answers_yaml, parse_assignments
 from slmvllm.advice.rule_set_model import RuleSet
 from slmvllm.advice.rule_sets import load_rule_set
@@ -26,17 +26,14 @@ from slmvllm.errors import (
 from slmvllm.loading.documents import STDIN_NAME, Document
 from slmvllm.loading.reading import directory_yaml_files, read_source
 from slmvllm.loading.saving import write_atomic
+
+if TYPE_CHECKING:
+    from rich.console import Console
 from slmvllm.loading.validation import validate
 from slmvllm.loading.yaml_parsing import parse_yaml
 from slmvllm.numbers.catalog import Catalog, load_catalog
-from slmvllm.prompting import QuestionnaireStopped, ask, ask_path, ask_yes_no
-from slmvllm.render.consoles import (
-    print_warnings,
-    silence_stdout,
-    stderr_console,
-    stdout_console,
-)
 from slmvllm.render.safe import literal, one_line
+from slmvllm.render.streams import silence_stdout, write_warnings
 from slmvllm.requirements import Requirements
 from slmvllm.result import Result
 
@@ -54,6 +51,7 @@ class AdviseOptions:
     interactive: bool
     save_answers: Path | None
     force: bool
+    all_candidates: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,11 +60,42 @@ class UseCase:
     requirements: Requirements
 
 
+class _Stderr:
+    """The rich console on stderr, made the first time something is printed through it.
+
+    JSON and JSONL runs never print through it, so they never import rich.
+    """
+
+    def __init__(self, console: Console | None = None) -> None:
+        if console is not None:
+            self.__dict__["console"] = console
+
+    @cached_property
+    def console(self) -> Console:
+        from slmvllm.render.consoles import stderr_console
+
+        return stderr_console()
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the gates read of one result."""
+
+    source: str | None
+    recommendation: str
+    confidence: float
+
+
 def run_advise(opts: AdviseOptions, err: Console | None = None) -> int:
-    """The whole `advise` command; returns the exit code or raises a SlmvllmError."""
-    err = err or stderr_console()
+    """The whole `advise` command; returns the exit code or raises a SlmvllmError.
+
+    Every input is read and checked first (a bad file stops the run before anything
+    is advised); then each use case is advised and written as soon as it is done, so a
+    folder of a thousand files takes the memory of one result, not of a thousand.
+    """
+    stderr = _Stderr(err)
     loaded = load_rule_set(opts.rules)
-    print_warnings(err, loaded.warnings)
+    write_warnings(loaded.warnings)
     rs = loaded.rule_set
     try:
         overrides = parse_assignments(rs, opts.assignments)
@@ -76,11 +105,14 @@ def run_advise(opts: AdviseOptions, err: Console | None = None) -> int:
     # Every file the run depends on is read before anyone is asked anything.
     catalog = load_catalog(extra=opts.catalog)
     if opts.requirements:
-        cases, as_list = _from_files(rs, opts, overrides, err)
+        cases, as_list = _from_files(rs, opts, overrides, stderr)
     else:
-        cases, as_list = [_from_questionnaire(rs, opts, overrides, err)], False
+        cases, as_list = [_from_questionnaire(rs, opts, overrides, stderr)], False
+    for case in cases:
+        _check_feasible(rs, case)
 
-    results = [(case.source, _advise(rs, case, catalog)) for case in cases]
+    verdicts: list[Verdict] = []
+    results = _results(rs, cases, catalog, opts, verdicts)
     try:
         _emit(rs, results, opts, as_list)
         sys.stdout.flush()
@@ -88,7 +120,22 @@ def run_advise(opts: AdviseOptions, err: Console | None = None) -> int:
         # The reader went away (`| head`): not an error. Stop writing, keep the
         # gates' verdict (click would otherwise turn this into exit 1).
         silence_stdout()
-    return _gates(results, opts)
+        for _ in results:  # the gates still read every result
+            pass
+    return _gates(verdicts, opts)
+
+
+def _results(
+    rs: RuleSet,
+    cases: list[UseCase],
+    catalog: Catalog,
+    opts: AdviseOptions,
+    verdicts: list[Verdict],
+) -> Iterator[tuple[str | None, Result]]:
+    for case in cases:
+        result = advise(case.requirements, rs, catalog, all_candidates=opts.all_candidates)
+        verdicts.append(Verdict(case.source, result.recommendation, result.confidence))
+        yield case.source, result
 
 
 # --------------------------------------------------------------------------- inputs
@@ -123,13 +170,13 @@ def _is_folder(path: Path) -> bool:
 
 
 def _from_files(
-    rs: RuleSet, opts: AdviseOptions, overrides: dict[str, Any], err: Console
+    rs: RuleSet, opts: AdviseOptions, overrides: dict[str, Any], stderr: _Stderr
 ) -> tuple[list[UseCase], bool]:
     files, as_list = _expand(opts.requirements)
     if opts.interactive and len(files) != 1:
         raise InputError(Problem("command line", "--interactive works with exactly one -r file"))
     if any(str(f) == "-" for f in files) and sys.stdin.isatty():
-        err.print(
+        stderr.console.print(
             "Reading the requirements YAML from the terminal; end it with Ctrl-D on a line "
             "of its own.",
             style="dim",
@@ -147,14 +194,14 @@ def _from_files(
         raise InputError(problems)
     if opts.interactive:
         case = cases[0]
-        answers = ask_or_stop(rs, opts, case.requirements.given(), err)
+        answers = ask_or_stop(rs, opts, case.requirements.given(), stderr.console)
         cases = [UseCase(case.source, Requirements.model_validate(answers))]
     elif opts.save_answers is not None:
-        _save_merged(rs, opts, cases, err)
+        _save_merged(rs, opts, cases, stderr)
     return cases, as_list
 
 
-def _save_merged(rs: RuleSet, opts: AdviseOptions, cases: list[UseCase], err: Console) -> None:
+def _save_merged(rs: RuleSet, opts: AdviseOptions, cases: list[UseCase], stderr: _Stderr) -> None:
     # Without prompts, --save-answers keeps the file's values with --set applied: a
     # variant of a case becomes a file of its own. Never overwrites without --force.
     if len(cases) != 1 or opts.save_answers is None:
@@ -165,7 +212,7 @@ def _save_merged(rs: RuleSet, opts: AdviseOptions, cases: list[UseCase], err: Co
     origin = f"{cases[0].source} with --set applied" if opts.assignments else str(cases[0].source)
     text = answers_yaml(rs, cases[0].requirements.given(), origin=literal(origin))
     write_atomic(target, text, overwrite=opts.force)
-    err.print(f"Saved the requirements to {one_line(target)}", markup=False)
+    stderr.console.print(f"Saved the requirements to {one_line(target)}", markup=False)
 
 
 def _requirements(rs: RuleSet, doc: Document, overrides: dict[str, Any]) -> Requirements:
@@ -191,7 +238,7 @@ def _requirements(rs: RuleSet, doc: Document, overrides: dict[str, Any]) -> Requ
 
 
 def _from_questionnaire(
-    rs: RuleSet, opts: AdviseOptions, overrides: dict[str, Any], err: Console
+    rs: RuleSet, opts: AdviseOptions, overrides: dict[str, Any], stderr: _Stderr
 ) -> UseCase:
     if opts.no_input or not sys.stdin.isatty():
         why = "--no-input was given" if opts.no_input else "standard input is not a terminal"
@@ -202,7 +249,7 @@ def _from_questionnaire(
                 "pass -r FILE (or -r - to read YAML from stdin)",
             )
         )
-    answers = ask_or_stop(rs, opts, overrides, err)
+    answers = ask_or_stop(rs, opts, overrides, stderr.console)
     return UseCase(None, Requirements.model_validate(answers))
 
 
@@ -210,6 +257,8 @@ def ask_or_stop(
     rs: RuleSet, opts: AdviseOptions, given: dict[str, Any], err: Console
 ) -> dict[str, Any]:
     """Run the questionnaire; on Ctrl-C/Ctrl-D save (or offer to save) the answers, then stop."""
+    from slmvllm.prompting import QuestionnaireStopped, ask
+
     if opts.no_input or not sys.stdin.isatty():
         raise NoTerminalError(
             Problem(
@@ -235,6 +284,8 @@ def ask_or_stop(
 def _save(
     rs: RuleSet, opts: AdviseOptions, answers: dict[str, Any], err: Console, *, partial: bool
 ) -> Path | None:
+    from slmvllm.prompting import ask_path, ask_yes_no
+
     if not answers:
         return None
     target = opts.save_answers
@@ -277,9 +328,9 @@ def _save(
 # --------------------------------------------------------------------------- output
 
 
-def _advise(rs: RuleSet, case: UseCase, catalog: Catalog) -> Result:
+def _check_feasible(rs: RuleSet, case: UseCase) -> None:
     try:
-        return advise(case.requirements, rs, catalog)
+        check_feasible(rs, case.requirements)
     except NoFeasibleOptionError as exc:  # name the file whose constraints clash
         source = case.source or "the answers"
         raise NoFeasibleOptionError(
@@ -288,25 +339,40 @@ def _advise(rs: RuleSet, case: UseCase, catalog: Catalog) -> Result:
 
 
 def _emit(
-    rs: RuleSet, results: list[tuple[str | None, Result]], opts: AdviseOptions, as_list: bool
+    rs: RuleSet,
+    results: Iterator[tuple[str | None, Result]],
+    opts: AdviseOptions,
+    as_list: bool,
 ) -> None:
-    if opts.output_format == "json":
-        from slmvllm.render.json_doc import render_json
+    """Write each result as soon as it is made, in the chosen format."""
+    write = sys.stdout.write
+    if opts.output_format in ("json", "jsonl"):
+        from slmvllm.render.json_doc import json_line, json_list_item, result_dict
 
-        sys.stdout.write(render_json(results, as_list=as_list))
+        if opts.output_format == "jsonl":
+            for source, result in results:
+                write(json_line(result_dict(result, source)))
+            return
+        if not as_list:
+            source, result = next(results)
+            write(json_list_item(result_dict(result, source), first=True, nested=False))
+            return
+        for i, (source, result) in enumerate(results):
+            write(json_list_item(result_dict(result, source), first=i == 0, nested=True))
+        write("\n]\n")
         return
     if opts.output_format == "markdown":
         from slmvllm.render.estimates_view import render_estimates_markdown
         from slmvllm.render.markdown import render_markdown
 
-        sys.stdout.write(
-            "\n".join(
-                render_markdown(r, rs, source=s)
-                + (render_estimates_markdown(r.estimates) if r.estimates else "")
-                for s, r in results
+        for i, (source, result) in enumerate(results):
+            write(
+                ("\n" if i else "")
+                + render_markdown(result, rs, source=source)
+                + (render_estimates_markdown(result.estimates) if result.estimates else "")
             )
-        )
         return
+    from slmvllm.render.consoles import stdout_console
     from slmvllm.render.estimates_view import render_estimates_text
     from slmvllm.render.text import render_text
 
@@ -323,9 +389,10 @@ def _emit(
         )
 
 
-def _gates(results: list[tuple[str | None, Result]], opts: AdviseOptions) -> int:
+def _gates(verdicts: list[Verdict], opts: AdviseOptions) -> int:
     failures: list[str] = []
-    for source, result in results:
+    for result in verdicts:
+        source = result.source
         name = f"{source}: " if source else ""
         if opts.expect and result.recommendation != opts.expect:
             failures.append(

@@ -92,6 +92,13 @@ class Candidate(Strict):
     memory: MemoryReport | None = None
 
 
+class LeftOutGroup(Strict):
+    """Candidates left out of the compact list, counted by why (`--all-candidates` lists them)."""
+
+    reason: str
+    count: int
+
+
 class EstimateInputs(Strict):
     """The volume and request shape the figures are for (given or assumed)."""
 
@@ -182,3 +189,10 @@ class Estimates(Strict):
     break_even_hybrid: BreakEven | None = None
     cost_check: CostCheck | None = None
     assumptions: list[str] = Field(default_factory=list)
+    candidates_total: int | None = Field(
+        default=None, description="how many candidates were priced, listed or not"
+    )
+    candidates_left_out: list[LeftOutGroup] | None = Field(
+        default=None,
+        description="candidates not in `candidates`, grouped by why; null with --all-candidates",
+    )

@@ -41,6 +41,7 @@ from slmvllm.numbers.estimate_models import (
     GpuCost,
     Hosting,
     HybridPlan,
+    LeftOutGroup,
     MemoryReport,
     SelfHosting,
 )
@@ -463,11 +464,21 @@ def _break_even_terms(
     )
 
 
-def estimate(values: Mapping[str, Any], recommendation: str, catalog: Catalog) -> Estimates:
+def estimate(
+    values: Mapping[str, Any],
+    recommendation: str,
+    catalog: Catalog,
+    *,
+    all_candidates: bool = True,
+) -> Estimates:
     """The numbers behind a recommendation (see the module doc).
 
     `values` maps every requirements field to its resolved value (None when unknown);
-    `recommendation` is ``slm``, ``llm`` or ``hybrid``.
+    `recommendation` is ``slm``, ``llm`` or ``hybrid``. With `all_candidates` false,
+    `candidates` keeps the compact list the reports show (`SHORTLIST_PER_OPTION`
+    fitting candidates per option, the cheapest fitting self-hosted small model and
+    the cheapest fitting candidate of each option) and the rest are counted in
+    `candidates_left_out`, grouped by why; the other figures are the same.
     """
     inp = _inputs(values)
     cands = _candidates(inp, catalog)
@@ -532,6 +543,7 @@ def estimate(values: Mapping[str, Any], recommendation: str, catalog: Catalog) -
             f"warnings: {', '.join(flagged)}"
         )
 
+    listed = cands if all_candidates else _compact(cands, inp)
     hybrid: dict[str, Any] = {}
     if recommendation == "hybrid":
         share, basis = llm_share(values, catalog.routing)
@@ -558,7 +570,9 @@ def estimate(values: Mapping[str, Any], recommendation: str, catalog: Catalog) -
             source=gpu.source,
             throughput=tp,
         ),
-        candidates=[_candidate_record(c, inp) for c in cands],
+        candidates=[_candidate_record(c, inp) for c in listed],
+        candidates_total=None if all_candidates else len(cands),
+        candidates_left_out=None if all_candidates else _left_out(cands, listed, inp),
         break_even_monthly_requests=break_even,
         break_even=be_block,
         assumptions=assumptions,
@@ -615,7 +629,72 @@ def _hybrid(
     }
 
 
-def shortlist(est: Estimates, per_option: int = 3) -> dict[str, list[Candidate]]:
+#: Fitting candidates per option (slm, llm) that the reports show and the compact list keeps.
+SHORTLIST_PER_OPTION = 3
+
+
+def _compact(cands: list[_Candidate], inp: _Inputs) -> list[_Candidate]:
+    """The candidates the reports read, in rank order (see `estimate`)."""
+    requests = inp.requests
+    fitting = [c for c in cands if _why_not(c, requests, inp.budget) is None]
+    keep: set[int] = set()
+    for option in ("slm", "llm"):
+        seen: set[str] = set()
+        for cand in fitting:
+            if cand.option != option or cand.model.id in seen:
+                continue
+            if len(seen) == SHORTLIST_PER_OPTION:
+                break
+            seen.add(cand.model.id)
+            keep.add(id(cand))
+        # The cheapest by rounded monthly cost, as `cost_check` picks it (first of equals).
+        priced = [
+            (round(cost, 2), i)
+            for i, c in enumerate(fitting)
+            if c.option == option and (cost := c.cost(requests)) is not None
+        ]
+        if priced:
+            keep.add(id(fitting[min(priced)[1]]))
+    hosted = [c for c in fitting if c.option == "slm" and c.hosting == "self_hosted"]
+    if hosted:
+        keep.add(id(hosted[0]))
+    return [c for c in cands if id(c) in keep]
+
+
+def _reason_group(why_not: str | None) -> str:
+    """One line per kind of reason: the first reason, its figures generalised."""
+    if why_not is None:
+        return "fits, but costs more than the candidates listed"
+    first = why_not.split("; ")[0]
+    for prefix, group in _GROUPS:
+        if first.startswith(prefix):
+            return group
+    return first
+
+
+_GROUPS = (
+    ("no price that can still be bought", "no price that can still be bought"),
+    ("context window", "context window smaller than needed"),
+    ("no GPU for self-hosting", "no GPU for self-hosting (gpu_memory_gb is 0)"),
+    ("does not fit one", "does not fit the GPU given (gpu_memory_gb)"),
+    ("a large model does not run", "a large model does not run on a user's device"),
+    ("costs ", "over the monthly budget"),
+)
+
+
+def _left_out(
+    cands: list[_Candidate], listed: list[_Candidate], inp: _Inputs
+) -> list[LeftOutGroup]:
+    shown = {id(c) for c in listed}
+    groups: dict[str, int] = {}
+    for cand in cands:
+        if id(cand) not in shown:
+            reason = _reason_group(_why_not(cand, inp.requests, inp.budget))
+            groups[reason] = groups.get(reason, 0) + 1
+    return [LeftOutGroup(reason=r, count=n) for r, n in groups.items()]
+
+
+def shortlist(est: Estimates, per_option: int = SHORTLIST_PER_OPTION) -> dict[str, list[Candidate]]:
     """The best `per_option` fitting candidates per option (slm, llm), one entry per model.
 
     Candidates in an `estimate` result are already ranked (cost, then the larger model).

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from slmvllm.numbers.catalog import Catalog, Model
 from slmvllm.numbers.estimate_models import MemoryReport, MemoryTermReport
@@ -73,7 +74,27 @@ class MemoryEstimate:
         )
 
 
+_KV_CACHE: dict[int, tuple[Catalog, dict[int, tuple[Model, tuple[float, str, bool]]]]] = {}
+
+
 def kv_bytes_per_token(model: Model, catalog: Catalog) -> tuple[float, str, bool]:
+    """`_kv_bytes_per_token`, worked out once per catalogue and model (both are frozen).
+
+    Keyed by identity, each entry keeping its catalogue and model alive so that an id
+    cannot be reused while it is cached.
+    """
+    entry = _KV_CACHE.get(id(catalog))
+    if entry is None or entry[0] is not catalog:
+        if len(_KV_CACHE) >= 8:
+            _KV_CACHE.clear()
+        entry = _KV_CACHE[id(catalog)] = (catalog, {})
+    cached = entry[1].get(id(model))
+    if cached is None or cached[0] is not model:
+        cached = entry[1][id(model)] = (model, _kv_bytes_per_token(model, catalog))
+    return cached[1]
+
+
+def _kv_bytes_per_token(model: Model, catalog: Catalog) -> tuple[float, str, bool]:
     """KV-cache bytes per token, how they were found, and whether that was the fallback.
 
     With the model's shape: 2 x layers x KV heads x head size x bytes per element.
@@ -114,6 +135,10 @@ def weight_params(model: Model) -> float:
     return value
 
 
+_MEMORY_CACHE: dict[tuple[int, int, str, int, int, int | None], tuple[Any, ...]] = {}
+_MEMORY_CACHE_SIZE = 8192
+
+
 def memory_estimate(
     model: Model,
     catalog: Catalog,
@@ -127,7 +152,38 @@ def memory_estimate(
 
     The KV cache holds `concurrency` sequences: one of `context_tokens` and the
     others of `average_tokens` each (of `context_tokens` too when not given).
+    A pure function of its arguments: a batch of use cases of the same request
+    shape works each estimate out once (the cache keeps its catalogue and model
+    alive, so an entry is found only for the very same objects).
     """
+    key = (id(catalog), id(model), precision, context_tokens, concurrency, average_tokens)
+    hit = _MEMORY_CACHE.get(key)
+    if hit is not None and hit[0] is catalog and hit[1] is model:
+        found: MemoryEstimate = hit[2]
+        return found
+    made = _memory_estimate(
+        model,
+        catalog,
+        precision,
+        context_tokens=context_tokens,
+        concurrency=concurrency,
+        average_tokens=average_tokens,
+    )
+    if len(_MEMORY_CACHE) >= _MEMORY_CACHE_SIZE:
+        _MEMORY_CACHE.clear()
+    _MEMORY_CACHE[key] = (catalog, model, made)
+    return made
+
+
+def _memory_estimate(
+    model: Model,
+    catalog: Catalog,
+    precision: str,
+    *,
+    context_tokens: int,
+    concurrency: int,
+    average_tokens: int | None,
+) -> MemoryEstimate:
     if model.params_billion is None:
         raise ValueError(f"{model.id}: parameter count undisclosed, memory cannot be estimated")
     rules = catalog.memory

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from collections.abc import Iterable
@@ -11,6 +10,7 @@ from typing import Any, TextIO, cast
 from rich.console import Console
 
 from slmvllm.render.safe import one_line
+from slmvllm.render.streams import silence_stdout
 
 MIN_REPORT_WIDTH = 20
 
@@ -73,17 +73,10 @@ def stderr_console() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def silence_stdout() -> None:
-    """Point stdout at the null device, so later writes and the final flush do not raise."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError):
-        pass
-
-
 def print_warnings(err: Console, warnings: Iterable[object]) -> None:
     """Load-time warnings on stderr, one line each, text from files shown literally."""
     for warning in warnings:
         err.print(f"slmvllm: {one_line(warning)}", markup=False, highlight=False)
+
+
+__all__ = ["print_warnings", "silence_stdout", "stderr_console", "stdout_console"]

@@ -88,6 +88,10 @@ def render_estimates_text(est: Estimates) -> RenderableType:
                 style="dim",
             )
         )
+    for group in est.candidates_left_out or []:
+        parts.append(Text(literal(f"{group.count} more candidate(s): {group.reason}"), style="dim"))
+    if est.candidates_left_out:
+        parts.append(Text("(--all-candidates lists every candidate)", style="dim"))
     parts.append(Text("Assumptions behind the numbers:", style="bold"))
     parts += [Text(literal(f"  - {a}"), style="dim") for a in est.assumptions]
     return Group(*parts)

@@ -30,6 +30,21 @@ def render_json(results: list[tuple[str | None, Result]], *, as_list: bool) -> s
     return dumps_json(docs if as_list else docs[0])
 
 
+def json_list_item(doc: dict[str, Any], *, first: bool, nested: bool) -> str:
+    """One document as `dumps_json` writes it, alone or as an item of a list written
+    item by item: the items of `dumps_json([a, b])` are `[`, `a`, `,`, `b`, then `]`."""
+    text = dumps_json(doc).rstrip("\n")
+    if not nested:
+        return text + "\n"
+    return ("[\n" if first else ",\n") + "\n".join("  " + line for line in text.split("\n"))
+
+
+def json_line(doc: dict[str, Any]) -> str:
+    """One document on one line (JSON Lines), terminal-driving characters escaped."""
+    text = json.dumps(doc, ensure_ascii=False, allow_nan=False)
+    return _RISKY.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+
+
 def dumps_json(payload: Any) -> str:
     """The one JSON writer: indented, UTF-8, no NaN, terminal-driving characters escaped."""
     text = json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False)
