@@ -11,7 +11,12 @@ class Strict(BaseModel):
     """Base of every model: strict types, unknown keys forbidden, frozen."""
 
     model_config = ConfigDict(
-        extra="forbid", strict=True, frozen=True, populate_by_name=True, allow_inf_nan=False
+        extra="forbid",
+        strict=True,
+        frozen=True,
+        populate_by_name=True,
+        allow_inf_nan=False,
+        defer_build=True,
     )
 
 

@@ -151,10 +151,6 @@ Condition = Annotated[
     ),
 ]
 
-AllOf.model_rebuild()
-AnyOf.model_rebuild()
-NotOf.model_rebuild()
-
 
 def holds(condition: Condition, values: Mapping[str, Any]) -> bool:
     """Whether `condition` holds for the resolved requirement values."""

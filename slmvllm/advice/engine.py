@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import compress
 from typing import Any
 
 from slmvllm.advice.advice_model import Advice, Assumption, Change, Exclusion, Reason, RuleSetId
@@ -105,6 +106,10 @@ class _Compiled:
     tests: tuple[Predicate | None, ...]
     reads: dict[str, tuple[int, ...]]  # field -> the rules whose condition reads it
     probes: dict[str, tuple[list[Any], list[float]]]
+    # Effects per option of each rule, by the criterion weights they were worked out for.
+    effects: dict[tuple[tuple[str, float], ...], list[dict[str, float]]] = field(
+        default_factory=dict
+    )
 
 
 _COMPILED: dict[int, _Compiled] = {}
@@ -137,7 +142,18 @@ def _fired(compiled: _Compiled, values: Mapping[str, Any]) -> list[bool]:
 
 
 def _effects(rs: RuleSet, weight: Mapping[str, float]) -> list[dict[str, float]]:
-    """Each rule's weighted effect per option, in rule order."""
+    """Each rule's weighted effect per option, in rule order (worked out once per weights)."""
+    compiled = _compiled(rs)
+    key = tuple(sorted(weight.items()))
+    found = compiled.effects.get(key)
+    if found is None:
+        if len(compiled.effects) >= 64:
+            compiled.effects.clear()
+        found = compiled.effects[key] = _weighted_effects(rs, weight)
+    return found
+
+
+def _weighted_effects(rs: RuleSet, weight: Mapping[str, float]) -> list[dict[str, float]]:
     options = rs.option_order()
     out: list[dict[str, float]] = []
     for rule in rs.rules:
@@ -151,21 +167,18 @@ def _effects(rs: RuleSet, weight: Mapping[str, float]) -> list[dict[str, float]]
 
 def _ranked(
     rs: RuleSet, fired: list[bool], effects: list[dict[str, float]]
-) -> tuple[dict[str, float], list[OptionName], list[OptionName]]:
+) -> tuple[dict[str, float], set[OptionName], list[OptionName]]:
     """(scores, options excluded, allowed options best first) for a set of fired rules.
 
-    The one place scores are added up and ties broken, so that `score` and the
-    sensitivity search can never disagree.
+    The one place scores are added up (in rule order) and ties broken, so that
+    `score` and the sensitivity search can never disagree.
     """
     options = rs.option_order()
-    scores: dict[str, float] = dict.fromkeys(options, 0.0)
-    out: list[OptionName] = []
-    for rule, on, effect in zip(rs.rules, fired, effects, strict=True):
-        if not on:
-            continue
-        for option in options:
-            scores[option] += effect[option]
-        out += rule.exclude
+    on = list(compress(effects, fired))
+    scores: dict[str, float] = {o: sum([e[o] for e in on], 0.0) for o in options}
+    out: set[OptionName] = set()
+    for rule in compress(rs.rules, fired):
+        out.update(rule.exclude)
     allowed = [o for o in options if o not in out]
     ranked = sorted(allowed, key=lambda o: (-scores[o], options.index(o)))
     return scores, out, ranked
@@ -353,6 +366,8 @@ def what_would_change(
             for i in readers:
                 test = compiled.tests[i]
                 fired[i] = test is None or test(probe)
+            if fired == base:
+                continue  # the same rules fire: the same recommendation
             _, _, ranked = _ranked(rs, fired, effects)
             outcome = ranked[0] if ranked else None
             if outcome is None or outcome == current:

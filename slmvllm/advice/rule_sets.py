@@ -22,6 +22,7 @@ from slmvllm.advice.conditions import (
 )
 from slmvllm.advice.rule_set_model import RuleSet
 from slmvllm.errors import InputError, Problem
+from slmvllm.loading.compiled import parse_shipped
 from slmvllm.loading.documents import Document, Location
 from slmvllm.loading.reading import read_source
 from slmvllm.loading.scalars import scalar_kinds
@@ -30,6 +31,8 @@ from slmvllm.loading.yaml_parsing import parse_yaml
 from slmvllm.requirements import OPTIONS, REQUIREMENT_FIELDS, Requirements
 
 DEFAULT_RULE_SET = "default.yaml"
+#: The default rule set's name in the precompiled cache (`slmvllm.loading.compiled`).
+SHIPPED_KEY = f"rules/{DEFAULT_RULE_SET}"
 # Proving a rule can fire tries every combination of probe values of the fields it
 # reads; a hostile or huge rule set must not make loading hang, so the work (cases
 # times field tests) has a cap per condition and per rule set.
@@ -73,7 +76,10 @@ def default_rule_set_path() -> Path:
 
 def load_rule_set(path: Path | None = None) -> LoadedRuleSet:
     """Load, validate and check a rule set file (the default one when `path` is None)."""
-    doc = parse_yaml(read_source(path or default_rule_set_path(), what="rule set"))
+    if path is None:
+        doc = parse_shipped(read_source(default_rule_set_path(), what="rule set"), SHIPPED_KEY)
+    else:
+        doc = parse_yaml(read_source(path, what="rule set"))
     rule_set = validate(RuleSet, doc)
     findings = check_rule_set(rule_set)
     errors = [_problem(doc, f) for f in findings if f.severity == "error"]

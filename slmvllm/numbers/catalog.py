@@ -38,6 +38,7 @@ from pydantic import (
 )
 
 from slmvllm.errors import InputError, Problem
+from slmvllm.loading.compiled import parse_shipped
 from slmvllm.loading.documents import Document, Source
 from slmvllm.loading.reading import read_source
 from slmvllm.loading.validation import describe, did_you_mean, validate
@@ -396,6 +397,11 @@ def _read(source: Source) -> tuple[Document, CatalogFile]:
     return doc, validate(CatalogFile, doc)
 
 
+def _read_shipped(name: str) -> tuple[Document, CatalogFile]:
+    doc = parse_shipped(_shipped(name), f"data/{name}")
+    return doc, validate(CatalogFile, doc)
+
+
 _Item = TypeVar("_Item", Model, Gpu)
 
 
@@ -411,9 +417,9 @@ def load_catalog(path: Path | None = None, extra: Path | None = None) -> Catalog
 
     Raises `InputError` with file:line:col problems for a bad file, as every loader does.
     """
-    layers: list[tuple[Document, CatalogFile]] = [_read(_shipped(SHIPPED_SERVING))]
+    layers: list[tuple[Document, CatalogFile]] = [_read_shipped(SHIPPED_SERVING)]
     if path is None:
-        layers.append(_read(_shipped(SHIPPED_MODELS)))
+        layers.append(_read_shipped(SHIPPED_MODELS))
     else:
         layers.append(_load_file(path))
     if extra is not None:

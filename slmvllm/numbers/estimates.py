@@ -122,12 +122,20 @@ class _Candidate:
     blockers: list[str] = field(default_factory=list)  # hard constraints, whatever the volume
     warnings: list[str] = field(default_factory=list)
     no_cost: str | None = None  # why no cost is given
+    costs: dict[float, float | None] = field(default_factory=dict)  # memo of `cost`
 
     @property
     def option(self) -> SizeClass:
         return self.model.size_class
 
     def cost(self, requests: float) -> float | None:
+        # Ranking, shortlisting and break-even ask for the same volume many times.
+        if requests in self.costs:
+            return self.costs[requests]
+        found = self.costs[requests] = self._cost(requests)
+        return found
+
+    def _cost(self, requests: float) -> float | None:
         if self.no_cost is not None:
             return None
         if self.api is not None:
