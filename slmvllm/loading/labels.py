@@ -29,9 +29,17 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, RootModel, StrictBool, StrictStr, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    Field,
+    RootModel,
+    StrictBool,
+    StrictStr,
+    field_validator,
+    model_validator,
+)
 
 from slmvllm.errors import InputError, Problem
 from slmvllm.loading.documents import Document
@@ -49,6 +57,15 @@ _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _URL = re.compile(r"https?://[^\s/$.?#][^\s]*")
 
 
+def _url(value: str) -> str:
+    if not _URL.fullmatch(value):
+        raise ValueError(f"{describe(value)} is not a URL; each source is one http(s):// address")
+    return value
+
+
+Url = Annotated[StrictStr, AfterValidator(_url)]
+
+
 class Label(Strict):
     """One case of a labels file: a requirements file and the option its decision chose."""
 
@@ -58,7 +75,7 @@ class Label(Strict):
     ambiguous: StrictBool
     confidence: SourceConfidence | None = None
     note: StrictStr | None = None
-    sources: list[StrictStr] = Field(default_factory=list)
+    sources: list[Url] = Field(default_factory=list)
 
     @field_validator("id")
     @classmethod
@@ -75,16 +92,6 @@ class Label(Strict):
     def _some_file(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("an empty file name; name the requirements file of this case")
-        return value
-
-    @field_validator("sources")
-    @classmethod
-    def _urls(cls, value: list[str]) -> list[str]:
-        for url in value:
-            if not _URL.fullmatch(url):
-                raise ValueError(
-                    f"{describe(url)} is not a URL; each source is one http(s):// address"
-                )
         return value
 
     @model_validator(mode="after")
