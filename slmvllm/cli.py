@@ -205,7 +205,9 @@ def schema() -> None:
 def eval_(
     labels: Annotated[
         list[str],
-        typer.Argument(help="Labels files, or folders holding an index.yaml labels file."),
+        typer.Argument(
+            metavar="LABELS", help="Labels files, or folders holding an index.yaml labels file."
+        ),
     ],
     rules: Annotated[
         Path | None, typer.Option("--rules", help="Evaluate this rule set instead of the default.")
