@@ -187,3 +187,12 @@ def test_the_python_api_gives_the_same_figures(invoke: Invoke) -> None:
     assert ev.clean.accuracy.share == doc["clean"]["accuracy"]["share"]
     assert round(ev.all.ece or 0, 4) == doc["all"]["ece"]
     assert [c.id for c in ev.misses] == [c["id"] for c in doc["cases"] if not c["correct"]]
+
+
+def test_advise_on_a_folder_of_labels_alone(invoke: Invoke, tmp_path: Path) -> None:
+    path = labels(tmp_path, ("jb", "jetbrains-full-line-code-completion.yaml", "slm", False))
+    path.rename(tmp_path / "index.yaml")
+    run = invoke("advise", "-r", str(tmp_path))
+    assert run.code == 2
+    assert "folder has no *.yaml or *.yml file but index.yaml, which is not read here" in run.err
+    assert invoke("eval", str(tmp_path)).code == 0  # the same folder is a labels folder

@@ -133,6 +133,11 @@ def test_an_empty_path_is_refused(invoke: Invoke) -> None:
     assert run.code == 2 and "an empty path" in run.err
 
 
+def test_stdin_is_refused(invoke: Invoke) -> None:
+    run = invoke("eval", "-", stdin=GOOD)
+    assert run.code == 2 and "not from stdin (-)" in run.err
+
+
 def test_a_good_file_loads_with_paths_relative_to_it(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     path = make(tmp_path / "sub", GOOD)

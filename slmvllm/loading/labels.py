@@ -147,6 +147,11 @@ def load_labels(paths: Path | str | Iterable[Path | str]) -> list[LabelledCase]:
     problems: list[Problem] = []
     first_seen: dict[str, LabelledCase] = {}
     for given in paths:
+        if str(given) == "-":  # cases are files relative to their labels file: stdin has no folder
+            problems.append(
+                Problem("command line", "labels are read from a file or folder, not from stdin (-)")
+            )
+            continue
         try:
             loaded = _load_file(labels_path(Path(given)))
         except InputError as exc:

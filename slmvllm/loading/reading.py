@@ -80,5 +80,7 @@ def directory_yaml_files(path: Path, *, skip: frozenset[str] = frozenset()) -> l
             Problem(str(path), f"cannot list the folder: {exc.strerror or exc}")
         ) from None
     if not files:
-        raise InputError(Problem(str(path), "folder has no *.yaml or *.yml file"))
+        skipped = sorted(name for name in skip if (path / name).is_file())
+        but = f" but {', '.join(skipped)}, which is not read here" if skipped else ""
+        raise InputError(Problem(str(path), f"folder has no *.yaml or *.yml file{but}"))
     return files
