@@ -213,6 +213,55 @@ def schema() -> None:
     sys.stdout.write(dumps_json(result_schema()))
 
 
+@app.command("eval")
+def eval_(
+    labels: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="LABELS", help="Labels files, or folders holding an index.yaml labels file."
+        ),
+    ],
+    rules: Annotated[
+        Path | None, typer.Option("--rules", help="Evaluate this rule set instead of the default.")
+    ] = None,
+    catalog: CatalogOption = None,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = OutputFormat.text,
+    min_accuracy: Annotated[
+        float | None,
+        typer.Option(
+            "--min-accuracy",
+            min=0.0,
+            max=1.0,
+            help="CI gate: exit 1 when the accuracy on clean (non-ambiguous) cases is below this.",
+        ),
+    ] = None,
+) -> None:
+    """Measure the advice on labelled decisions: accuracy, confusion, calibration, baselines.
+
+    Exit 0 when measured (and the gate passed), 1 when the clean accuracy is below
+    --min-accuracy, 2 when a labels or requirements file is bad (file:line:col).
+    """
+    from slmvllm.commands.eval import EvalOptions, run_eval
+
+    if any(not path.strip() for path in labels):
+        # Path("") would be ".", the current folder: never what an empty value meant.
+        raise typer.BadParameter(
+            "an empty path; give a labels file or a folder", param_hint="LABELS"
+        )
+    code = run_eval(
+        EvalOptions(
+            labels=[Path(path) for path in labels],
+            rules=rules,
+            catalog=catalog,
+            output_format=output_format.value,
+            min_accuracy=min_accuracy,
+        )
+    )
+    raise typer.Exit(code)
+
+
 rules_app = typer.Typer(
     name="rules",
     help="Work with rule sets: check a team's own before CI uses it, or list its rules.",

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 
 from slmvllm.advice.engine import advice_for
 from slmvllm.advice.rule_set_model import RuleSet
-from slmvllm.loading.validation import load_model
-from slmvllm.requirements import Requirements
+from slmvllm.loading.labels import LabelledCase, load_labels
 
 from .conftest import CASES
 
-INDEX: list[dict[str, Any]] = yaml.safe_load(
-    (Path(__file__).parent / "calibration_index.yaml").read_text(encoding="utf-8")
-)
+INDEX = load_labels(CASES)  # examples/cases/index.yaml, through the one YAML loader
 
 # Benchmark-only or vendor studies whose requirements carry no volume, budget or latency:
 # the hybrid's case is cost at volume, which their files cannot state. Listed so that a
@@ -29,28 +24,26 @@ KNOWN_DISAGREEMENTS = {
 }
 
 
-@pytest.mark.parametrize("case", INDEX, ids=[c["id"] for c in INDEX])
-def test_case(rule_set: RuleSet, case: dict[str, Any]) -> None:
-    path = CASES / case["file"]
-    header = path.read_text(encoding="utf-8").splitlines()[0]
-    assert (
-        header.startswith(f"# {case['id']} — ") and "http" in header
-    )  # the source travels with it
-    result = advice_for(rule_set, load_model(path, Requirements, what="requirements file"))
-    if case["id"] in KNOWN_DISAGREEMENTS:
-        assert case["ambiguous"], "only weak (ambiguous) cases may disagree"
-        assert result.recommendation == KNOWN_DISAGREEMENTS[case["id"]]
+@pytest.mark.parametrize("case", INDEX, ids=[c.label.id for c in INDEX])
+def test_case(rule_set: RuleSet, case: LabelledCase) -> None:
+    label = case.label
+    header = Path(case.requirements_file).read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith(f"# {label.id} — ") and "http" in header  # the source travels with it
+    assert label.sources and all(url in header for url in label.sources)  # the same sources
+    result = advice_for(rule_set, case.requirements)
+    if label.id in KNOWN_DISAGREEMENTS:
+        assert label.ambiguous, "only weak (ambiguous) cases may disagree"
+        assert result.recommendation == KNOWN_DISAGREEMENTS[label.id]
     else:
-        assert result.recommendation == case["expected"], result.scores
+        assert result.recommendation == label.expected, result.scores
 
 
 def test_agreement_rate(rule_set: RuleSet) -> None:
     agree = sum(
-        advice_for(
-            rule_set, load_model(CASES / c["file"], Requirements, what="requirements file")
-        ).recommendation
-        == c["expected"]
-        for c in INDEX
+        advice_for(rule_set, c.requirements).recommendation == c.label.expected for c in INDEX
     )
     assert len(INDEX) == 21
+    assert {c.requirements_file for c in INDEX} == {
+        str(p) for p in CASES.glob("*.yaml") if p.name != "index.yaml"
+    }  # every case file is labelled
     assert agree == 18

@@ -32,7 +32,7 @@ def test_mypy_strict() -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-CORE_PACKAGES = ("advice", "numbers", "loading")
+CORE_PACKAGES = ("advice", "numbers", "loading", "evaluation")
 CORE_MODULES = ("advisor", "result", "requirements", "errors")
 
 
@@ -49,6 +49,7 @@ def test_core_never_imports_the_cli_libraries() -> None:
     # every module of the core folders (a new module is covered without editing this test).
     modules = _core_modules()
     assert "slmvllm.advice.engine" in modules and "slmvllm.loading.saving" in modules
+    assert "slmvllm.evaluation.metrics" in modules and "slmvllm.loading.labels" in modules
     proc = subprocess.run(
         [
             sys.executable,
@@ -79,10 +80,16 @@ def _imports_of(path: Path) -> set[str]:
 
 
 # Which core folder may import which: data flows loading -> advice / numbers -> advisor.
+# evaluation sits on top of the core (it calls advisor.advise) but below the views and verbs.
+_ABOVE_CORE = ("slmvllm.evaluation", "slmvllm.render", "slmvllm.commands", "slmvllm.cli")
 LAYERS = [
-    ("loading", ("slmvllm.advice", "slmvllm.numbers", "slmvllm.advisor", "slmvllm.result")),
-    ("advice", ("slmvllm.numbers", "slmvllm.advisor", "slmvllm.result", "slmvllm.render")),
-    ("numbers", ("slmvllm.advice", "slmvllm.advisor", "slmvllm.result", "slmvllm.render")),
+    (
+        "loading",
+        ("slmvllm.advice", "slmvllm.numbers", "slmvllm.advisor", "slmvllm.result", *_ABOVE_CORE),
+    ),
+    ("advice", ("slmvllm.numbers", "slmvllm.advisor", "slmvllm.result", *_ABOVE_CORE)),
+    ("numbers", ("slmvllm.advice", "slmvllm.advisor", "slmvllm.result", *_ABOVE_CORE)),
+    ("evaluation", _ABOVE_CORE[1:]),
 ]
 
 
@@ -95,6 +102,31 @@ def test_core_folders_import_only_downwards(package: str, banned: tuple[str, ...
         if name.startswith(banned)
     }
     assert not wrong, sorted(wrong)
+
+
+@pytest.mark.parametrize("package", CORE_PACKAGES)
+@pytest.mark.parametrize("library", ["typer", "rich"])
+def test_ruff_bans_the_cli_libraries_in_every_core_folder(package: str, library: str) -> None:
+    # The banned-api rule must cover each core folder (no per-file exemption slipped in).
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ruff",
+            "check",
+            "--no-cache",
+            "--select",
+            "TID251",
+            "--stdin-filename",
+            f"slmvllm/{package}/new_module.py",
+            "-",
+        ],
+        input=f"import {library}\n",
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 1 and "TID251" in proc.stdout, proc.stdout + proc.stderr
 
 
 def test_the_layer_check_sees_an_upward_import(tmp_path: Path) -> None:

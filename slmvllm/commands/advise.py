@@ -24,6 +24,7 @@ from slmvllm.errors import (
     StoppedByUserError,
 )
 from slmvllm.loading.documents import STDIN_NAME, Document
+from slmvllm.loading.labels import LABELS_INDEX
 from slmvllm.loading.reading import directory_yaml_files, read_source
 from slmvllm.loading.saving import write_atomic
 
@@ -147,7 +148,8 @@ def _expand(paths: list[Path]) -> tuple[list[Path], bool]:
     for path in paths:
         if str(path) != "-" and _is_folder(path):
             folder = True
-            files += directory_yaml_files(path)
+            # A folder of labelled cases holds their labels in index.yaml: not a use case.
+            files += directory_yaml_files(path, skip=frozenset({LABELS_INDEX}))
         else:
             files.append(path)
     if sum(1 for f in files if str(f) == "-") > 1:

@@ -65,10 +65,14 @@ def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
     return raw.count(b"\n", 0, offset) + 1, offset - line_start + 1
 
 
-def directory_yaml_files(path: Path) -> list[Path]:
-    """Every `*.yaml` and `*.yml` file directly in a folder, sorted by name."""
+def directory_yaml_files(path: Path, *, skip: frozenset[str] = frozenset()) -> list[Path]:
+    """Every `*.yaml` and `*.yml` file directly in a folder, sorted by name, but those in `skip`."""
     try:
-        files = sorted(p for p in path.iterdir() if p.suffix in {".yaml", ".yml"} and p.is_file())
+        files = sorted(
+            p
+            for p in path.iterdir()
+            if p.suffix in {".yaml", ".yml"} and p.name not in skip and p.is_file()
+        )
     except PermissionError:
         raise InputError(Problem(str(path), "permission denied; cannot list the folder")) from None
     except OSError as exc:
@@ -76,5 +80,7 @@ def directory_yaml_files(path: Path) -> list[Path]:
             Problem(str(path), f"cannot list the folder: {exc.strerror or exc}")
         ) from None
     if not files:
-        raise InputError(Problem(str(path), "folder has no *.yaml or *.yml file"))
+        skipped = sorted(name for name in skip if (path / name).is_file())
+        but = f" but {', '.join(skipped)}, which is not read here" if skipped else ""
+        raise InputError(Problem(str(path), f"folder has no *.yaml or *.yml file{but}"))
     return files

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, RootModel, ValidationError
 
 from slmvllm.errors import InputError, Problem
 from slmvllm.loading.documents import Document, Location, M
@@ -147,9 +147,9 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
 
 def annotation_at(model: type[BaseModel], loc: Location) -> Any:
     """The type annotation of the value at `loc` inside `model`, or None when unknown."""
-    current: Any = model
+    current: Any = _root_of(model)
     for part in loc:
-        current = _unwrap_optional(current)
+        current = _root_of(_unwrap_optional(current))
         if isinstance(current, type) and issubclass(current, BaseModel):
             info = current.model_fields.get(str(part)) or _by_alias(current, str(part))
             if info is None:
@@ -167,6 +167,13 @@ def annotation_at(model: type[BaseModel], loc: Location) -> Any:
         else:
             return None
     return current
+
+
+def _root_of(annotation: Any) -> Any:
+    # A RootModel (a file that is a list, say) validates its `root` at the same location.
+    if isinstance(annotation, type) and issubclass(annotation, RootModel):
+        return annotation.model_fields["root"].annotation
+    return annotation
 
 
 def _by_alias(model: type[BaseModel], name: str) -> Any:
@@ -197,7 +204,7 @@ def literal_choices(annotation: Any) -> list[Any]:
 
 def allowed_keys(model: type[BaseModel], loc: Location) -> list[str]:
     """The keys a mapping at `loc` may hold (field names or aliases), for did-you-mean hints."""
-    target = _unwrap_optional(annotation_at(model, loc) if loc else model)
+    target = _root_of(_unwrap_optional(annotation_at(model, loc) if loc else model))
     if isinstance(target, type) and issubclass(target, BaseModel):
         return [info.alias or name for name, info in target.model_fields.items()]
     origin = get_origin(target)

@@ -1,0 +1,1 @@
+"""Measuring the advice against labelled, documented decisions (pure: no typer, no rich)."""
