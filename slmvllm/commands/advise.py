@@ -9,10 +9,10 @@ from typing import Any
 
 from rich.console import Console
 
-from slmvllm.advice.engine import check_requirements
 from slmvllm.advice.questions import AnswerError, answers_yaml, parse_assignments
 from slmvllm.advice.rule_set_model import RuleSet
 from slmvllm.advice.rule_sets import load_rule_set
+from slmvllm.advice.use_cases import requirements_for
 from slmvllm.advisor import advise
 from slmvllm.errors import (
     ExitCode,
@@ -26,7 +26,6 @@ from slmvllm.errors import (
 from slmvllm.loading.documents import STDIN_NAME, Document
 from slmvllm.loading.reading import directory_yaml_files, read_source
 from slmvllm.loading.saving import write_atomic
-from slmvllm.loading.validation import validate
 from slmvllm.loading.yaml_parsing import parse_yaml
 from slmvllm.numbers.catalog import Catalog, load_catalog
 from slmvllm.prompting import QuestionnaireStopped, ask, ask_path, ask_yes_no
@@ -148,7 +147,7 @@ def _from_files(
     if opts.interactive:
         case = cases[0]
         answers = ask_or_stop(rs, opts, case.requirements.given(), err)
-        cases = [UseCase(case.source, Requirements.model_validate(answers))]
+        cases = [UseCase(case.source, rs.requirements_model().model_validate(answers))]
     elif opts.save_answers is not None:
         _save_merged(rs, opts, cases, err)
     return cases, as_list
@@ -169,25 +168,7 @@ def _save_merged(rs: RuleSet, opts: AdviseOptions, cases: list[UseCase], err: Co
 
 
 def _requirements(rs: RuleSet, doc: Document, overrides: dict[str, Any]) -> Requirements:
-    if not isinstance(doc.data, dict):
-        kind = "a list" if isinstance(doc.data, list) else "a single value"
-        raise InputError(
-            doc.problem((), f"the top level is {kind}; a requirements file is a mapping of fields")
-        )
-    data = dict(doc.data)
-    for name, value in overrides.items():
-        if name == "priorities" and isinstance(data.get("priorities"), dict):
-            data["priorities"] = {**data["priorities"], **value}
-        else:
-            data[name] = value
-    merged = Document(doc.source, data, doc.values, doc.keys)
-    requirements = validate(Requirements, merged)
-    problems = [
-        doc.problem(loc, message, key=True) for loc, message in check_requirements(rs, requirements)
-    ]
-    if problems:
-        raise InputError(problems)
-    return requirements
+    return requirements_for(rs, doc, overrides)
 
 
 def _from_questionnaire(
@@ -203,7 +184,7 @@ def _from_questionnaire(
             )
         )
     answers = ask_or_stop(rs, opts, overrides, err)
-    return UseCase(None, Requirements.model_validate(answers))
+    return UseCase(None, rs.requirements_model().model_validate(answers))
 
 
 def ask_or_stop(
