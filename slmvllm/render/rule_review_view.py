@@ -46,7 +46,8 @@ def render_explain_text(ex: RuleExplanation) -> str:
         flips = sum(1 for c in ex.cases if c.changes_recommendation)
         lines.append("")
         lines.append(
-            f"Fires on {fires} of {len(ex.cases)} use cases; decides the recommendation of {flips}."
+            f"{'Fires' if ex.active else 'Would fire'} on {fires} of {len(ex.cases)} use "
+            f"cases; decides the recommendation of {flips}."
         )
         for c in ex.cases:
             if not c.fires:
