@@ -203,7 +203,7 @@ def schema() -> None:
 
 rules_app = typer.Typer(
     name="rules",
-    help="Work with rule sets: check a team's own before CI uses it, or list its rules.",
+    help="Work with rule sets: check, list, explain a rule, or diff two on use cases.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )

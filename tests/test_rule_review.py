@@ -129,3 +129,27 @@ def test_explain_a_disabled_rule_and_an_unknown_one() -> None:
 def test_every_worked_example_file_advises_with_its_rule_set(path: Path) -> None:
     run = run_cli("advise", "-r", str(path), "--rules", ACME, "-f", "json")
     assert run.code == 0, run.err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("rules", "check", ACME),
+        ("rules", "explain", "acme.eu-residency-keeps-data-home", "--rules", ACME, "-r", USE_CASES),
+        ("rules", "diff", "default", ACME, "-r", USE_CASES),
+    ],
+    ids=["check", "explain", "diff"],
+)
+def test_readme_shows_what_the_worked_example_prints(args: tuple[str, ...]) -> None:
+    # The README's step-by-step section quotes output lines as `# ...` comments.
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Extending the default rule set") :]
+    section = section[: section.index("## Where the default rules come from")]
+    run = run_cli(*args)
+    assert run.code == 0, run.err
+    block = section[section.index("slmvllm " + " ".join(args[:3])) :]
+    block = block[: block.index("```")]
+    quoted = [line[2:] for line in block.splitlines() if line.startswith("# ") and line != "# ..."]
+    assert quoted
+    for line in quoted:
+        assert line in run.out.splitlines(), line
