@@ -264,7 +264,7 @@ def eval_(
 
 rules_app = typer.Typer(
     name="rules",
-    help="Work with rule sets: check a team's own before CI uses it, or list its rules.",
+    help="Work with rule sets: check, list, explain a rule, or diff two on use cases.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -306,6 +306,68 @@ def rules_list(
     from slmvllm.commands.rules import RulesListOptions, run_rules_list
 
     raise typer.Exit(run_rules_list(RulesListOptions(rules, output_format.value)))
+
+
+RequirementsPaths = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--requirements",
+        "-r",
+        help="Requirements YAML file or a folder of them. Repeatable.",
+    ),
+]
+
+
+def _paths(values: list[str] | None) -> list[Path]:
+    if any(not value.strip() for value in values or []):
+        # Path("") would be ".", the current folder: never what an empty value meant.
+        raise typer.BadParameter("an empty path; give a file or a folder", param_hint="-r")
+    return [Path(value) for value in values or []]
+
+
+@rules_app.command("explain")
+def rules_explain(
+    rule_id: Annotated[str, typer.Argument(help="The rule's id, as `rules list` shows it.")],
+    requirements: RequirementsPaths = None,
+    rules: Annotated[
+        Path | None, typer.Option("--rules", help="Explain a rule of this rule set.")
+    ] = None,
+    output_format: DataFormatOption = DataFormat.text,
+) -> None:
+    """Explain one rule: condition in words, points, sources, layer; with -r, its effect."""
+    from slmvllm.commands.rules_review import RulesExplainOptions, run_rules_explain
+
+    options = RulesExplainOptions(rule_id, rules, _paths(requirements), output_format.value)
+    raise typer.Exit(run_rules_explain(options))
+
+
+@rules_app.command("diff")
+def rules_diff(
+    old: Annotated[Path, typer.Argument(help="The old rule set: a file, or default.")],
+    new: Annotated[Path, typer.Argument(help="The new rule set: a file, or default.")],
+    requirements: RequirementsPaths = None,
+    threshold: Annotated[
+        float,
+        typer.Option(
+            "--threshold", min=0.0, max=1.0, help="Report confidence moves larger than this."
+        ),
+    ] = 0.05,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="text, json or markdown.")
+    ] = OutputFormat.text,
+    fail_on_change: Annotated[
+        bool,
+        typer.Option("--fail-on-change", help="Exit 1 when any recommendation changes."),
+    ] = False,
+) -> None:
+    """Compare two rule sets on use cases: what changes, and which rules caused it."""
+    from slmvllm.commands.rules_review import RulesDiffOptions, run_rules_diff
+
+    paths = _paths(requirements)
+    if not paths:
+        raise typer.BadParameter("give the use cases to compare on", param_hint="-r")
+    options = RulesDiffOptions(old, new, paths, threshold, output_format.value, fail_on_change)
+    raise typer.Exit(run_rules_diff(options))
 
 
 def _click_class(name: str) -> type[BaseException]:

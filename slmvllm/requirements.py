@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, create_model, field_validator
 
 
 class Strict(BaseModel):
@@ -90,6 +92,65 @@ class Requirements(Strict):
 REQUIREMENT_FIELDS: tuple[str, ...] = tuple(Requirements.model_fields)
 #: Fields a rule condition may test (priorities are weights, not facts about the use case).
 CONDITION_FIELDS: tuple[str, ...] = tuple(f for f in REQUIREMENT_FIELDS if f != "priorities")
+
+
+# --------------------------------------------------------------------------- added fields
+# A rule set may add requirements fields of its own (a question with `adds_field: true`).
+# Such a field is valid only with that rule set: the rule set builds its own subclass of
+# `Requirements` (`requirements_model`), which validation, the questionnaire and the
+# engine take from the rule set. The built-in fields above stay the contract.
+
+AddedFieldType = Literal["enum", "integer", "number", "text"]
+
+
+@dataclass(frozen=True)
+class AddedField:
+    """A requirements field a rule set adds: its name, type and (for an enum) its values."""
+
+    name: str
+    type: AddedFieldType
+    choices: tuple[str, ...] = ()
+
+
+def _added_annotation(added: AddedField) -> Any:
+    if added.type == "enum":
+        return Literal[added.choices]
+    if added.type == "integer":
+        return Annotated[int, Field(ge=0)]
+    if added.type == "number":
+        return Annotated[float, Field(ge=0)]
+    return StrictStr
+
+
+@lru_cache(maxsize=256)
+def requirements_model(added: tuple[AddedField, ...] = ()) -> type[Requirements]:
+    """`Requirements` with the added fields (strict and closed); `Requirements` if none."""
+    if not added:
+        return Requirements
+    fields: dict[str, Any] = {f.name: (_added_annotation(f) | None, None) for f in added}
+    model: type[Requirements] = create_model(
+        "Requirements", __base__=Requirements, __module__=__name__, **fields
+    )
+    return model
+
+
+def field_names(model: type[Requirements] = Requirements) -> tuple[str, ...]:
+    """Every field of a requirements model, built-in fields first."""
+    return tuple(model.model_fields)
+
+
+def condition_fields(model: type[Requirements] = Requirements) -> tuple[str, ...]:
+    """The fields a rule condition may test (priorities are weights, not facts)."""
+    return tuple(f for f in model.model_fields if f != "priorities")
+
+
+def model_in_context(context: Any) -> type[Requirements]:
+    """The requirements model a validation context carries (rule set loading), else the built-in."""
+    if isinstance(context, dict):
+        model = context.get("requirements_model")
+        if isinstance(model, type) and issubclass(model, Requirements):
+            return model
+    return Requirements
 
 
 def known_field(name: str, allowed: tuple[str, ...]) -> str:

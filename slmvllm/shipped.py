@@ -10,7 +10,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from slmvllm.advice.rule_sets import SHIPPED_KEY, default_rule_set_path
+from slmvllm.advice.layers import SHIPPED_KEY, default_rule_set_path
 from slmvllm.loading.compiled import CACHE_FILE, build_cache
 from slmvllm.numbers.catalog import SHIPPED_MODELS, SHIPPED_SERVING
 

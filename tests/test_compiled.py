@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from slmvllm.advice.rule_sets import SHIPPED_KEY, default_rule_set_path, load_rule_set
+from slmvllm.advice.layers import SHIPPED_KEY, default_rule_set_path
+from slmvllm.advice.rule_sets import load_rule_set
 from slmvllm.loading import compiled
 from slmvllm.loading.compiled import build_cache, cache_entries, digest, parse_shipped
 from slmvllm.loading.documents import Source

@@ -24,13 +24,14 @@ from pydantic import (
     StrictInt,
     StrictStr,
     Tag,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from slmvllm.loading.scalars import scalar_kinds
 from slmvllm.loading.validation import did_you_mean, literal_choices
-from slmvllm.requirements import CONDITION_FIELDS, Requirements, Strict, known_field
+from slmvllm.requirements import Strict, condition_fields, known_field, model_in_context
 
 Scalar = StrictStr | StrictInt | StrictFloat
 Number = StrictInt | StrictFloat
@@ -53,18 +54,19 @@ class FieldTest(Strict):
 
     @field_validator("field")
     @classmethod
-    def _known_field(cls, value: str) -> str:
-        return known_field(value, CONDITION_FIELDS)
+    def _known_field(cls, value: str, info: ValidationInfo) -> str:
+        # A rule set that adds fields validates its conditions with its own model as context.
+        return known_field(value, condition_fields(model_in_context(info.context)))
 
     @model_validator(mode="after")
-    def _fits_the_field(self) -> FieldTest:
+    def _fits_the_field(self, info: ValidationInfo) -> FieldTest:
         ops = self.ops()
         if not ops:
             raise ValueError(
                 f"the test on {self.field!r} has no operator; use is, in, not_in, gt, gte, lt, "
                 "lte or known"
             )
-        annotation = Requirements.model_fields[self.field].annotation
+        annotation = model_in_context(info.context).model_fields[self.field].annotation
         choices = literal_choices(annotation)
         numeric = bool(scalar_kinds(annotation) & {int, float})
         for op, value in ops.items():

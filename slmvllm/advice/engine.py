@@ -41,7 +41,7 @@ from slmvllm.advice.conditions import (
 )
 from slmvllm.advice.rule_set_model import Rule, RuleSet
 from slmvllm.advice.rule_sets import probe_values, valid_value
-from slmvllm.requirements import REQUIREMENT_FIELDS, OptionName, Requirements
+from slmvllm.requirements import OptionName, Requirements, field_names
 
 _ROUND = 4
 
@@ -60,7 +60,7 @@ class Scoring:
 
 def defaults(rs: RuleSet) -> dict[str, Any]:
     """The value each field takes when not given: the questionnaire's default (None = unknown)."""
-    out: dict[str, Any] = dict.fromkeys(REQUIREMENT_FIELDS)
+    out: dict[str, Any] = dict.fromkeys(field_names(rs.requirements_model()))
     for question in rs.questions:
         out[question.field] = question.default
     return out
@@ -70,7 +70,7 @@ def resolve(rs: RuleSet, req: Requirements) -> tuple[dict[str, Any], list[str]]:
     """The value of every field (given or default) and the names of the assumed ones."""
     given = req.given()
     values = defaults(rs) | given
-    assumed = [name for name in REQUIREMENT_FIELDS if name not in given]
+    assumed = [name for name in field_names(rs.requirements_model()) if name not in given]
     return values, assumed
 
 
@@ -336,10 +336,13 @@ def candidate_values(rs: RuleSet) -> dict[str, tuple[list[Any], list[float]]]:
         for name, found in thresholds(rule.when).items():
             cuts.setdefault(name, set()).update(found)
     out: dict[str, tuple[list[Any], list[float]]] = {}
-    for name in REQUIREMENT_FIELDS:
+    model = rs.requirements_model()
+    for name in field_names(model):
         if name in read:
             field_cuts = cuts.get(name, set())
-            values = [v for v in probe_values(name, field_cuts) if valid_value(name, v)]
+            values = [
+                v for v in probe_values(name, field_cuts, model) if valid_value(name, v, model)
+            ]
             out[name] = (values, sorted(field_cuts))
     return out
 
@@ -372,7 +375,7 @@ def what_would_change(
             outcome = ranked[0] if ranked else None
             if outcome is None or outcome == current:
                 continue
-            shown = _nearest_in_region(candidate, cuts, now, name)
+            shown = _nearest_in_region(candidate, cuts, now, name, rs.requirements_model())
             if outcome not in best or _nearer(shown, best[outcome][1], now, cuts):
                 best[outcome] = (candidate, shown)
         changes += [
@@ -383,7 +386,9 @@ def what_would_change(
     return changes
 
 
-def _nearest_in_region(candidate: Any, cuts: list[float], now: Any, name: str) -> Any:
+def _nearest_in_region(
+    candidate: Any, cuts: list[float], now: Any, name: str, model: type[Requirements]
+) -> Any:
     """The value nearest to `now` that behaves like `candidate` (same side of every threshold)."""
     if not isinstance(candidate, (int, float)) or candidate in cuts or not cuts:
         return candidate
@@ -399,7 +404,8 @@ def _nearest_in_region(candidate: Any, cuts: list[float], now: Any, name: str) -
     else:  # below the lowest threshold, now unknown or lower still
         shown = high - step if high is not None else candidate
         ok = shown >= 0
-    if not ok or not valid_value(name, shown if isinstance(candidate, float) else int(shown)):
+    shown_value = shown if isinstance(candidate, float) else int(shown)
+    if not ok or not valid_value(name, shown_value, model):
         return candidate
     return float(shown) if isinstance(candidate, float) else int(shown)
 

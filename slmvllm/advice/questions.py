@@ -17,7 +17,7 @@ from slmvllm.advice.engine import defaults
 from slmvllm.advice.rule_set_model import Question, RuleSet
 from slmvllm.loading.scalars import dump_yaml, parse_text
 from slmvllm.loading.validation import did_you_mean, literal_choices
-from slmvllm.requirements import REQUIREMENT_FIELDS, Requirements
+from slmvllm.requirements import Requirements, field_names
 
 
 class AnswerError(ValueError):
@@ -42,7 +42,8 @@ def parse_value(rs: RuleSet, field: str, text: str) -> Any:
     """Read text as a value of `field`; raises AnswerError with the reason and a hint."""
     if field == "priorities":
         return parse_priorities(rs, text)
-    annotation = Requirements.model_fields[field].annotation
+    model = rs.requirements_model()
+    annotation = model.model_fields[field].annotation
     for choice in literal_choices(annotation):
         if choice.lower() == text.strip().lower():  # typed text: any case, as at a prompt
             return choice
@@ -50,19 +51,19 @@ def parse_value(rs: RuleSet, field: str, text: str) -> Any:
         value = parse_text(text, annotation)
     except ValueError as exc:
         raise AnswerError(str(exc)) from None
-    return check_value(field, value)
+    return check_value(field, value, model)
 
 
-def check_value(field: str, value: Any) -> Any:
+def check_value(field: str, value: Any, model: type[Requirements] = Requirements) -> Any:
     """Validate one field's value as a requirements file would; raises AnswerError."""
     try:
-        checked = Requirements.model_validate({field: value})
+        checked = model.model_validate({field: value})
     except ValidationError as exc:
         from slmvllm.loading.documents import Document
         from slmvllm.loading.validation import validation_problems
 
         doc = Document(source="", data={field: value})
-        problem = validation_problems(Requirements, doc, exc)[0]
+        problem = validation_problems(model, doc, exc)[0]
         raise AnswerError(problem.message) from None
     return getattr(checked, field)  # as a file's value would be: 5 for a number field is 5.0
 
@@ -121,6 +122,7 @@ def parse_weight(rs: RuleSet, name: str, raw: str) -> float:
 def parse_assignments(rs: RuleSet, assignments: list[str]) -> dict[str, Any]:
     """`--set FIELD=VALUE` (repeatable; `priorities.NAME=W` for one weight) -> field values."""
     out: dict[str, Any] = {}
+    known = field_names(rs.requirements_model())
     for item in assignments:
         name, sep, raw = item.partition("=")
         name = name.strip()
@@ -137,9 +139,10 @@ def parse_assignments(rs: RuleSet, assignments: list[str]) -> dict[str, Any]:
                 raise AnswerError(f"{where}: {exc}") from None
             out.setdefault("priorities", {})[criterion] = weight
             continue
-        if name not in REQUIREMENT_FIELDS:
+        if name not in known:
             raise AnswerError(
-                f"--set: unknown field {name!r}" + did_you_mean(name, REQUIREMENT_FIELDS)
+                f"--set: unknown field {name!r} for rule set {rs.name!r}"
+                + did_you_mean(name, known)
             )
         if not raw.strip():
             raise AnswerError(f"{where}: give a value after '='")
@@ -158,7 +161,7 @@ def answers_yaml(
     origin: str = "the questionnaire",
 ) -> str:
     """Answers as a requirements file, in questionnaire order, ready for `advise -r`."""
-    order = [q.field for q in rs.questions] + list(REQUIREMENT_FIELDS)
+    order = [q.field for q in rs.questions] + list(field_names(rs.requirements_model()))
     ordered = {
         f: answers[f] for f in dict.fromkeys(order) if f in answers and answers[f] is not None
     }

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
-from pydantic import Field, StrictStr, field_validator, model_validator
+from pydantic import Field, StrictBool, StrictStr, ValidationInfo, field_validator, model_validator
 
 from slmvllm.advice.conditions import Condition
 from slmvllm.requirements import (
-    REQUIREMENT_FIELDS,
+    AddedField,
     OptionName,
     Priority,
+    Requirements,
     Strict,
+    field_names,
     known_field,
+    model_in_context,
+    requirements_model,
 )
 
 # --------------------------------------------------------------------------- rule set
@@ -78,8 +83,13 @@ QuestionType = Literal["enum", "integer", "number", "text", "priorities"]
 
 
 class Question(Strict):
-    """How the questionnaire asks for one requirements field."""
+    """How the questionnaire asks for one requirements field.
 
+    With `adds_field: true` the question adds a field of its own to the requirements
+    (valid only with this rule set); its type and choices are the field's type.
+    """
+
+    adds_field: StrictBool = False  # before `field`: the field's check reads it
     field: StrictStr
     prompt: StrictStr
     help: StrictStr
@@ -91,8 +101,42 @@ class Question(Strict):
 
     @field_validator("field")
     @classmethod
-    def _known_field(cls, value: str) -> str:
-        return known_field(value, REQUIREMENT_FIELDS)
+    def _known_field(cls, value: str, info: ValidationInfo) -> str:
+        if not info.data.get("adds_field"):
+            return known_field(value, field_names(model_in_context(info.context)))
+        # A layer's context names the fields its bases already have; the model in the
+        # context holds this file's added fields too.
+        context = info.context if isinstance(info.context, dict) else {}
+        if value in context.get("inherited_fields", field_names()):
+            raise ValueError(
+                f"{value!r} is already a requirements field; drop 'adds_field' to ask for it"
+            )
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", value):
+            raise ValueError(
+                f"a new field's name is lower-case letters, digits and _ (at most 40), "
+                f"starting with a letter; got {value!r}"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _added_field_has_a_type(self) -> Question:
+        if not self.adds_field:
+            return self
+        if self.type == "priorities":
+            raise ValueError(f"the new field {self.field!r} cannot be of type 'priorities'")
+        if self.type == "enum" and not self.choices:
+            raise ValueError(f"the new enum field {self.field!r} needs 'choices'")
+        if self.type != "enum" and self.choices:
+            raise ValueError(f"only an enum field has 'choices'; {self.field!r} is {self.type}")
+        if self.choices and len(set(self.choices)) != len(self.choices):
+            raise ValueError(f"the choices of {self.field!r} repeat a value")
+        return self
+
+    def added_field(self) -> AddedField | None:
+        """The requirements field this question adds, if it adds one."""
+        if not self.adds_field or self.type == "priorities":
+            return None
+        return AddedField(self.field, self.type, tuple(self.choices or ()))
 
 
 class RuleSet(Strict):
@@ -107,6 +151,16 @@ class RuleSet(Strict):
     rules: list[Rule] = Field(min_length=1)
     questions: list[Question]
 
+    def requirements_model(self) -> type[Requirements]:
+        """The requirements this rule set accepts: the built-in fields and those it adds."""
+        return added_fields_model(self.questions)
+
     def option_order(self) -> list[OptionName]:
         """Options in the order the rule set lists them; ties go to the earlier one."""
         return list(self.options)
+
+
+def added_fields_model(questions: list[Question]) -> type[Requirements]:
+    """The requirements model with the fields these questions add (cached per set of fields)."""
+    added = tuple(f for f in (q.added_field() for q in questions) if f is not None)
+    return requirements_model(added)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Set
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -20,19 +20,21 @@ from slmvllm.advice.conditions import (
     holds,
     thresholds,
 )
+from slmvllm.advice.layers import (
+    DEFAULT_RULE_SET,
+    Placement,
+    build_rule_set,
+    default_rule_set_path,
+    resolve_chain,
+)
 from slmvllm.advice.rule_set_model import RuleSet
 from slmvllm.errors import InputError, Problem
-from slmvllm.loading.compiled import parse_shipped
-from slmvllm.loading.documents import Document, Location
-from slmvllm.loading.reading import read_source
+from slmvllm.loading.documents import Location
 from slmvllm.loading.scalars import scalar_kinds
-from slmvllm.loading.validation import literal_choices, validate
-from slmvllm.loading.yaml_parsing import parse_yaml
-from slmvllm.requirements import OPTIONS, REQUIREMENT_FIELDS, Requirements
+from slmvllm.loading.validation import literal_choices
+from slmvllm.requirements import OPTIONS, REQUIREMENT_FIELDS, Requirements, field_names
 
-DEFAULT_RULE_SET = "default.yaml"
-#: The default rule set's name in the precompiled cache (`slmvllm.loading.compiled`).
-SHIPPED_KEY = f"rules/{DEFAULT_RULE_SET}"
+__all__ = ["DEFAULT_RULE_SET", "default_rule_set_path", "load_rule_set", "check_rule_set"]
 # Proving a rule can fire tries every combination of probe values of the fields it
 # reads; a hostile or huge rule set must not make loading hang, so the work (cases
 # times field tests) has a cap per condition and per rule set.
@@ -46,6 +48,7 @@ class _Budget:
 
     left: int = _MAX_RULE_SET_WORK
     skipped: list[str] = field(default_factory=list)
+    model: type[Requirements] = Requirements  # the rule set's fields, added ones included
 
 
 @dataclass(frozen=True)
@@ -63,40 +66,42 @@ class LoadedRuleSet:
 
     rule_set: RuleSet
     warnings: list[Problem]
-
-
-def default_rule_set_path() -> Path:
-    """The default rule set: shipped in the wheel as slmvllm/rules, or rules/ in a source tree."""
-    packaged = resources.files("slmvllm") / "rules" / DEFAULT_RULE_SET
-    if packaged.is_file():
-        return Path(str(packaged))
-    # An editable install or a source checkout: the file lives at the repository's top.
-    return Path(__file__).resolve().parents[2] / "rules" / DEFAULT_RULE_SET
+    #: where each part was written: the chain of layers, each rule's origin, disabled rules
+    placement: Placement | None = None
 
 
 def load_rule_set(path: Path | None = None) -> LoadedRuleSet:
-    """Load, validate and check a rule set file (the default one when `path` is None)."""
-    if path is None:
-        doc = parse_shipped(read_source(default_rule_set_path(), what="rule set"), SHIPPED_KEY)
-    else:
-        doc = parse_yaml(read_source(path, what="rule set"))
-    rule_set = validate(RuleSet, doc)
-    findings = check_rule_set(rule_set)
-    errors = [_problem(doc, f) for f in findings if f.severity == "error"]
+    """Load, validate and check a rule set file (the default one when `path` is None).
+
+    A file that `extends` a base is read with its whole chain and merged
+    (`slmvllm.advice.layers`); every message names the file, line and column where
+    the part it is about was written.
+    """
+    chain = resolve_chain(path or default_rule_set_path())
+    rule_set, placement = build_rule_set(chain)
+    findings = check_rule_set(rule_set, ignore_uncited=placement.cited_by_disabled)
+    errors = [_problem(placement, f) for f in findings if f.severity == "error"]
     if errors:
-        raise InputError(errors)
-    return LoadedRuleSet(rule_set, [_problem(doc, f) for f in findings if f.severity == "warning"])
+        raise InputError(sorted(errors, key=_file_order(placement)))
+    warnings = [_problem(placement, f) for f in findings if f.severity == "warning"]
+    return LoadedRuleSet(rule_set, warnings, placement)
 
 
-def _problem(doc: Document, finding: Finding) -> Problem:
+def _file_order(placement: Placement) -> Callable[[Problem], tuple[int, int, int]]:
+    # Problems grouped by file, the top layer first, then by line and column.
+    order = {source: i for i, source in enumerate(reversed(placement.sources))}
+    return lambda p: (order.get(p.source, len(order)), p.line or 0, p.column or 0)
+
+
+def _problem(placement: Placement, finding: Finding) -> Problem:
     prefix = "warning: " if finding.severity == "warning" else ""
-    return doc.problem(finding.loc, prefix + finding.message)
+    return placement.problem(finding.loc, prefix + finding.message)
 
 
-def check_rule_set(rs: RuleSet) -> list[Finding]:
+def check_rule_set(rs: RuleSet, *, ignore_uncited: Set[str] = frozenset()) -> list[Finding]:
     """Every inconsistency a schema cannot see: unknown references, dead rules, bad defaults."""
     findings: list[Finding] = []
-    budget = _Budget()
+    budget = _Budget(model=rs.requirements_model())
     unknowns = _unknown_possible(rs)
     missing = [o for o in OPTIONS if o not in rs.options]
     if missing:
@@ -165,7 +170,7 @@ def check_rule_set(rs: RuleSet) -> list[Finding]:
     findings += [
         Finding(("references", ref), f"reference {ref!r} is cited by no rule", "warning")
         for ref in rs.references
-        if ref not in cited
+        if ref not in cited and ref not in ignore_uncited
     ]
     findings += _check_questions(rs)
     if budget.skipped:
@@ -237,13 +242,14 @@ def _check_clashing_exclusions(
 
 def _check_questions(rs: RuleSet) -> list[Finding]:
     findings: list[Finding] = []
+    model = rs.requirements_model()
     asked: dict[str, int] = {}
     for i, question in enumerate(rs.questions):
         here: Location = ("questions", i)
         if question.field in asked:
             findings.append(Finding((*here, "field"), f"{question.field!r} is asked twice"))
         asked.setdefault(question.field, i)
-        expected = question_type(question.field)
+        expected = question_type(question.field, model)
         if question.type != expected:
             findings.append(
                 Finding(
@@ -251,7 +257,7 @@ def _check_questions(rs: RuleSet) -> list[Finding]:
                     f"{question.field!r} is of type {expected!r}, not {question.type!r}",
                 )
             )
-        allowed = literal_choices(Requirements.model_fields[question.field].annotation)
+        allowed = literal_choices(model.model_fields[question.field].annotation)
         for choice in question.choices or []:
             if choice not in allowed:
                 findings.append(
@@ -259,7 +265,7 @@ def _check_questions(rs: RuleSet) -> list[Finding]:
                 )
         if question.default is not None:
             try:
-                Requirements.model_validate({question.field: question.default})
+                model.model_validate({question.field: question.default})
             except ValidationError as exc:
                 detail = exc.errors(include_url=False)[0]["msg"]
                 findings.append(
@@ -279,11 +285,11 @@ def _check_questions(rs: RuleSet) -> list[Finding]:
     return findings
 
 
-def question_type(field: str) -> str:
-    """The question type that fits a requirements field."""
+def question_type(field: str, model: type[Requirements] = Requirements) -> str:
+    """The question type that fits a requirements field (of `model`)."""
     if field == "priorities":
         return "priorities"
-    annotation = Requirements.model_fields[field].annotation
+    annotation = model.model_fields[field].annotation
     if literal_choices(annotation):
         return "enum"
     kinds = scalar_kinds(annotation)
@@ -294,9 +300,11 @@ def question_type(field: str) -> str:
     return "text"
 
 
-def probe_values(field: str, cuts: set[float]) -> list[Any]:
+def probe_values(
+    field: str, cuts: set[float], model: type[Requirements] = Requirements
+) -> list[Any]:
     """Values of `field` that visit every region its thresholds cut the number line into."""
-    annotation = Requirements.model_fields[field].annotation
+    annotation = model.model_fields[field].annotation
     choices = literal_choices(annotation)
     if choices:
         return list(choices)
@@ -322,10 +330,10 @@ def probe_values(field: str, cuts: set[float]) -> list[Any]:
 
 
 @lru_cache(maxsize=4096)
-def valid_value(name: str, value: Any) -> bool:
+def valid_value(name: str, value: Any, model: type[Requirements] = Requirements) -> bool:
     """Whether `value` is allowed for requirements field `name` (a probe outside is unreachable)."""
     try:
-        Requirements.model_validate({name: value})
+        model.model_validate({name: value})
     except ValidationError:
         return False
     return True
@@ -334,7 +342,7 @@ def valid_value(name: str, value: Any) -> bool:
 def _unknown_possible(rs: RuleSet) -> frozenset[str]:
     """Fields that can be unknown when the engine runs: those without a default."""
     defaulted = {q.field for q in rs.questions if q.default is not None}
-    return frozenset(name for name in REQUIREMENT_FIELDS if name not in defaulted)
+    return frozenset(name for name in field_names(rs.requirements_model()) if name not in defaulted)
 
 
 def _cases(
@@ -343,7 +351,11 @@ def _cases(
     cuts = thresholds(condition)
     names = sorted(fields_read(condition))
     spaces = [
-        [v for v in probe_values(name, cuts.get(name, set())) if valid_value(name, v)]
+        [
+            v
+            for v in probe_values(name, cuts.get(name, set()), budget.model)
+            if valid_value(name, v, budget.model)
+        ]
         + ([None] if name in unknowns else [])
         for name in names
     ]

@@ -9,10 +9,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from slmvllm.advice.engine import check_feasible, check_requirements
+from slmvllm.advice.engine import check_feasible
 from slmvllm.advice.questions import AnswerError, answers_yaml, parse_assignments
 from slmvllm.advice.rule_set_model import RuleSet
 from slmvllm.advice.rule_sets import load_rule_set
+from slmvllm.advice.use_cases import requirements_for
 from slmvllm.advisor import advise
 from slmvllm.errors import (
     ExitCode,
@@ -30,7 +31,6 @@ from slmvllm.loading.saving import write_atomic
 
 if TYPE_CHECKING:
     from rich.console import Console
-from slmvllm.loading.validation import validate
 from slmvllm.loading.yaml_parsing import parse_yaml
 from slmvllm.numbers.catalog import Catalog, load_catalog
 from slmvllm.render.safe import literal, one_line
@@ -197,7 +197,7 @@ def _from_files(
     if opts.interactive:
         case = cases[0]
         answers = ask_or_stop(rs, opts, case.requirements.given(), stderr.console)
-        cases = [UseCase(case.source, Requirements.model_validate(answers))]
+        cases = [UseCase(case.source, rs.requirements_model().model_validate(answers))]
     elif opts.save_answers is not None:
         _save_merged(rs, opts, cases, stderr)
     return cases, as_list
@@ -218,25 +218,7 @@ def _save_merged(rs: RuleSet, opts: AdviseOptions, cases: list[UseCase], stderr:
 
 
 def _requirements(rs: RuleSet, doc: Document, overrides: dict[str, Any]) -> Requirements:
-    if not isinstance(doc.data, dict):
-        kind = "a list" if isinstance(doc.data, list) else "a single value"
-        raise InputError(
-            doc.problem((), f"the top level is {kind}; a requirements file is a mapping of fields")
-        )
-    data = dict(doc.data)
-    for name, value in overrides.items():
-        if name == "priorities" and isinstance(data.get("priorities"), dict):
-            data["priorities"] = {**data["priorities"], **value}
-        else:
-            data[name] = value
-    merged = Document(doc.source, data, doc.values, doc.keys)
-    requirements = validate(Requirements, merged)
-    problems = [
-        doc.problem(loc, message, key=True) for loc, message in check_requirements(rs, requirements)
-    ]
-    if problems:
-        raise InputError(problems)
-    return requirements
+    return requirements_for(rs, doc, overrides)
 
 
 def _from_questionnaire(
@@ -252,7 +234,7 @@ def _from_questionnaire(
             )
         )
     answers = ask_or_stop(rs, opts, overrides, stderr.console)
-    return UseCase(None, Requirements.model_validate(answers))
+    return UseCase(None, rs.requirements_model().model_validate(answers))
 
 
 def ask_or_stop(

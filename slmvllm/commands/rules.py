@@ -12,6 +12,7 @@ from rich.text import Text
 
 from slmvllm.advice.conditions import describe
 from slmvllm.advice.engine import citation_text
+from slmvllm.advice.layers import Placement
 from slmvllm.advice.rule_set_model import Rule, RuleSet
 from slmvllm.advice.rule_sets import default_rule_set_path, load_rule_set
 from slmvllm.errors import ExitCode, GateFailedError, InputError, Problem
@@ -53,6 +54,7 @@ def run_rules_check(opts: RulesCheckOptions, err: Console | None = None) -> int:
             "version": None,
             "rules": None,
             "questions": None,
+            "layers": None,
             "errors": [],
             "warnings": [],
         }
@@ -61,6 +63,7 @@ def run_rules_check(opts: RulesCheckOptions, err: Console | None = None) -> int:
         except InputError as exc:
             errors += exc.problems
             record["errors"] = [str(p) for p in exc.problems]
+            record["problems_by_file"] = _by_file(exc.problems)
             records.append(record)
             continue
         rs = loaded.rule_set
@@ -72,7 +75,9 @@ def run_rules_check(opts: RulesCheckOptions, err: Console | None = None) -> int:
             version=rs.version,
             rules=len(rs.rules),
             questions=len(rs.questions),
+            layers=[layer.file for layer in loaded.placement.layers] if loaded.placement else None,
             warnings=[str(w) for w in loaded.warnings],
+            problems_by_file=_by_file(loaded.warnings),
         )
         records.append(record)
     try:
@@ -100,6 +105,13 @@ def _emit(records: list[dict[str, Any]], output_format: str) -> None:
         else:
             line = f"{r['file']}: {len(r['errors'])} error(s)"
         sys.stdout.write(one_line(line) + "\n")  # a name with a newline cannot forge a line
+        if r["layers"] and len(r["layers"]) > 1:
+            sys.stdout.write(one_line(f"  layers: {' <- '.join(r['layers'])}") + "\n")
+        by_file = r.get("problems_by_file") or {}
+        if len(by_file) > 1 or (by_file and next(iter(by_file)) != r["file"]):
+            for name, count in by_file.items():
+                kind = "error(s)" if not r["ok"] else "warning(s)"
+                sys.stdout.write(one_line(f"  {name}: {count} {kind}") + "\n")
 
 
 @dataclass(frozen=True)
@@ -108,8 +120,17 @@ class RulesListOptions:
     output_format: str  # text | json
 
 
-def rule_record(rs: RuleSet, rule: Rule) -> dict[str, Any]:
-    """One rule as data: its condition in words, points, exclusions and sources."""
+def _by_file(problems: list[Problem]) -> dict[str, int]:
+    """How many problems each file of a chain has, in the order they are reported."""
+    counts: dict[str, int] = {}
+    for problem in problems:
+        counts[problem.source] = counts.get(problem.source, 0) + 1
+    return counts
+
+
+def rule_record(rs: RuleSet, rule: Rule, placement: Placement | None = None) -> dict[str, Any]:
+    """One rule as data: its condition in words, points, exclusions, sources and layer."""
+    origin = placement.origins.get(rule.id) if placement else None
     return {
         "id": rule.id,
         "summary": rule.summary,
@@ -119,6 +140,11 @@ def rule_record(rs: RuleSet, rule: Rule) -> dict[str, Any]:
         "exclude": list(rule.exclude),
         "reason": rule.reason,
         "source": citation_text(rs, rule),
+        "layer": origin.layer if origin else None,
+        "overridden_by": list(origin.overridden_by) if origin else [],
+        "active": True,
+        "disabled_by": None,
+        "disabled_because": None,
     }
 
 
@@ -128,26 +154,51 @@ def run_rules_list(opts: RulesListOptions, err: Console | None = None) -> int:
     loaded = load_rule_set(opts.rules)
     print_warnings(err, loaded.warnings)
     rs = loaded.rule_set
-    records = [rule_record(rs, rule) for rule in rs.rules]
+    placement = loaded.placement
+    records = [rule_record(rs, rule, placement) for rule in rs.rules]
+    for gone in placement.disabled if placement else []:
+        record = rule_record(rs, gone.rule)
+        record.update(
+            layer=gone.origin, active=False, disabled_by=gone.layer, disabled_because=gone.reason
+        )
+        records.append(record)
+    active = sum(1 for r in records if r["active"])
+    layered = placement is not None and len(placement.layers) > 1
     try:
         if opts.output_format == "json":
             sys.stdout.write(dumps_json(records))
         else:
             console = stdout_console()
             console.print(
-                Text(one_line(f"Rule set {rs.name} {rs.version}: {len(records)} rules")),
+                Text(one_line(f"Rule set {rs.name} {rs.version}: {active} rules")),
                 style="bold",
             )
+            if layered and placement is not None:
+                chain = " <- ".join(f"{i.file} ({i.name} {i.version})" for i in placement.layers)
+                console.print(Text(one_line(f"layers: {chain}"), style="dim"))
             for record in records:
                 console.print()
-                console.print(_rule_block(record))
+                console.print(_rule_block(record, layered))
         sys.stdout.flush()
     except BrokenPipeError:  # the reader went away (`| head`)
         silence_stdout()
     return ExitCode.OK
 
 
-def _rule_block(record: dict[str, Any]) -> Group:
+def _rule_block(record: dict[str, Any], layered: bool = False) -> Group:
+    if not record["active"]:
+        return Group(
+            Text.assemble(
+                (one_line(record["id"]), "bold strike"), "  ", one_line(record["summary"])
+            ),
+            Text(
+                one_line(
+                    f"  disabled by {record['disabled_by']}: {record['disabled_because']} "
+                    f"(from {record['layer']})"
+                ),
+                style="yellow",
+            ),
+        )
     lines = [
         Text.assemble((one_line(record["id"]), "bold"), "  ", one_line(record["summary"])),
         Text(f"  when: {record['when'] or 'always'}", style="dim"),
@@ -162,4 +213,9 @@ def _rule_block(record: dict[str, Any]) -> Group:
         why = f": {record['reason']}" if record["reason"] else ""
         lines.append(Text(one_line(f"  excludes: {', '.join(record['exclude'])}{why}")))
     lines.append(Text(one_line(f"  source: {record['source']}"), style="dim"))
+    if layered:
+        layer = f"  layer: {record['layer']}"
+        if record["overridden_by"]:
+            layer += f", overridden by {', '.join(record['overridden_by'])}"
+        lines.append(Text(one_line(layer), style="dim"))
     return Group(*lines)

@@ -1,0 +1,584 @@
+"""Rule set layers: a file that `extends` a base (the default or a file next to it) and changes it.
+
+A layer adds rules, overrides a base rule by id (any of its keys: points, when,
+sources, ...), disables a base rule by id (with a reason), changes criterion
+weights and question defaults, and adds questions (a question with
+`adds_field: true` adds a requirements field valid only with this rule set).
+Layers chain (a layer's base may be a layer) up to `MAX_LAYERS` files.
+
+Rule files come from others, so following `extends` is kept inside bounds: the
+base is `default` (the shipped rule set) or a relative path that stays, also
+after symbolic links are resolved, inside the folder of the file the user named;
+an absolute path, a `..` that leaves it or a link that points out of it is an
+error. Only the file the user passed may live anywhere. Nothing is executed;
+every file goes through the one YAML loader.
+
+`resolve_chain` reads the files (base first); `build_rule_set` validates each
+against its schema, applies the layers in order and remembers where every part
+of the merged rule set was written (`Placement`), so the whole-rule-set checks
+of `slmvllm.advice.rule_sets` can name the layer's file, line and column.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import Field, StrictStr, ValidationError, model_validator
+
+from slmvllm.advice.conditions import Condition
+from slmvllm.advice.rule_set_model import (
+    Citation,
+    Criterion,
+    Points,
+    Question,
+    Reference,
+    Rule,
+    RuleSet,
+)
+from slmvllm.errors import InputError, Problem
+from slmvllm.loading.compiled import parse_shipped
+from slmvllm.loading.documents import STDIN_NAME, Document, Location
+from slmvllm.loading.reading import read_source
+from slmvllm.loading.validation import did_you_mean, validate
+from slmvllm.loading.yaml_parsing import parse_yaml
+from slmvllm.requirements import (
+    AddedField,
+    OptionName,
+    Priority,
+    Requirements,
+    Strict,
+    field_names,
+    requirements_model,
+)
+
+DEFAULT_RULE_SET = "default.yaml"
+#: The default rule set's name in the precompiled cache (`slmvllm.loading.compiled`).
+SHIPPED_KEY = f"rules/{DEFAULT_RULE_SET}"
+#: `extends: default` names the shipped rule set.
+DEFAULT_NAME = "default"
+#: At most this many files in one chain, the full rule set at the bottom included.
+MAX_LAYERS = 8
+
+
+def default_rule_set_path() -> Path:
+    """The default rule set: shipped in the wheel as slmvllm/rules, or rules/ in a source tree."""
+    packaged = resources.files("slmvllm") / "rules" / DEFAULT_RULE_SET
+    if packaged.is_file():
+        return Path(str(packaged))
+    # An editable install or a source checkout: the file lives at the repository's top.
+    return Path(__file__).resolve().parents[2] / "rules" / DEFAULT_RULE_SET
+
+
+# --------------------------------------------------------------------------- the layer's schema
+
+
+class RuleChange(Strict):
+    """An override of a base rule: the keys given replace the rule's (`when: null` drops it)."""
+
+    summary: StrictStr | None = None
+    claim: StrictStr | None = None
+    sources: list[Citation] | None = Field(default=None, min_length=1)
+    when: Condition | None = None
+    points: Points | None = None
+    exclude: list[OptionName] | None = None
+    reason: StrictStr | None = None
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> RuleChange:
+        if not self.model_fields_set:
+            raise ValueError(
+                "an override changes at least one of: summary, claim, sources, when, points, "
+                "exclude, reason"
+            )
+        return self
+
+
+class CriterionChange(Strict):
+    """A base criterion's new weight (or meaning), or a new criterion (meaning required)."""
+
+    meaning: StrictStr | None = None
+    weight: Priority | None = None
+
+
+class DefaultChange(Strict):
+    """A base question's new default (null: unknown) and why, shown when it is assumed."""
+
+    default: StrictStr | int | float | None
+    assumption: StrictStr
+
+
+class RuleSetLayer(Strict):
+    """A rule set file that extends a base and says only what differs."""
+
+    extends: StrictStr
+    name: Annotated[str, Field(min_length=1, strict=True)]
+    version: StrictStr
+    description: StrictStr | None = None
+    references: dict[str, Reference] = Field(default_factory=dict)
+    criteria: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], CriterionChange] = Field(
+        default_factory=dict
+    )
+    rules: list[Rule] = Field(default_factory=list)
+    override: dict[str, RuleChange] = Field(default_factory=dict)
+    disable: dict[str, StrictStr] = Field(default_factory=dict)
+    defaults: dict[str, DefaultChange] = Field(default_factory=dict)
+    questions: list[Question] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- reading the chain
+
+
+@dataclass(frozen=True)
+class LayerFile:
+    """One file of a chain: its parsed document, its label and the directory its bases are in."""
+
+    doc: Document
+    label: str  # how listings name it: `default` for the shipped rule set, else the path
+    folder: Path | None  # where relative bases are looked up; None for stdin
+
+
+def is_layer(doc: Document) -> bool:
+    """Whether a parsed rule set file is a layer (it names a base with `extends`)."""
+    return isinstance(doc.data, dict) and "extends" in doc.data
+
+
+def _label(path: Path) -> str:
+    return DEFAULT_NAME if _same_file(path, default_rule_set_path()) else str(path)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.realpath(a) == os.path.realpath(b)
+    except (OSError, ValueError):
+        return False
+
+
+def _parse(path: Path) -> Document:
+    source = read_source(path, what="rule set")
+    if str(path) != "-" and _same_file(path, default_rule_set_path()):
+        return parse_shipped(source, SHIPPED_KEY)  # the shipped file: parsed ahead of time
+    return parse_yaml(source)
+
+
+def resolve_chain(path: Path) -> list[LayerFile]:
+    """Read a rule set file and every base it extends; the bottom (full) rule set first.
+
+    Errors (exit 2) name the `extends` line: a missing or unreadable base, a cycle, a
+    chain of more than `MAX_LAYERS` files, a base outside the allowed places.
+    """
+    stdin = str(path) == "-"
+    doc = _parse(path)
+    top = LayerFile(doc, STDIN_NAME if stdin else _label(path), None if stdin else path.parent)
+    root = None if stdin else Path(os.path.realpath(path.parent))
+    chain = [top]
+    seen = {"<stdin>" if stdin else os.path.realpath(path)}
+    while is_layer(chain[-1].doc):
+        current = chain[-1]
+        base = _base_path(current, root)
+        where = current.doc.problem(("extends",), "")
+        shown = " -> ".join([*(f.label for f in chain), _label(base)])
+        real = os.path.realpath(base)
+        if real in seen:
+            raise InputError(
+                _at(current.doc, f"extends {_label(base)!r}, which makes a cycle: {shown}")
+            )
+        if len(chain) >= MAX_LAYERS:
+            raise InputError(
+                _at(
+                    current.doc,
+                    f"the chain has more than {MAX_LAYERS} files ({shown}); "
+                    "merge some layers into one",
+                )
+            )
+        seen.add(real)
+        try:
+            base_doc = _parse(base)
+        except InputError as exc:
+            first = Problem(
+                where.source,
+                f"extends {_label(base)!r}, which cannot be used (see below)",
+                where.line,
+                where.column,
+                "extends",
+            )
+            raise InputError([first, *exc.problems]) from None
+        chain.append(LayerFile(base_doc, _label(base), base.parent))
+    return list(reversed(chain))
+
+
+def _at(doc: Document, message: str) -> Problem:
+    return doc.problem(("extends",), message)
+
+
+def _base_path(layer: LayerFile, root: Path | None) -> Path:
+    """Where a layer's `extends` points, if it points somewhere allowed."""
+    doc = layer.doc
+    value = doc.data["extends"]
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(
+            _at(doc, f"'extends' names the base: {DEFAULT_NAME!r} or a path relative to this file")
+        )
+    if value == DEFAULT_NAME:
+        return default_rule_set_path()
+    if layer.folder is None or root is None:
+        raise InputError(
+            _at(doc, f"a rule set read from stdin can only extend {DEFAULT_NAME!r}; got {value!r}")
+        )
+    given = Path(value)
+    if given.is_absolute() or value.startswith("~"):
+        raise InputError(
+            _at(
+                doc,
+                f"extends {value!r}: an absolute path; name the base relative to this file "
+                "(rule files come from others, so a base must be next to them)",
+            )
+        )
+    candidate = layer.folder / given
+    lexical = Path(os.path.normpath(candidate))
+    if not _inside(Path(os.path.normpath(Path.cwd() / lexical)), root):
+        raise InputError(
+            _at(
+                doc,
+                f"extends {value!r}, which leaves the folder of the rule set you named "
+                f"({root}) through '..'; put the base in that folder (or below it) and "
+                "name it from there",
+            )
+        )
+    try:
+        real = Path(os.path.realpath(candidate))
+    except (OSError, ValueError) as exc:
+        raise InputError(_at(doc, f"extends {value!r}, which cannot be resolved: {exc}")) from None
+    if not _inside(real, root):
+        raise InputError(
+            _at(
+                doc,
+                f"extends {value!r}, a symbolic link to {real}, outside the folder of the rule "
+                f"set you named ({root}); copy the base into that folder",
+            )
+        )
+    if not lexical.exists():
+        raise InputError(
+            _at(doc, f"extends {value!r}, but there is no such file ({lexical}); check the path")
+        )
+    return lexical
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+# --------------------------------------------------------------------------- merging
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a part of the merged rule set was written: a document and a location in it."""
+
+    doc: Document
+    loc: Location
+
+
+@dataclass
+class RuleOrigin:
+    """The layer a rule came from and the layers that overrode it, in order."""
+
+    layer: str
+    overridden_by: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DisabledRule:
+    """A base rule a layer switched off, and why."""
+
+    rule: Rule
+    layer: str  # the layer that disabled it
+    origin: str  # the layer it came from
+    reason: str
+
+
+@dataclass(frozen=True)
+class LayerInfo:
+    """One file of a chain, as listings show it."""
+
+    file: str
+    name: str
+    version: str
+
+
+@dataclass
+class Placement:
+    """Where every part of a merged rule set was written, for located messages and listings."""
+
+    top: Document
+    bottom: Document
+    layers: list[LayerInfo] = field(default_factory=list)  # bottom first
+    sources: list[str] = field(default_factory=list)  # each file's name in messages
+    rules: list[tuple[Place, dict[str, Place]]] = field(default_factory=list)
+    questions: list[tuple[Place, Place | None]] = field(default_factory=list)
+    references: dict[str, Place] = field(default_factory=dict)
+    origins: dict[str, RuleOrigin] = field(default_factory=dict)
+    disabled: list[DisabledRule] = field(default_factory=list)
+    #: references only disabled rules cite: not a sign of a mistake in the base
+    cited_by_disabled: set[str] = field(default_factory=set)
+
+    def locate(self, loc: Location) -> tuple[Document, Location]:
+        """The document and location where the part of the merged rule set at `loc` was written."""
+        if not loc:
+            return self.top, ()
+        head, rest = loc[0], loc[1:]
+        if head == "rules" and rest and isinstance(rest[0], int) and rest[0] < len(self.rules):
+            origin, overrides = self.rules[rest[0]]
+            tail = rest[1:]
+            if tail and str(tail[0]) in overrides:
+                place = overrides[str(tail[0])]
+                return place.doc, (*place.loc, *tail)
+            return origin.doc, (*origin.loc, *tail)
+        if head == "questions" and rest and isinstance(rest[0], int):
+            if rest[0] < len(self.questions):
+                origin, changed = self.questions[rest[0]]
+                tail = rest[1:]
+                if changed is not None and tail[:1] == ("default",):
+                    return changed.doc, (*changed.loc, *tail)
+                return origin.doc, (*origin.loc, *tail)
+        if head == "references" and rest and str(rest[0]) in self.references:
+            place = self.references[str(rest[0])]
+            return place.doc, (*place.loc, *rest[1:])
+        if head == "options":
+            return self.bottom, loc
+        return self.top, loc if self.top is self.bottom else ()
+
+    def problem(self, loc: Location, message: str) -> Problem:
+        """A `Problem` at the file, line and column where `loc` of the merged set was written."""
+        doc, where = self.locate(loc)
+        return doc.problem(where, message)
+
+
+def _raw_added_fields(data: Any) -> tuple[AddedField, ...]:
+    """The fields a document's questions add, read before validation so conditions may use them.
+
+    Malformed questions are skipped here; validating the document reports them.
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("questions"), list):
+        return ()
+    out: list[AddedField] = []
+    for raw in data["questions"]:
+        if not isinstance(raw, dict) or raw.get("adds_field") is not True:
+            continue
+        name, kind, choices = raw.get("field"), raw.get("type"), raw.get("choices") or []
+        if not isinstance(name, str) or kind not in ("enum", "integer", "number", "text"):
+            continue
+        if not isinstance(choices, list) or not all(isinstance(c, str) for c in choices):
+            continue
+        if kind == "enum" and not choices:
+            continue
+        if any(f.name == name for f in out):
+            continue
+        out.append(AddedField(name, kind, tuple(dict.fromkeys(choices))))
+    return tuple(out)
+
+
+def _context(base: type[Requirements], base_added: tuple[AddedField, ...], data: Any) -> Any:
+    added = tuple(f for f in _raw_added_fields(data) if f.name not in base.model_fields)
+    return {
+        "requirements_model": requirements_model(base_added + added),
+        "inherited_fields": field_names(base),
+    }
+
+
+def _added(rs: RuleSet) -> tuple[AddedField, ...]:
+    return tuple(f for f in (q.added_field() for q in rs.questions) if f is not None)
+
+
+def validate_full(doc: Document) -> RuleSet:
+    """Validate a complete (not layered) rule set; its questions may add fields its rules read."""
+    return validate(RuleSet, doc, context=_context(Requirements, (), doc.data))
+
+
+def build_rule_set(chain: list[LayerFile]) -> tuple[RuleSet, Placement]:
+    """Validate the files of a chain (bottom first) and apply each layer in order."""
+    bottom = chain[0]
+    rs = validate_full(bottom.doc)
+    placement = Placement(top=chain[-1].doc, bottom=bottom.doc)
+    placement.sources = [f.doc.source for f in chain]
+    placement.layers.append(LayerInfo(bottom.label, rs.name, rs.version))
+    placement.rules = [(Place(bottom.doc, ("rules", i)), {}) for i in range(len(rs.rules))]
+    placement.questions = [
+        (Place(bottom.doc, ("questions", i)), None) for i in range(len(rs.questions))
+    ]
+    placement.references = {ref: Place(bottom.doc, ("references", ref)) for ref in rs.references}
+    placement.origins = {rule.id: RuleOrigin(bottom.label) for rule in rs.rules}
+    for layer_file in chain[1:]:
+        context = _context(rs.requirements_model(), _added(rs), layer_file.doc.data)
+        layer = validate(RuleSetLayer, layer_file.doc, context=context)
+        rs = _apply(rs, layer, layer_file, placement, context)
+        placement.layers.append(LayerInfo(layer_file.label, rs.name, rs.version))
+    return rs, placement
+
+
+def _apply(
+    base: RuleSet, layer: RuleSetLayer, lf: LayerFile, placement: Placement, context: Any
+) -> RuleSet:
+    doc, label = lf.doc, lf.label
+    problems: list[Problem] = []
+    ids = {rule.id: i for i, rule in enumerate(base.rules)}
+    where = f"the base rule set {base.name!r}"
+
+    def unknown_id(section: str, rid: str) -> None:
+        problems.append(
+            doc.problem(
+                (section, rid),
+                f"{section}: no rule {rid!r} in {where}" + did_you_mean(rid, ids),
+                key=True,
+            )
+        )
+
+    for rid in layer.disable:
+        if rid not in ids:
+            unknown_id("disable", rid)
+    for rid in layer.override:
+        if rid not in ids:
+            unknown_id("override", rid)
+        elif rid in layer.disable:
+            problems.append(
+                doc.problem(
+                    ("override", rid),
+                    f"rule {rid!r} is both overridden and disabled; keep one",
+                    key=True,
+                )
+            )
+    added_ids: dict[str, int] = {}
+    for i, rule in enumerate(layer.rules):
+        if rule.id in ids:
+            problems.append(
+                doc.problem(
+                    ("rules", i, "id"),
+                    f"rule {rule.id!r} is already in {where} (from "
+                    f"{placement.origins[rule.id].layer}); change it under 'override'",
+                )
+            )
+        added_ids.setdefault(rule.id, i)
+    for ref in layer.references:
+        if ref in base.references:
+            problems.append(
+                doc.problem(
+                    ("references", ref),
+                    f"reference {ref!r} is already in {where}; give yours another key",
+                    key=True,
+                )
+            )
+    criteria = dict(base.criteria)
+    for name, criterion in layer.criteria.items():
+        if name in criteria:
+            old = criteria[name]
+            criteria[name] = Criterion(
+                meaning=criterion.meaning if criterion.meaning is not None else old.meaning,
+                weight=criterion.weight if criterion.weight is not None else old.weight,
+            )
+        elif criterion.meaning is None:
+            problems.append(
+                doc.problem(
+                    ("criteria", name),
+                    f"criterion {name!r} is not in {where}; a new criterion needs a 'meaning'"
+                    + did_you_mean(name, base.criteria),
+                    key=True,
+                )
+            )
+        else:
+            criteria[name] = Criterion(
+                meaning=criterion.meaning,
+                weight=3 if criterion.weight is None else criterion.weight,
+            )
+    asked = {q.field: i for i, q in enumerate(base.questions)}
+    model: type[Requirements] = context["requirements_model"]
+    questions = list(base.questions)
+    question_places = list(placement.questions)
+    for name, change in layer.defaults.items():
+        if name not in asked:
+            problems.append(
+                doc.problem(
+                    ("defaults", name),
+                    f"defaults: no question of {where} asks for {name!r}"
+                    + did_you_mean(name, asked),
+                    key=True,
+                )
+            )
+            continue
+        if change.default is not None:
+            try:
+                model.model_validate({name: change.default})
+            except ValidationError as exc:
+                detail = exc.errors(include_url=False)[0]["msg"]
+                problems.append(
+                    doc.problem(
+                        ("defaults", name, "default"),
+                        f"default {change.default!r} is not valid for {name!r}: {detail}",
+                    )
+                )
+                continue
+        i = asked[name]
+        questions[i] = questions[i].model_copy(
+            update={"default": change.default, "assumption": change.assumption}
+        )
+        question_places[i] = (question_places[i][0], Place(doc, ("defaults", name)))
+    for i, question in enumerate(layer.questions):
+        if question.field in asked:
+            problems.append(
+                doc.problem(
+                    ("questions", i, "field"),
+                    f"{question.field!r} is already asked by {where}; change its default "
+                    "under 'defaults'",
+                )
+            )
+    rules: list[Rule] = []
+    rule_places: list[tuple[Place, dict[str, Place]]] = []
+    for rule, places in zip(base.rules, placement.rules, strict=True):
+        if rule.id in layer.disable:
+            placement.disabled.append(
+                DisabledRule(rule, label, placement.origins[rule.id].layer, layer.disable[rule.id])
+            )
+            placement.cited_by_disabled |= {c.ref for c in rule.sources}
+            continue
+        override = layer.override.get(rule.id)
+        if override is None:
+            rules.append(rule)
+            rule_places.append(places)
+            continue
+        updates = {key: getattr(override, key) for key in override.model_fields_set}
+        try:
+            rules.append(Rule.model_validate({**dict(rule), **updates}, context=context))
+        except ValidationError as exc:
+            detail = exc.errors(include_url=False)[0]["msg"].removeprefix("Value error, ")
+            problems.append(doc.problem(("override", rule.id), detail, key=True))
+            continue
+        overrides = dict(places[1])
+        overrides.update({key: Place(doc, ("override", rule.id, key)) for key in updates})
+        rule_places.append((places[0], overrides))
+        placement.origins[rule.id].overridden_by.append(label)
+    for i, rule in enumerate(layer.rules):
+        rules.append(rule)
+        rule_places.append((Place(doc, ("rules", i)), {}))
+        placement.origins.setdefault(rule.id, RuleOrigin(label))
+    if not rules:
+        problems.append(doc.problem(("disable",), "the layer disables every rule", key=True))
+    if problems:
+        raise InputError(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
+    for i, question in enumerate(layer.questions):
+        questions.append(question)
+        question_places.append((Place(doc, ("questions", i)), None))
+    placement.rules = rule_places
+    placement.questions = question_places
+    placement.references.update({ref: Place(doc, ("references", ref)) for ref in layer.references})
+    return RuleSet.model_construct(
+        name=layer.name,
+        version=layer.version,
+        description=layer.description if layer.description is not None else base.description,
+        references={**base.references, **layer.references},
+        options=base.options,
+        criteria=criteria,
+        rules=rules,
+        questions=questions,
+    )
