@@ -129,13 +129,43 @@ def advise(
     force: Annotated[
         bool, typer.Option("--force", help="Let --save-answers overwrite a file.")
     ] = False,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            "-v",
+            help="The full text report: every rule with its condition and sources, every "
+            "assumption, every candidate.",
+        ),
+    ] = False,
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            "--report",
+            help="Also write the report to FILE.html (standalone page with charts) or "
+            "FILE.svg (picture of the terminal report); replaces an existing file.",
+        ),
+    ] = None,
 ) -> None:
-    """Recommend SLM, LLM or hybrid for a use case, with the reasons and what would change it."""
+    """Recommend SLM, LLM or hybrid for a use case, with the reasons and what would change it.
+
+    The text report fits one screen; --explain gives every rule, source and number.
+
+    \b
+    Examples:
+      slmvllm advise -r examples/support-triage.yaml
+      slmvllm advise -r use-cases/ --expect slm --min-confidence 0.6 --format json
+      slmvllm advise -r case.yaml --explain --report case.html
+    """
     from slmvllm.commands.advise import AdviseOptions, run_advise
 
     if any(not path.strip() for path in requirements or []):
         # Path("") would be ".", the current folder: never what an empty value meant.
         raise typer.BadParameter("an empty path; give a file, a folder or -", param_hint="-r")
+    if report is not None:
+        from slmvllm.commands.report_file import report_kind
+
+        report_kind(report)  # a wrong suffix fails before any work
     code = run_advise(
         AdviseOptions(
             requirements=[Path(path) for path in requirements or []],
@@ -149,6 +179,8 @@ def advise(
             interactive=interactive,
             save_answers=save_answers,
             force=force,
+            explain=explain,
+            report=report,
         )
     )
     raise typer.Exit(code)

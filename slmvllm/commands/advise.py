@@ -23,7 +23,7 @@ from slmvllm.errors import (
     Problem,
     StoppedByUserError,
 )
-from slmvllm.loading.documents import STDIN_NAME, Document
+from slmvllm.loading.documents import Document
 from slmvllm.loading.reading import directory_yaml_files, read_source
 from slmvllm.loading.saving import write_atomic
 from slmvllm.loading.validation import validate
@@ -54,6 +54,8 @@ class AdviseOptions:
     interactive: bool
     save_answers: Path | None
     force: bool
+    explain: bool = False
+    report: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,10 @@ def run_advise(opts: AdviseOptions, err: Console | None = None) -> int:
         cases, as_list = [_from_questionnaire(rs, opts, overrides, err)], False
 
     results = [(case.source, _advise(rs, case, catalog)) for case in cases]
+    if opts.report is not None:  # before stdout: a report that cannot be written is exit 2
+        from slmvllm.commands.report_file import write_report
+
+        write_report(opts.report, results, rs, as_list=as_list, explain=opts.explain, err=err)
     try:
         _emit(rs, results, opts, as_list)
         sys.stdout.flush()
@@ -307,20 +313,9 @@ def _emit(
             )
         )
         return
-    from slmvllm.render.estimates_view import render_estimates_text
-    from slmvllm.render.text import render_text
+    from slmvllm.render.terminal import print_reports
 
-    console = stdout_console()
-    for i, (source, result) in enumerate(results):
-        if i:
-            console.print()
-        render_text(
-            console,
-            result,
-            rs,
-            source=source if as_list or source not in (None, STDIN_NAME) else None,
-            extra=[render_estimates_text(result.estimates)] if result.estimates else None,
-        )
+    print_reports(stdout_console(), results, rs, as_list=as_list, explain=opts.explain)
 
 
 def _gates(results: list[tuple[str | None, Result]], opts: AdviseOptions) -> int:
