@@ -82,7 +82,9 @@ def run_advise(opts: AdviseOptions, err: Console | None = None) -> int:
     else:
         cases, as_list = [_from_questionnaire(rs, opts, overrides, err)], False
 
-    results = [(case.source, _advise(rs, case, catalog)) for case in cases]
+    from slmvllm.render.progress import track
+
+    results = [(case.source, _advise(rs, case, catalog)) for case in track(cases, "advising")]
     if opts.report is not None:  # before stdout: a report that cannot be written is exit 2
         from slmvllm.commands.report_file import write_report
 
