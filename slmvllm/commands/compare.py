@@ -12,7 +12,6 @@ from slmvllm.advice.tally import tally
 from slmvllm.errors import ExitCode
 from slmvllm.loading.reading import read_source
 from slmvllm.loading.yaml_parsing import parse_yaml
-from slmvllm.render.consoles import print_warnings, stderr_console, stdout_console
 from slmvllm.result import Result
 
 
@@ -57,6 +56,7 @@ def run_compare(opts: CompareOptions) -> int:
         sys.stdout.write(dumps_json(payload))
         return ExitCode.OK
     from slmvllm.render.compare_view import render_contributions, render_tally
+    from slmvllm.render.consoles import print_warnings, stderr_console, stdout_console
 
     print_warnings(stderr_console(), loaded.warnings)
     console = stdout_console()
