@@ -22,8 +22,11 @@ from slmvllm.render.streams import silence_stdout
 
 app = typer.Typer(
     name="slmvllm",
-    help="Advise whether a use case should run on a small, a large, or a hybrid language model.",
-    add_completion=False,
+    help="Advise whether a use case should run on a small, a large, or a hybrid language model."
+    "\n\n\b\nExamples:\n"
+    "  slmvllm advise                                   # answer the questions\n"
+    "  slmvllm advise -r examples/support-triage.yaml   # or advise on a file\n"
+    "  slmvllm compare                                  # the trade-offs as a chart",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -82,6 +85,13 @@ def _root(
 
 @app.command()
 def advise(
+    files: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Requirements files or folders, as with -r (pre-commit passes files this way).",
+            show_default=False,
+        ),
+    ] = None,
     requirements: Annotated[
         list[str] | None,
         typer.Option(
@@ -133,6 +143,23 @@ def advise(
     force: Annotated[
         bool, typer.Option("--force", help="Let --save-answers overwrite a file.")
     ] = False,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            "-v",
+            help="The full text report: every rule with its condition and sources, every "
+            "assumption, every candidate.",
+        ),
+    ] = False,
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            "--report",
+            help="Also write the report to FILE.html (standalone page with charts) or "
+            "FILE.svg (picture of the terminal report); replaces an existing file.",
+        ),
+    ] = None,
     all_candidates: Annotated[
         bool,
         typer.Option(
@@ -141,12 +168,26 @@ def advise(
         ),
     ] = False,
 ) -> None:
-    """Recommend SLM, LLM or hybrid for a use case, with the reasons and what would change it."""
+    """Recommend SLM, LLM or hybrid for a use case, with the reasons and what would change it.
+
+    The text report fits one screen; --explain gives every rule, source and number.
+
+    \b
+    Examples:
+      slmvllm advise -r examples/support-triage.yaml
+      slmvllm advise -r use-cases/ --expect slm --min-confidence 0.6 --format json
+      slmvllm advise -r case.yaml --explain --report case.html
+    """
     from slmvllm.commands.advise import AdviseOptions, run_advise
 
+    requirements = [*(requirements or []), *(files or [])]
     if any(not path.strip() for path in requirements or []):
         # Path("") would be ".", the current folder: never what an empty value meant.
         raise typer.BadParameter("an empty path; give a file, a folder or -", param_hint="-r")
+    if report is not None:
+        from slmvllm.commands.report_file import report_kind
+
+        report_kind(report)  # a wrong suffix fails before any work
     code = run_advise(
         AdviseOptions(
             requirements=[Path(path) for path in requirements or []],
@@ -160,6 +201,8 @@ def advise(
             interactive=interactive,
             save_answers=save_answers,
             force=force,
+            explain=explain,
+            report=report,
             all_candidates=all_candidates,
         )
     )
@@ -189,7 +232,14 @@ def models(
         typer.Option("--min-context", min=1, help="A context window of at least this many tokens."),
     ] = None,
 ) -> None:
-    """List the model catalogue: sizes, licenses, context windows, prices with their dates."""
+    """List the model catalogue: sizes, licenses, context windows, prices with their dates.
+
+    \b
+    Examples:
+      slmvllm models --open-weights --max-params 15
+      slmvllm models --fits-gpu-gb 24 --min-context 32000
+      slmvllm models --catalog our-prices.yaml --format json
+    """
     from slmvllm.commands.models import ModelsOptions, run_models
 
     code = run_models(
@@ -206,11 +256,94 @@ def models(
 
 
 @app.command()
-def schema() -> None:
-    """Print the JSON Schema of `advise --format json` results, for CI to validate against."""
-    from slmvllm.render.json_doc import dumps_json, result_schema
+def compare(
+    rules: Annotated[
+        Path | None, typer.Option("--rules", help="Count this rule set instead of the default.")
+    ] = None,
+    requirements: Annotated[
+        Path | None,
+        typer.Option(
+            "--requirements",
+            "-r",
+            help="Also show this use case's points per criterion and option, as bars.",
+        ),
+    ] = None,
+    general: Annotated[
+        bool,
+        typer.Option("--general", help="Count only the rules that apply to every use case."),
+    ] = False,
+    output_format: DataFormatOption = DataFormat.text,
+) -> None:
+    """Chart the advantages and limitations of SLM, LLM and hybrid, counted from the rule set.
 
-    sys.stdout.write(dumps_json(result_schema()))
+    \b
+    Examples:
+      slmvllm compare
+      slmvllm compare --general          # only the article's trade-offs
+      slmvllm compare -r examples/support-triage.yaml --rules my-rules.yaml
+    """
+    from slmvllm.commands.compare import CompareOptions, run_compare
+
+    raise typer.Exit(run_compare(CompareOptions(rules, requirements, general, output_format.value)))
+
+
+class SchemaKind(StrEnum):
+    requirements = "requirements"
+    rules = "rules"
+    result = "result"
+    catalog = "catalog"
+
+
+@app.command()
+def schema(
+    kind: Annotated[
+        SchemaKind, typer.Argument(help="Which document: requirements, rules, result or catalog.")
+    ] = SchemaKind.result,
+) -> None:
+    """Print a JSON Schema, generated from the models: results by default, or an input file's.
+
+    \b
+    Examples:
+      slmvllm schema > advise-result.schema.json
+      slmvllm schema requirements > requirements.schema.json
+      slmvllm schema rules | jq '.properties | keys'
+    """
+    from slmvllm.render.json_doc import dumps_json
+    from slmvllm.render.schemas import schema_for
+
+    sys.stdout.write(dumps_json(schema_for(kind.value)))
+
+
+@app.command()
+def init(
+    file: Annotated[
+        Path | None, typer.Argument(help="Write the template here; without it, to stdout.")
+    ] = None,
+    rules: Annotated[
+        Path | None,
+        typer.Option("--rules", help="Take questions and defaults from this rule set."),
+    ] = None,
+    schema_ref: Annotated[
+        str,
+        typer.Option(
+            "--schema",
+            help="Where the first line points YAML editors (a path or URL of the schema).",
+        ),
+    ] = "requirements.schema.json",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a commented requirements template: every field, its allowed values and default.
+
+    \b
+    Examples:
+      slmvllm init my-case.yaml
+      slmvllm schema requirements > requirements.schema.json   # for editor completion
+      slmvllm init > case.yaml                                 # the template on stdout
+    """
+    from slmvllm.commands.init import InitOptions, run_init
+
+    target = None if file is None or str(file) == "-" else file
+    raise typer.Exit(run_init(InitOptions(target, rules, schema_ref, force)))
 
 
 @app.command("eval")
@@ -264,7 +397,11 @@ def eval_(
 
 rules_app = typer.Typer(
     name="rules",
-    help="Work with rule sets: check, list, explain a rule, or diff two on use cases.",
+    help="Work with rule sets: check, list, explain a rule, or diff two on use cases.\n\n"
+    "\b\nExamples:\n"
+    "  slmvllm rules check my-rules.yaml --strict\n"
+    "  slmvllm rules explain evidence.narrow-task-fine-tuned-slm -r use-cases/\n"
+    "  slmvllm rules diff default my-rules.yaml -r use-cases/",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -286,6 +423,12 @@ def rules_check(
 
     Exit 0 when every file is sound, 2 when one does not load or has an error (each
     reported as file:line:col), 1 with --strict when only warnings were found.
+
+    \b
+    Examples:
+      slmvllm rules check                      # the default rule set
+      slmvllm rules check my-rules.yaml --strict
+      slmvllm rules check team/*.yaml --format json
     """
     from slmvllm.commands.rules import RulesCheckOptions, run_rules_check
 
@@ -302,7 +445,14 @@ def rules_list(
     ] = None,
     output_format: DataFormatOption = DataFormat.text,
 ) -> None:
-    """List a rule set's rules: when each applies, its points or exclusions, its sources."""
+    """List a rule set's rules: when each applies, its points or exclusions, its sources.
+
+    \b
+    Examples:
+      slmvllm rules list
+      slmvllm rules list --rules my-rules.yaml
+      slmvllm rules list --format json | jq '.[].id'
+    """
     from slmvllm.commands.rules import RulesListOptions, run_rules_list
 
     raise typer.Exit(run_rules_list(RulesListOptions(rules, output_format.value)))

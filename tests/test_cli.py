@@ -153,7 +153,7 @@ def test_every_bad_file_is_reported(invoke: Invoke, tmp_path: Path) -> None:
 
 
 def test_text_report(invoke: Invoke) -> None:
-    run = invoke("advise", "-r", str(EXAMPLES / "contract-clause-extraction.yaml"))
+    run = invoke("advise", "-r", str(EXAMPLES / "contract-clause-extraction.yaml"), "--explain")
     assert run.code == 0, run.err
     for part in [
         "Recommendation: SLM",

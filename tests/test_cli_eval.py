@@ -37,7 +37,9 @@ def test_the_shipped_cases_through_the_installed_command() -> None:
     out = run.out
     assert out.startswith("Rule set default 1.0 on 21 labelled cases (10 clean, 11 ambiguous)\n")
     # Per case: recommendation and confidence.
-    assert "  jetbrains-full-line-code-completion         slm       slm           1.00  right\n" in out
+    assert (
+        "  jetbrains-full-line-code-completion         slm       slm           1.00  right\n" in out
+    )
     # Accuracy beside the rules of thumb, on all and on clean cases.
     assert "  advice (this rule set)     18/21 (86%)  10/10 (100%)\n" in out
     assert "  rule of thumb: two-line    15/21 (71%)    7/10 (70%)\n" in out
@@ -65,7 +67,12 @@ def test_json_holds_every_figure_and_agrees_with_advise(invoke: Invoke) -> None:
     assert len(doc["cases"]) == 21
     assert doc["all"]["accuracy"] == {"right": 18, "cases": 21, "share": round(18 / 21, 4)}
     assert doc["clean"]["accuracy"] == {"right": 10, "cases": 10, "share": 1.0}
-    assert [b["name"] for b in doc["baselines"]] == ["always-slm", "always-llm", "article", "two-line"]
+    assert [b["name"] for b in doc["baselines"]] == [
+        "always-slm",
+        "always-llm",
+        "article",
+        "two-line",
+    ]
     # The matrix, the per-case verdicts and the baselines tell the same story.
     confusion = doc["all"]["confusion"]
     for case in doc["cases"]:
@@ -110,7 +117,10 @@ def test_a_miss_names_the_exclusion_and_a_tie_says_so(invoke: Invoke, tmp_path: 
     )
     run = invoke("eval", str(path), "-f", "json")
     jb, klarna = json.loads(run.out)["cases"]
-    assert jb["drivers"][0]["kind"] == "excluded" and jb["drivers"][0]["rule"] == "constraint.on-device"
+    assert (
+        jb["drivers"][0]["kind"] == "excluded"
+        and jb["drivers"][0]["rule"] == "constraint.on-device"
+    )
     assert not jb["tie"]
     assert klarna["tie"] and klarna["scores"]["llm"] == klarna["scores"]["hybrid"]
     differences = [d["difference"] for d in klarna["drivers"]]
@@ -122,9 +132,13 @@ def test_a_miss_names_the_exclusion_and_a_tie_says_so(invoke: Invoke, tmp_path: 
 
 
 @pytest.mark.parametrize(
-    ("threshold", "code"), [("1.0", 0), ("0.5", 0), ("0", 0)], ids=["all-clean-right", "half", "zero"]
+    ("threshold", "code"),
+    [("1.0", 0), ("0.5", 0), ("0", 0)],
+    ids=["all-clean-right", "half", "zero"],
 )
-def test_min_accuracy_passes_on_the_shipped_cases(invoke: Invoke, threshold: str, code: int) -> None:
+def test_min_accuracy_passes_on_the_shipped_cases(
+    invoke: Invoke, threshold: str, code: int
+) -> None:
     # 10 of 10 clean cases right: even 1.0 passes (the three misses are ambiguous).
     assert invoke("eval", str(CASES), "--min-accuracy", threshold).code == code
 
@@ -173,7 +187,9 @@ def test_rules_and_catalog_options(invoke: Invoke, tmp_path: Path) -> None:
 
 def test_several_labels_files_in_one_run(invoke: Invoke, tmp_path: Path) -> None:
     (tmp_path / "more").mkdir()
-    extra = labels(tmp_path / "more", ("jb-again", "jetbrains-full-line-code-completion.yaml", "slm", False))
+    extra = labels(
+        tmp_path / "more", ("jb-again", "jetbrains-full-line-code-completion.yaml", "slm", False)
+    )
     run = invoke("eval", str(CASES), str(extra), "-f", "json")
     assert run.code == 0, run.err
     doc = json.loads(run.out)

@@ -39,7 +39,7 @@ def test_on_prem_has_no_api_candidates(invoke: Invoke) -> None:
 
 
 def test_text_report_shows_the_shortlist(invoke: Invoke) -> None:
-    out = invoke("advise", "-r", str(EXAMPLES / "contract-clause-extraction.yaml")).out
+    out = invoke("advise", "-r", str(EXAMPLES / "contract-clause-extraction.yaml"), "-v").out
     assert "Numbers: cheapest fitting candidates per option" in out
     assert "self_hosted" in out and "GB" in out
     assert "Assumptions behind the numbers" in out

@@ -115,7 +115,9 @@ def test_the_cross_check_is_in_json_and_text(invoke: Invoke) -> None:
     assert check["agrees"] is True
     assert check["cheapest"]["slm"]["monthly_cost_usd"] == pytest.approx(5.76)
     assert check["cheapest"]["llm"]["monthly_cost_usd"] == pytest.approx(31.20)
-    text = " ".join(invoke("advise", "-r", path).out.split())  # undo the report's wrapping
+    text = " ".join(
+        invoke("advise", "-r", path, "--explain").out.split()
+    )  # undo the report's wrapping
     assert "Cost cross-check: the rules' cost criterion and the figures" in text
     # priorities.cost=0 takes cost out of the rules' judgement: the check says so.
     zero = invoke("advise", "-r", path, "--set", "priorities.cost=0", "-f", "json").out

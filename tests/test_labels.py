@@ -44,29 +44,111 @@ BASE = {"id": "triage", "file": "triage.yaml", "expected": "slm", "ambiguous": "
 
 # (name, labels text, the expected "line:col:" and a fragment of the message)
 BAD: list[tuple[str, str, str, str]] = [
-    ("misspelled key", item(**BASE, ambigous="true"), "5:3", "unknown key 'ambigous'; did you mean 'ambiguous'?"),
-    ("unknown option", item(**{**BASE, "expected": "slmm"}), "3:13", "the text 'slmm' is not allowed; use one of: slm, llm, hybrid; did you mean 'slm'?"),
-    ("missing expected", item(id="triage", file="triage.yaml", ambiguous="false"), "1:3", "[0]: missing required key 'expected'"),
-    ("missing ambiguous", item(id="triage", file="triage.yaml", expected="slm"), "1:3", "missing required key 'ambiguous'"),
-    ("yes is not a boolean", item(**{**BASE, "ambiguous": "yes"}), "4:14", "expected true or false, got the text 'yes'"),
-    ("unknown source confidence", item(**BASE, confidence="certain"), "5:15", "use one of: high, medium, low"),
-    ("a source that is not a URL", item(**BASE, sources="[example.org/x]"), "5:13", "[0].sources[0]: the text 'example.org/x' is not a URL"),
-    ("sources as one string", item(**BASE, sources="https://example.org/x"), "5:12", "expected a list"),
-    ("an id with spaces", item(**{**BASE, "id": "'two words'"}), "1:7", "'two words' is not a usable id"),
+    (
+        "misspelled key",
+        item(**BASE, ambigous="true"),
+        "5:3",
+        "unknown key 'ambigous'; did you mean 'ambiguous'?",
+    ),
+    (
+        "unknown option",
+        item(**{**BASE, "expected": "slmm"}),
+        "3:13",
+        "the text 'slmm' is not allowed; use one of: slm, llm, hybrid; did you mean 'slm'?",
+    ),
+    (
+        "missing expected",
+        item(id="triage", file="triage.yaml", ambiguous="false"),
+        "1:3",
+        "[0]: missing required key 'expected'",
+    ),
+    (
+        "missing ambiguous",
+        item(id="triage", file="triage.yaml", expected="slm"),
+        "1:3",
+        "missing required key 'ambiguous'",
+    ),
+    (
+        "yes is not a boolean",
+        item(**{**BASE, "ambiguous": "yes"}),
+        "4:14",
+        "expected true or false, got the text 'yes'",
+    ),
+    (
+        "unknown source confidence",
+        item(**BASE, confidence="certain"),
+        "5:15",
+        "use one of: high, medium, low",
+    ),
+    (
+        "a source that is not a URL",
+        item(**BASE, sources="[example.org/x]"),
+        "5:13",
+        "[0].sources[0]: the text 'example.org/x' is not a URL",
+    ),
+    (
+        "sources as one string",
+        item(**BASE, sources="https://example.org/x"),
+        "5:12",
+        "expected a list",
+    ),
+    (
+        "an id with spaces",
+        item(**{**BASE, "id": "'two words'"}),
+        "1:7",
+        "'two words' is not a usable id",
+    ),
     ("a numeric id", item(**{**BASE, "id": "7"}), "1:7", "expected text, got the number 7"),
-    ("ambiguous without a note", item(**{**BASE, "ambiguous": "true"}), "1:3", "ambiguous: true needs a note"),
-    ("duplicate id", GOOD + item(**{**BASE, "file": "other.yaml"}), "8:7", "duplicate id 'triage' (first at line 1)"),
-    ("duplicate file", GOOD + item(**{**BASE, "id": "again"}), "9:9", "duplicate file 'triage.yaml' (first at line 2)"),
-    ("missing requirements file", item(**{**BASE, "file": "nowhere.yaml"}), "2:9", "'nowhere.yaml' ("),
-    ("a folder as requirements file", item(**{**BASE, "file": "."}), "2:9", "is a directory, expected a YAML requirements file"),
-    ("a mapping, not a list", "id: triage\nfile: triage.yaml\n", "1:1", "a labels file is a YAML list, one item per case"),
+    (
+        "ambiguous without a note",
+        item(**{**BASE, "ambiguous": "true"}),
+        "1:3",
+        "ambiguous: true needs a note",
+    ),
+    (
+        "duplicate id",
+        GOOD + item(**{**BASE, "file": "other.yaml"}),
+        "8:7",
+        "duplicate id 'triage' (first at line 1)",
+    ),
+    (
+        "duplicate file",
+        GOOD + item(**{**BASE, "id": "again"}),
+        "9:9",
+        "duplicate file 'triage.yaml' (first at line 2)",
+    ),
+    (
+        "missing requirements file",
+        item(**{**BASE, "file": "nowhere.yaml"}),
+        "2:9",
+        "'nowhere.yaml' (",
+    ),
+    (
+        "a folder as requirements file",
+        item(**{**BASE, "file": "."}),
+        "2:9",
+        "is a directory, expected a YAML requirements file",
+    ),
+    (
+        "a mapping, not a list",
+        "id: triage\nfile: triage.yaml\n",
+        "1:1",
+        "a labels file is a YAML list, one item per case",
+    ),
     ("an empty list", "[]\n", "1:1", "the list of cases is empty"),
     ("not YAML", "- id: [unclosed\n", "2:1", "not valid YAML"),
-    ("a duplicate key", item(**BASE) + "  expected: llm\n", "5:3", "duplicate key 'expected' (first at line 3)"),
+    (
+        "a duplicate key",
+        item(**BASE) + "  expected: llm\n",
+        "5:3",
+        "duplicate key 'expected' (first at line 3)",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("labels", "where", "message"), [b[1:] for b in BAD], ids=[b[0] for b in BAD])
+@pytest.mark.parametrize(
+    ("labels", "where", "message"), [b[1:] for b in BAD], ids=[b[0] for b in BAD]
+)
 def test_a_bad_labels_file_is_located_and_exits_2(
     invoke: Invoke, tmp_path: Path, labels: str, where: str, message: str
 ) -> None:
@@ -99,7 +181,11 @@ def test_a_bad_requirements_file_is_located_in_itself(
 
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
-    labels = GOOD + item(**{**BASE, "id": "b", "file": "gone.yaml"}) + item(**{**BASE, "id": "triage", "file": "c.yaml"})
+    labels = (
+        GOOD
+        + item(**{**BASE, "id": "b", "file": "gone.yaml"})
+        + item(**{**BASE, "id": "triage", "file": "c.yaml"})
+    )
     path = make(tmp_path, labels, {"triage.yaml": REQUIREMENTS, "c.yaml": "task_typo: code\n"})
     with pytest.raises(InputError) as caught:
         load_labels(path)

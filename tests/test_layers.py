@@ -57,10 +57,12 @@ LAYERING: list[tuple[str, dict[str, str], Callable[[LoadedRuleSet], bool]]] = [
     (
         "add",
         {"team.yaml": HEAD + REFS + NEW_RULE},
-        lambda ld: _ids(ld) == [*DEFAULT_IDS, "team.always-slm"]
-        and ld.placement is not None
-        and ld.placement.origins["team.always-slm"].layer.endswith("team.yaml")
-        and ld.placement.origins[DEFAULT_IDS[0]].layer == "default",
+        lambda ld: (
+            _ids(ld) == [*DEFAULT_IDS, "team.always-slm"]
+            and ld.placement is not None
+            and ld.placement.origins["team.always-slm"].layer.endswith("team.yaml")
+            and ld.placement.origins[DEFAULT_IDS[0]].layer == "default"
+        ),
     ),
     (
         "override points, condition and sources",
@@ -72,15 +74,17 @@ LAYERING: list[tuple[str, dict[str, str], Callable[[LoadedRuleSet], bool]]] = [
             + "    when: {field: weeks_to_launch, lte: 2}\n"
             + "    sources: [{ref: team_doc}]\n"
         },
-        lambda ld: _rule(ld, "evidence.tight-deadline-api-fastest").points
-        == {"llm": {"deployment_speed": 1}}
-        and _rule(ld, "evidence.tight-deadline-api-fastest").when.lte == 2
-        and [c.ref for c in _rule(ld, "evidence.tight-deadline-api-fastest").sources]
-        == ["team_doc"]
-        and _ids(ld) == DEFAULT_IDS  # in place, same order
-        and ld.placement is not None
-        and ld.placement.origins["evidence.tight-deadline-api-fastest"].overridden_by[0].endswith(
-            "team.yaml"
+        lambda ld: (
+            _rule(ld, "evidence.tight-deadline-api-fastest").points
+            == {"llm": {"deployment_speed": 1}}
+            and _rule(ld, "evidence.tight-deadline-api-fastest").when.lte == 2
+            and [c.ref for c in _rule(ld, "evidence.tight-deadline-api-fastest").sources]
+            == ["team_doc"]
+            and _ids(ld) == DEFAULT_IDS  # in place, same order
+            and ld.placement is not None
+            and ld.placement.origins["evidence.tight-deadline-api-fastest"]
+            .overridden_by[0]
+            .endswith("team.yaml")
         ),
     ),
     (
@@ -91,18 +95,22 @@ LAYERING: list[tuple[str, dict[str, str], Callable[[LoadedRuleSet], bool]]] = [
     (
         "disable",
         {"team.yaml": HEAD + "disable:\n  evidence.regulated-data-single-path: one review\n"},
-        lambda ld: "evidence.regulated-data-single-path" not in _ids(ld)
-        and len(_ids(ld)) == len(DEFAULT_IDS) - 1
-        and ld.placement is not None
-        and ld.placement.disabled[0].reason == "one review"
-        and ld.warnings == [],  # its reference, now cited by no active rule, is no warning
+        lambda ld: (
+            "evidence.regulated-data-single-path" not in _ids(ld)
+            and len(_ids(ld)) == len(DEFAULT_IDS) - 1
+            and ld.placement is not None
+            and ld.placement.disabled[0].reason == "one review"
+            and ld.warnings == []
+        ),  # its reference, now cited by no active rule, is no warning
     ),
     (
         "weights",
         {"team.yaml": HEAD + "criteria:\n  cost: {weight: 5}\n  latency: {weight: 0}\n"},
-        lambda ld: ld.rule_set.criteria["cost"].weight == 5
-        and ld.rule_set.criteria["latency"].weight == 0
-        and ld.rule_set.criteria["quality"].weight == 3,
+        lambda ld: (
+            ld.rule_set.criteria["cost"].weight == 5
+            and ld.rule_set.criteria["latency"].weight == 0
+            and ld.rule_set.criteria["quality"].weight == 3
+        ),
     ),
     (
         "question default",
@@ -110,8 +118,10 @@ LAYERING: list[tuple[str, dict[str, str], Callable[[LoadedRuleSet], bool]]] = [
             "team.yaml": HEAD
             + "defaults:\n  hosting: {default: private_cloud, assumption: our policy}\n"
         },
-        lambda ld: advise(Requirements(), ld.rule_set).requirements["hosting"] == "private_cloud"
-        and any(a.why == "our policy" for a in advise(Requirements(), ld.rule_set).assumptions),
+        lambda ld: (
+            advise(Requirements(), ld.rule_set).requirements["hosting"] == "private_cloud"
+            and any(a.why == "our policy" for a in advise(Requirements(), ld.rule_set).assumptions)
+        ),
     ),
     (
         "new question adds a field, read by a new rule",
@@ -124,16 +134,19 @@ LAYERING: list[tuple[str, dict[str, str], Callable[[LoadedRuleSet], bool]]] = [
             + "    sources: [{ref: team_doc}]\n    when: {field: gpu_fleet, is: l4}\n"
             + "    points: {slm: {cost: 3}}\n"
         },
-        lambda ld: "gpu_fleet" in ld.rule_set.requirements_model().model_fields
-        and any(
-            r.rule == "team.l4"
-            for r in advise(
-                ld.rule_set.requirements_model().model_validate({"gpu_fleet": "l4"}), ld.rule_set
-            ).reasons
-        )
-        and not any(
-            r.rule == "team.l4"
-            for r in advise(ld.rule_set.requirements_model()(), ld.rule_set).reasons
+        lambda ld: (
+            "gpu_fleet" in ld.rule_set.requirements_model().model_fields
+            and any(
+                r.rule == "team.l4"
+                for r in advise(
+                    ld.rule_set.requirements_model().model_validate({"gpu_fleet": "l4"}),
+                    ld.rule_set,
+                ).reasons
+            )
+            and not any(
+                r.rule == "team.l4"
+                for r in advise(ld.rule_set.requirements_model()(), ld.rule_set).reasons
+            )
         ),
     ),
     (
@@ -149,18 +162,24 @@ LAYERING: list[tuple[str, dict[str, str], Callable[[LoadedRuleSet], bool]]] = [
             "org/team.yaml": 'extends: mid.yaml\nname: team\nversion: "3"\n'
             + "disable:\n  evidence.low-volume: not for us\n",
         },
-        lambda ld: ld.rule_set.name == "team"
-        and ld.rule_set.criteria["cost"].weight == 5  # the later layer wins
-        and _rule(ld, "team.always-slm").points == {"slm": {"cost": 2}}
-        and "evidence.low-volume" not in _ids(ld)
-        and ld.placement is not None
-        and [i.name for i in ld.placement.layers] == ["default", "org", "mid", "team"],
+        lambda ld: (
+            ld.rule_set.name == "team"
+            and ld.rule_set.criteria["cost"].weight == 5  # the later layer wins
+            and _rule(ld, "team.always-slm").points == {"slm": {"cost": 2}}
+            and "evidence.low-volume" not in _ids(ld)
+            and ld.placement is not None
+            and [i.name for i in ld.placement.layers] == ["default", "org", "mid", "team"]
+        ),
     ),
 ]
 
 
-@pytest.mark.parametrize(("files", "check"), [c[1:] for c in LAYERING], ids=[c[0] for c in LAYERING])
-def test_layering(tmp_path: Path, files: dict[str, str], check: Callable[[LoadedRuleSet], bool]) -> None:
+@pytest.mark.parametrize(
+    ("files", "check"), [c[1:] for c in LAYERING], ids=[c[0] for c in LAYERING]
+)
+def test_layering(
+    tmp_path: Path, files: dict[str, str], check: Callable[[LoadedRuleSet], bool]
+) -> None:
     top = "org/team.yaml" if "org/team.yaml" in files else "team.yaml"
     assert check(_load(tmp_path, files, top))
 
@@ -184,7 +203,10 @@ BAD = HEAD + "disable:\n  evidence.no-such-rule: x\n"
 ERRORS: list[tuple[str, dict[str, str], str, str, str]] = [
     (
         "cycle",
-        {"a.yaml": 'extends: b.yaml\nname: a\nversion: "1"\n', "b.yaml": 'extends: a.yaml\nname: b\nversion: "1"\n'},
+        {
+            "a.yaml": 'extends: b.yaml\nname: a\nversion: "1"\n',
+            "b.yaml": 'extends: a.yaml\nname: b\nversion: "1"\n',
+        },
         "a.yaml",
         "which makes a cycle: {d}/a.yaml -> {d}/b.yaml -> {d}/a.yaml",
         "b.yaml:1:10",
@@ -217,10 +239,19 @@ ERRORS: list[tuple[str, dict[str, str], str, str, str]] = [
         "override: no rule 'evidence.low-volum' in the base rule set 'default'; did you mean 'evidence.low-volume'?",
         "a.yaml:5:3",
     ),
-    ("disable of an unknown id", {"a.yaml": BAD}, "a.yaml", "disable: no rule 'evidence.no-such-rule'", "a.yaml:5:3"),
+    (
+        "disable of an unknown id",
+        {"a.yaml": BAD},
+        "a.yaml",
+        "disable: no rule 'evidence.no-such-rule'",
+        "a.yaml:5:3",
+    ),
     (
         "a new rule with a base id",
-        {"a.yaml": HEAD + "rules:\n  - id: evidence.low-volume\n    summary: x\n    sources: [{ref: article}]\n    points: {slm: {cost: 1}}\n"},
+        {
+            "a.yaml": HEAD
+            + "rules:\n  - id: evidence.low-volume\n    summary: x\n    sources: [{ref: article}]\n    points: {slm: {cost: 1}}\n"
+        },
         "a.yaml",
         "rule 'evidence.low-volume' is already in the base rule set 'default' (from default); change it under 'override'",
         "a.yaml:5:9",
@@ -234,28 +265,41 @@ ERRORS: list[tuple[str, dict[str, str], str, str, str]] = [
     ),
     (
         "a condition on an unknown field",
-        {"a.yaml": HEAD + "override:\n  evidence.low-volume:\n    when: {field: gpu_flet, is: l4}\n"},
+        {
+            "a.yaml": HEAD
+            + "override:\n  evidence.low-volume:\n    when: {field: gpu_flet, is: l4}\n"
+        },
         "a.yaml",
         "unknown requirements field 'gpu_flet'",
         "a.yaml:6:19",
     ),
     (
         "a dead rule in a layer",
-        {"a.yaml": HEAD + REFS + "rules:\n  - id: t.x\n    summary: x\n    sources: [{ref: team_doc}]\n    when: {all: [{field: hosting, is: any}, {field: hosting, is: on_prem}]}\n    points: {slm: {cost: 1}}\n"},
+        {
+            "a.yaml": HEAD
+            + REFS
+            + "rules:\n  - id: t.x\n    summary: x\n    sources: [{ref: team_doc}]\n    when: {all: [{field: hosting, is: any}, {field: hosting, is: on_prem}]}\n    points: {slm: {cost: 1}}\n"
+        },
         "a.yaml",
         "rule 't.x' can never fire",
         "a.yaml:10:11",
     ),
     (
         "adds a field that exists",
-        {"a.yaml": HEAD + "questions:\n  - {adds_field: true, field: hosting, type: text, prompt: p, help: h, assumption: a}\n"},
+        {
+            "a.yaml": HEAD
+            + "questions:\n  - {adds_field: true, field: hosting, type: text, prompt: p, help: h, assumption: a}\n"
+        },
         "a.yaml",
         "'hosting' is already a requirements field; drop 'adds_field'",
         "a.yaml:5:",
     ),
     (
         "asks an existing question again",
-        {"a.yaml": HEAD + "questions:\n  - {field: hosting, type: enum, choices: [any], prompt: p, help: h, assumption: a}\n"},
+        {
+            "a.yaml": HEAD
+            + "questions:\n  - {field: hosting, type: enum, choices: [any], prompt: p, help: h, assumption: a}\n"
+        },
         "a.yaml",
         "'hosting' is already asked by the base rule set 'default'; change its default under 'defaults'",
         "a.yaml:5:",
@@ -283,7 +327,11 @@ ERRORS: list[tuple[str, dict[str, str], str, str, str]] = [
     ),
     (
         "a base's own .. escape",
-        {"team/a.yaml": 'extends: sub/b.yaml\nname: a\nversion: "1"\n', "team/sub/b.yaml": 'extends: ../../c.yaml\nname: b\nversion: "1"\n', "c.yaml": HEAD},
+        {
+            "team/a.yaml": 'extends: sub/b.yaml\nname: a\nversion: "1"\n',
+            "team/sub/b.yaml": 'extends: ../../c.yaml\nname: b\nversion: "1"\n',
+            "c.yaml": HEAD,
+        },
         "team/a.yaml",
         "which leaves the folder of the rule set you named",
         "team/sub/b.yaml:1:10",
@@ -297,7 +345,10 @@ ERRORS: list[tuple[str, dict[str, str], str, str, str]] = [
     ),
     (
         "a base that is not valid",
-        {"a.yaml": 'extends: b.yaml\nname: a\nversion: "1"\n', "b.yaml": "extends: default\nname: b\n"},
+        {
+            "a.yaml": 'extends: b.yaml\nname: a\nversion: "1"\n',
+            "b.yaml": "extends: default\nname: b\n",
+        },
         "a.yaml",
         "missing required key 'version'",
         "b.yaml:1:1",
@@ -375,7 +426,9 @@ def test_stdin_may_extend_only_default() -> None:
 
 
 def test_a_hostile_cycle_of_many_files_stops(tmp_path: Path) -> None:
-    files = {f"l{i}.yaml": f'extends: l{(i + 1) % 50}.yaml\nname: l\nversion: "1"\n' for i in range(50)}
+    files = {
+        f"l{i}.yaml": f'extends: l{(i + 1) % 50}.yaml\nname: l\nversion: "1"\n' for i in range(50)
+    }
     _write(tmp_path, files)
     with pytest.raises(InputError, match=f"more than {MAX_LAYERS} files"):
         load_rule_set(tmp_path / "l0.yaml")

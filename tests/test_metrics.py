@@ -68,7 +68,13 @@ CONFUSION = [
         {"llm": 1.0, "slm": 1.0, "hybrid": 0.0},
         {"llm": 1 / 2, "slm": 1.0, "hybrid": None},
     ),
-    ("nothing", [], [[0, 0, 0], [0, 0, 0], [0, 0, 0]], dict.fromkeys(OPTIONS), dict.fromkeys(OPTIONS)),
+    (
+        "nothing",
+        [],
+        [[0, 0, 0], [0, 0, 0], [0, 0, 0]],
+        dict.fromkeys(OPTIONS),
+        dict.fromkeys(OPTIONS),
+    ),
 ]
 
 
@@ -101,7 +107,17 @@ def test_an_unknown_option_is_an_error_not_a_lost_case() -> None:
 
 @pytest.mark.parametrize(
     ("confidence", "index"),
-    [(0.0, 0), (0.49, 0), (0.5, 1), (0.59999, 1), (0.6, 2), (0.7, 3), (0.8999, 4), (0.9, 5), (1.0, 5)],
+    [
+        (0.0, 0),
+        (0.49, 0),
+        (0.5, 1),
+        (0.59999, 1),
+        (0.6, 2),
+        (0.7, 3),
+        (0.8999, 4),
+        (0.9, 5),
+        (1.0, 5),
+    ],
 )
 def test_bins_are_closed_below_and_the_last_also_above(confidence: float, index: int) -> None:
     assert bin_index(confidence, BIN_EDGES) == index
@@ -128,14 +144,28 @@ RELIABILITY = [
         #     = 0.08125 + 0.08125 + 0.03125 + 0.01875 + 0.00625 = 0.21875
         "eight",
         EIGHT,
-        [(0, None, None), (3, 0.55, 1 / 3), (1, 0.65, 0.0), (1, 0.75, 1.0), (1, 0.85, 1.0), (2, 0.975, 1.0)],
+        [
+            (0, None, None),
+            (3, 0.55, 1 / 3),
+            (1, 0.65, 0.0),
+            (1, 0.75, 1.0),
+            (1, 0.85, 1.0),
+            (2, 0.975, 1.0),
+        ],
         0.21875,
     ),
     (
         # Ten cases at 0.8, eight right: the confidence is the share right; ECE 0.
         "calibrated",
         [Outcome("slm", "slm", 0.8)] * 8 + [Outcome("llm", "slm", 0.8)] * 2,
-        [(0, None, None), (0, None, None), (0, None, None), (0, None, None), (10, 0.8, 0.8), (0, None, None)],
+        [
+            (0, None, None),
+            (0, None, None),
+            (0, None, None),
+            (0, None, None),
+            (10, 0.8, 0.8),
+            (0, None, None),
+        ],
         0.0,
     ),
     (
@@ -153,7 +183,14 @@ RELIABILITY = [
         + [Outcome("llm", "slm", 0.5)] * 2
         + [Outcome("slm", "slm", 0.9)] * 2
         + [Outcome("llm", "slm", 0.9)] * 2,
-        [(0, None, None), (4, 0.5, 0.5), (0, None, None), (0, None, None), (0, None, None), (4, 0.9, 0.5)],
+        [
+            (0, None, None),
+            (4, 0.5, 0.5),
+            (0, None, None),
+            (0, None, None),
+            (0, None, None),
+            (4, 0.9, 0.5),
+        ],
         0.2,
     ),
     (
@@ -176,7 +213,11 @@ def test_reliability_and_ece(
     assert [(b.low, b.high) for b in table] == list(zip(BIN_EDGES, BIN_EDGES[1:], strict=False))
     got = [(b.cases, b.mean_confidence, b.share_right) for b in table]
     assert got == [
-        (n, pytest.approx(m) if m is not None else None, pytest.approx(s) if s is not None else None)
+        (
+            n,
+            pytest.approx(m) if m is not None else None,
+            pytest.approx(s) if s is not None else None,
+        )
         for n, m, s in rows
     ]
     assert expected_calibration_error(table) == (pytest.approx(ece) if ece is not None else None)
@@ -212,7 +253,10 @@ BASELINE_TABLE: list[tuple[dict[str, Any], tuple[str, str, str, str]]] = [
     ({"hosting": "on_device", "task_breadth": "open_ended"}, ("slm", "llm", "hybrid", "slm")),
     ({"task_breadth": "single", "domain_focus": "broad"}, ("slm", "llm", "llm", "slm")),
     ({"task_breadth": "few", "hosting": "on_prem"}, ("slm", "llm", "hybrid", "hybrid")),
-    ({"task_type": "classification", "monthly_requests": 10**9}, ("slm", "llm", "hybrid", "hybrid")),
+    (
+        {"task_type": "classification", "monthly_requests": 10**9},
+        ("slm", "llm", "hybrid", "hybrid"),
+    ),
 ]
 
 

@@ -15,7 +15,9 @@ from .conftest import ROOT, run_cli
 
 ACME = "examples/rules/acme-platform.yaml"
 USE_CASES = "examples/rules/use-cases"
-SUMMARY = "2 of 5 use cases change: 1 llm→hybrid, 1 llm→slm; 2 more move confidence by more than 0.05"
+SUMMARY = (
+    "2 of 5 use cases change: 1 llm→hybrid, 1 llm→slm; 2 more move confidence by more than 0.05"
+)
 
 
 def test_diff_on_the_worked_example_text() -> None:
@@ -23,10 +25,16 @@ def test_diff_on_the_worked_example_text() -> None:
     assert run.code == 0, run.err
     assert run.out.rstrip("\n").splitlines()[-1] == SUMMARY
     assert f"~ {USE_CASES}/eu-contract-assistant.yaml: llm → hybrid" in run.out
-    assert "    acme.eu-residency-keeps-data-home (added, +9.0): does not fire -> llm -6.0, slm +6.0, hybrid +3.0" in run.out
+    assert (
+        "    acme.eu-residency-keeps-data-home (added, +9.0): does not fire -> llm -6.0, slm +6.0, hybrid +3.0"
+        in run.out
+    )
     assert "note: default ignores data_residency (not its field)" in run.out
     assert "evidence.regulated-data-single-path (removed, -3.0)" in run.out
-    assert "weights cost 3→4; defaults data_sensitivity internal→confidential; fields added: data_residency" in run.out
+    assert (
+        "weights cost 3→4; defaults data_sensitivity internal→confidential; fields added: data_residency"
+        in run.out
+    )
 
 
 def test_diff_json_and_every_result_from_the_core_function() -> None:
@@ -57,7 +65,15 @@ def test_diff_markdown_fail_on_change_and_threshold() -> None:
     gate = run_cli("rules", "diff", "default", ACME, "-r", USE_CASES, "--fail-on-change")
     assert gate.code == 1 and gate.out.rstrip("\n").endswith(SUMMARY)
     assert f"changed: {USE_CASES}/eu-invoice-extraction.yaml: llm -> slm" in gate.err
-    same = run_cli("rules", "diff", "default", "default", "-r", USE_CASES + "/internal-faq-bot.yaml", "--fail-on-change")
+    same = run_cli(
+        "rules",
+        "diff",
+        "default",
+        "default",
+        "-r",
+        USE_CASES + "/internal-faq-bot.yaml",
+        "--fail-on-change",
+    )
     assert same.code == 0 and "0 of 1 use case changes recommendation" in same.out
     loose = run_cli("rules", "diff", "default", ACME, "-r", USE_CASES, "--threshold", "0.5")
     assert loose.out.rstrip("\n").endswith("2 of 5 use cases change: 1 llm→hybrid, 1 llm→slm")
@@ -102,27 +118,49 @@ def test_accuracy_moves_with_labelled_cases() -> None:
 
 
 def test_explain_a_rule_and_what_it_does() -> None:
-    run = run_cli("rules", "explain", "acme.eu-residency-keeps-data-home", "--rules", ACME, "-r", USE_CASES)
+    run = run_cli(
+        "rules", "explain", "acme.eu-residency-keeps-data-home", "--rules", ACME, "-r", USE_CASES
+    )
     assert run.code == 0, run.err
     assert "  when: data_residency is eu\n" in run.out
     assert "  points: slm data_control +2; hybrid data_control +1; llm data_control -2\n" in run.out
     assert f"  from layer: {ACME}\n" in run.out
     assert "Fires on 3 of 5 use cases; decides the recommendation of 2." in run.out
-    assert f"{USE_CASES}/eu-invoice-extraction.yaml: fires: llm -6.0, slm +6.0, hybrid +3.0; llm (0.51) without it -> slm (0.53) with it" in run.out
-    doc = json.loads(run_cli("rules", "explain", "evidence.tight-deadline-api-fastest", "--rules", ACME, "-f", "json").out)
+    assert (
+        f"{USE_CASES}/eu-invoice-extraction.yaml: fires: llm -6.0, slm +6.0, hybrid +3.0; llm (0.51) without it -> slm (0.53) with it"
+        in run.out
+    )
+    doc = json.loads(
+        run_cli(
+            "rules", "explain", "evidence.tight-deadline-api-fastest", "--rules", ACME, "-f", "json"
+        ).out
+    )
     assert doc["layer"] == "default" and doc["overridden_by"] == [ACME] and doc["cases"] == []
     assert doc["points"]["llm"] == {"deployment_speed": 1}
 
 
 def test_explain_a_disabled_rule_and_an_unknown_one() -> None:
-    run = run_cli("rules", "explain", "evidence.regulated-data-single-path", "--rules", ACME, "-r", USE_CASES, "-f", "json")
+    run = run_cli(
+        "rules",
+        "explain",
+        "evidence.regulated-data-single-path",
+        "--rules",
+        ACME,
+        "-r",
+        USE_CASES,
+        "-f",
+        "json",
+    )
     doc = json.loads(run.out)
     assert doc["active"] is False and doc["disabled_by"] == ACME
     fired = [c["source"] for c in doc["cases"] if c["fires"]]
     assert fired == [f"{USE_CASES}/regulated-claims-summaries.yaml"]
     unknown = run_cli("rules", "explain", "evidence.low-volum")
     assert unknown.code == 2 and unknown.out == ""
-    assert "rule set 'default' 1.0 has no rule 'evidence.low-volum'; did you mean 'evidence.low-volume'?" in unknown.err
+    assert (
+        "rule set 'default' 1.0 has no rule 'evidence.low-volum'; did you mean 'evidence.low-volume'?"
+        in unknown.err
+    )
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / USE_CASES).glob("*.yaml")), ids=lambda p: p.name)

@@ -96,7 +96,9 @@ def test_text_at_any_width(
     terminal(monkeypatch, COLUMNS=columns, FORCE_COLOR="1")
     text = invoke("advise", "-r", str(long_file))
     assert text.code == 0 and text.err == ""
-    assert "Recommendation" in text.out and "Rule set:" in text.out  # never an empty report
+    assert "Recommendation" in text.out and "Rule set" in text.out  # never an empty report
+    full = invoke("advise", "-r", str(long_file), "--explain")
+    assert full.code == 0 and "Rule set:" in full.out
 
 
 def test_json_at_any_width(
@@ -119,6 +121,12 @@ def test_a_20_column_report_keeps_every_part(
     text = invoke("advise", "-r", TRIAGE)
     assert max(len(line) for line in text.out.splitlines()) <= 20
     flat = " ".join(text.out.split())
+    # Narrower than the short report's cutting width, its lines wrap: nothing is lost.
+    for part in ["Recommendation: SLM", "30.0", "Why SLM", "Assumed", "[4] Hsieh", "Rule set"]:
+        assert part in flat
+    full = invoke("advise", "-r", TRIAGE, "--explain")
+    assert max(len(line) for line in full.out.splitlines()) <= 20
+    flat = " ".join(full.out.split())
     for part in ["Recommendation: SLM", "Scores", "30.0", "Why:", "Assumptions", "Rule set:"]:
         assert part in flat
 
@@ -214,15 +222,21 @@ RAW = ["\x1b", "\x07", "\x9b", "\u202e"]
 
 
 @pytest.mark.parametrize("settings", [{"NO_COLOR": "1"}, {"FORCE_COLOR": "1"}])
+@pytest.mark.parametrize("view", ["explain", "short"])
 def test_escapes_and_markup_are_shown_literally_in_text(
     invoke: Invoke,
     monkeypatch: pytest.MonkeyPatch,
     hostile_files: tuple[Path, Path],
     settings: dict[str, str],
+    view: str,
 ) -> None:
     req, rules = hostile_files
     terminal(monkeypatch, **settings)
-    run = invoke("advise", "-r", str(req), "--rules", str(rules))
+    if view == "short":
+        # The short report cuts long lines at the terminal's width: give it room to show all.
+        monkeypatch.setenv("COLUMNS", "400")
+    flags = ["--explain"] if view == "explain" else []
+    run = invoke("advise", "-r", str(req), "--rules", str(rules), *flags)
     assert run.code == 0, run.err
     data = ANSI.sub("", run.out)  # the report's own styling, if any, aside
     flat = "".join(data.split())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -24,7 +24,7 @@ from slmvllm.errors import (
     Problem,
     StoppedByUserError,
 )
-from slmvllm.loading.documents import STDIN_NAME, Document
+from slmvllm.loading.documents import Document
 from slmvllm.loading.labels import LABELS_INDEX
 from slmvllm.loading.reading import directory_yaml_files, read_source
 from slmvllm.loading.saving import write_atomic
@@ -53,6 +53,8 @@ class AdviseOptions:
     save_answers: Path | None
     force: bool
     all_candidates: bool = False
+    explain: bool = False
+    report: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -112,8 +114,18 @@ def run_advise(opts: AdviseOptions, err: Console | None = None) -> int:
     for case in cases:
         _check_feasible(rs, case)
 
+    from slmvllm.render.progress import track
+
     verdicts: list[Verdict] = []
-    results = _results(rs, cases, catalog, opts, verdicts)
+    results = _results(rs, track(cases, "advising"), catalog, opts, verdicts)
+    if opts.report is not None:  # before stdout: a report that cannot be written is exit 2
+        from slmvllm.commands.report_file import write_report
+
+        made = list(results)  # a report shows every result at once
+        write_report(
+            opts.report, made, rs, as_list=as_list, explain=opts.explain, err=stderr.console
+        )
+        results = iter(made)
     try:
         _emit(rs, results, opts, as_list)
         sys.stdout.flush()
@@ -128,13 +140,17 @@ def run_advise(opts: AdviseOptions, err: Console | None = None) -> int:
 
 def _results(
     rs: RuleSet,
-    cases: list[UseCase],
+    cases: Iterable[UseCase],
     catalog: Catalog,
     opts: AdviseOptions,
     verdicts: list[Verdict],
 ) -> Iterator[tuple[str | None, Result]]:
+    # The full report lists every candidate; JSON stays the same with or without it.
+    every = opts.all_candidates or (
+        opts.explain and (opts.output_format not in ("json", "jsonl") or opts.report is not None)
+    )
     for case in cases:
-        result = advise(case.requirements, rs, catalog, all_candidates=opts.all_candidates)
+        result = advise(case.requirements, rs, catalog, all_candidates=every)
         verdicts.append(Verdict(case.source, result.recommendation, result.confidence))
         yield case.source, result
 
@@ -357,20 +373,9 @@ def _emit(
             )
         return
     from slmvllm.render.consoles import stdout_console
-    from slmvllm.render.estimates_view import render_estimates_text
-    from slmvllm.render.text import render_text
+    from slmvllm.render.terminal import print_reports
 
-    console = stdout_console()
-    for i, (source, result) in enumerate(results):
-        if i:
-            console.print()
-        render_text(
-            console,
-            result,
-            rs,
-            source=source if as_list or source not in (None, STDIN_NAME) else None,
-            extra=[render_estimates_text(result.estimates)] if result.estimates else None,
-        )
+    print_reports(stdout_console(), results, rs, as_list=as_list, explain=opts.explain)
 
 
 def _gates(verdicts: list[Verdict], opts: AdviseOptions) -> int:

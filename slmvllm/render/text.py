@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from slmvllm.advice.rule_set_model import RuleSet
+from slmvllm.render.digest import margin
 from slmvllm.render.safe import literal
 from slmvllm.render.values import effect_text, show_value
 from slmvllm.result import Result
@@ -27,7 +28,8 @@ def _t(text: object, style: str = "") -> Text:
     return Text(literal(text), style=style)
 
 
-def _bars(result: Result, unicode_ok: bool) -> Table:
+def score_bars(result: Result, unicode_ok: bool, indent: int = 0) -> RenderableType:
+    """The options' scores as bars, best first; excluded options dimmed and marked."""
     table = Table.grid(padding=(0, 1))
     low = min(0.0, *result.scores.values())
     high = max(0.0, *result.scores.values())
@@ -45,19 +47,12 @@ def _bars(result: Result, unicode_ok: bool) -> Table:
             Text(block * filled + " " * (_BAR_WIDTH - filled), style=style or "cyan"),
             _t(f"{value:.1f}{note}", style),
         )
-    return table
-
-
-def _impact(result: Result, effect: dict[str, float]) -> float:
-    runner = str(result.confidence_basis.get("runner_up") or "")
-    if not runner:
-        return abs(effect.get(result.recommendation, 0.0))
-    return abs(effect.get(result.recommendation, 0.0) - effect.get(runner, 0.0))
+    return Padding(table, (0, 0, 0, indent), expand=False) if indent else table
 
 
 def _reasons(result: Result) -> list[RenderableType]:
     ordered = sorted(
-        enumerate(result.reasons), key=lambda ir: (-_impact(result, ir[1].effect), ir[0])
+        enumerate(result.reasons), key=lambda ir: (-abs(margin(result, ir[1].effect)), ir[0])
     )
     out: list[RenderableType] = []
     for _, reason in ordered:
@@ -100,7 +95,7 @@ def render_text(
     console.print(_t(option.description, "dim"))
     console.print()
     _heading(console, "Scores (sum of weighted points)")
-    console.print(_indent(_bars(result, console.encoding.lower().startswith("utf"))))
+    console.print(score_bars(result, console.encoding.lower().startswith("utf"), indent=2))
     console.print()
     _heading(console, "Why: rules that fired, most decisive first")
     for block in _reasons(result):

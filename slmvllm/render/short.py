@@ -1,0 +1,245 @@
+"""The default text report: one screen saying what to use, how sure, why, what would change it.
+
+From CUT_WIDTH columns up each line is one line, cut with an ellipsis at the console's
+width, so the report keeps its length whatever the texts (`--explain` shows them whole);
+in a narrower terminal cutting would leave little to read, so lines wrap instead.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from rich.console import Console
+from rich.text import Text
+
+from slmvllm.advice.rule_set_model import RuleSet
+from slmvllm.numbers.cost_plans import money
+from slmvllm.numbers.estimate_models import Candidate, Estimates
+from slmvllm.numbers.estimates import shortlist
+from slmvllm.render.digest import DECISIVE_REASONS, Digest, digest, ref_marks
+from slmvllm.render.safe import one_line
+from slmvllm.render.text import score_bars
+from slmvllm.render.values import show_value
+from slmvllm.result import Result
+
+ELLIPSIS = "…"
+CUT_WIDTH = 60
+
+
+def _cuts(console: Console) -> bool:
+    return console.width >= CUT_WIDTH
+
+
+def _fit(text: str, width: int) -> str:
+    """`text` cut to `width` terminal cells, ending in an ellipsis when cut."""
+    if cell_len(text) <= width:
+        return text
+    out = ""
+    for char in text:
+        if cell_len(out + char) > width - 1:
+            break
+        out += char
+    return out.rstrip() + ELLIPSIS
+
+
+def _line(console: Console, *parts: tuple[str, str] | str, indent: int = 0) -> None:
+    """One line of the report, cut to the console's width (the last part gives way)."""
+    pieces = [(p, "") if isinstance(p, str) else p for p in parts]
+    if not _cuts(console):
+        console.print(Text.assemble(" " * indent, *pieces))
+        return
+    fixed = indent + sum(cell_len(text) for text, _ in pieces[:-1])
+    last_text, last_style = pieces[-1]
+    pieces[-1] = (_fit(last_text, max(console.width - fixed, 1)), last_style)
+    console.print(Text.assemble(" " * indent, *pieces), no_wrap=True, overflow="ellipsis")
+
+
+def _with_refs(console: Console, lead: str, body: str, refs: str, indent: int = 2) -> None:
+    """`lead body [refs]` on one line: the body gives way, the reference marks stay."""
+    room = console.width - indent - cell_len(lead) - (cell_len(refs) + 1 if refs else 0)
+    body = _fit(body, max(room, 8)) if _cuts(console) else body
+    text = Text.assemble(" " * indent, (lead, "bold"), body, (f" {refs}" if refs else "", "dim"))
+    if _cuts(console):
+        console.print(text, no_wrap=True, overflow="ellipsis")
+    else:
+        console.print(text)
+
+
+def _title(console: Console, result: Result, rule_set: RuleSet, dg: Digest) -> None:
+    label = one_line(rule_set.options[result.recommendation].label)
+    head: list[tuple[str, str] | str] = [
+        ("Recommendation: ", "bold"),
+        (result.recommendation.upper(), "bold green"),
+        f" ({label}), confidence ",
+        (f"{result.confidence:.2f}", "bold"),
+    ]
+    if dg.close and dg.runner_up:
+        head.append(f" (close: runner-up {dg.runner_up.upper()})")
+    _line(console, *head)
+
+
+def _why(console: Console, result: Result, dg: Digest) -> None:
+    shown = [r for r in dg.reasons if r.margin][:DECISIVE_REASONS]
+    winner = result.recommendation.upper()
+    against = f", - for {dg.runner_up.upper()}" if dg.runner_up else ""
+    _line(
+        console,
+        (f"Why {winner}", "bold"),
+        f": the {len(shown)} most decisive of {len(result.reasons)} rules "
+        f"(+ for {winner}{against})",
+    )
+    for cited in shown:
+        _with_refs(
+            console,
+            f"{cited.margin:+6.1f}  ",
+            one_line(cited.reason.summary),
+            ref_marks(cited.refs),
+        )
+
+
+def _excluded(console: Console, result: Result, dg: Digest) -> None:
+    # One line per constraint: the device rule ruling out LLM and HYBRID is one reason.
+    by_rule: dict[str, tuple[list[str], str, list[int]]] = {}
+    for exclusion, refs in zip(result.excluded, dg.exclusion_refs, strict=True):
+        options, _, _ = by_rule.setdefault(exclusion.rule, ([], exclusion.reason, refs))
+        options.append(exclusion.option.upper())
+    for options, reason, refs in by_rule.values():
+        _with_refs(
+            console,
+            f"Ruled out: {', '.join(options)}: ",
+            one_line(reason),
+            ref_marks(refs),
+            indent=0,
+        )
+
+
+def _changes(console: Console, result: Result) -> None:
+    changes = result.what_would_change
+    if not changes:
+        _line(console, ("What would change it: ", "bold"), "no single-field change flips it")
+        return
+    first = changes[0]
+    now = show_value(result.requirements.get(first.field))
+    more = f" ({len(changes) - 1} more with --explain)" if len(changes) > 1 else ""
+    _line(
+        console,
+        ("What would change it: ", "bold"),
+        one_line(f"{first.field} {now} -> {show_value(first.to)} gives ")
+        + first.recommendation.upper()
+        + more,
+    )
+
+
+def _assumed(console: Console, result: Result) -> None:
+    if result.assumptions:
+        names = ", ".join(one_line(a.field) for a in result.assumptions)
+        _line(console, ("Assumed (not given): ", "bold"), names)
+
+
+def _cost(cand: Candidate | None, *, where: bool = True) -> str:
+    if cand is None:
+        return "none fits the requirements"
+    hosting = "self-hosted" if cand.hosting == "self_hosted" else f"{cand.provider} API"
+    cost = cand.monthly_cost_usd
+    price = "not priced" if cost is None else f"{money(cost)}/month"
+    memory = ""
+    if cand.hosting == "self_hosted" and cand.gpu_memory_gb is not None:
+        gpus = f" on {cand.gpus} GPUs" if (cand.gpus or 1) > 1 else ""
+        memory = f", {cand.gpu_memory_gb:,.1f} GB GPU memory ({cand.precision}){gpus}"
+    return f"{one_line(cand.model)}{f' ({hosting})' if where else ''} {price}{memory}"
+
+
+def _numbers(console: Console, est: Estimates, recommendation: str) -> None:
+    inp = est.inputs
+    volume = f"{inp.monthly_requests:,} requests a month" + (
+        " (assumed)" if inp.monthly_requests_assumed else ""
+    )
+    _line(
+        console,
+        ("Numbers", "bold"),
+        f" at {volume}, {inp.input_tokens:,} in / {inp.output_tokens:,} out tokens:",
+    )
+    best = shortlist(est, per_option=1)
+    hosted = next(
+        (c for c in est.candidates if c.option == "slm" and c.hosting == "self_hosted" and c.fits),
+        None,
+    )
+    _line(console, ("SLM  ", "bold"), _cost(best["slm"][0] if best["slm"] else None), indent=2)
+    if hosted is not None and (not best["slm"] or best["slm"][0].hosting != "self_hosted"):
+        _line(console, "     self-hosted: ", _cost(hosted, where=False), indent=2)
+    _line(console, ("LLM  ", "bold"), _cost(best["llm"][0] if best["llm"] else None), indent=2)
+    be = est.break_even
+    if est.break_even_monthly_requests is not None and be.small_model and be.llm_model:
+        text = (
+            f"{est.break_even_monthly_requests:,} requests/month "
+            f"(self-hosted {be.small_model} vs {be.llm_model} API)"
+        )
+    else:
+        text = be.statement
+    _line(console, ("Break-even: ", "bold"), one_line(text), indent=2)
+    if recommendation == "hybrid" and est.llm_share is not None:
+        blended = est.blended_monthly_cost_usd
+        _line(
+            console,
+            ("Hybrid: ", "bold"),
+            f"{est.llm_share:.0%} of requests to the large model"
+            + (f", {money(blended)}/month blended" if blended is not None else ""),
+            indent=2,
+        )
+    check = est.cost_check
+    if check is not None and check.agrees is False:
+        _line(console, ("Note: ", "bold yellow"), one_line(check.statement), indent=2)
+
+
+def _references(console: Console, dg: Digest) -> None:
+    _line(console, ("References", "bold"))
+    for ref in dg.references:
+        mark = f"[{ref.number}] "
+        url = f" {one_line(ref.url)}" if ref.url else ""
+        room = console.width - 2 - cell_len(mark) - cell_len(url)
+        if not _cuts(console):
+            _line(console, mark, one_line(ref.title) + url, indent=2)
+            continue
+        if room < 24:  # a long address: the title on one line, the address whole below it
+            _line(console, mark, one_line(ref.title), indent=2)
+            console.print(Text(" " * (2 + len(mark)) + url.strip(), style="dim"), overflow="fold")
+            continue
+        console.print(
+            Text.assemble("  ", mark, _fit(one_line(ref.title), room), (url, "dim")),
+            no_wrap=True,
+            overflow="ellipsis",
+        )
+
+
+def render_short(
+    console: Console, result: Result, rule_set: RuleSet, *, source: str | None = None
+) -> None:
+    """Print the one-screen report of one result on `console`."""
+    dg = digest(result, rule_set, top=DECISIVE_REASONS)
+    if source:
+        _line(console, ("== ", "bold"), (one_line(source), "bold"))
+    _title(console, result, rule_set, dg)
+    use_case = result.requirements.get("use_case")
+    if use_case:
+        _line(console, ("Use case: ", "italic"), (one_line(use_case), "italic"))
+    console.print()
+    console.print(score_bars(result, console.encoding.lower().startswith("utf"), indent=2))
+    console.print()
+    _why(console, result, dg)
+    _excluded(console, result, dg)
+    _changes(console, result)
+    _assumed(console, result)
+    if result.estimates is not None:
+        console.print()
+        _numbers(console, result.estimates, result.recommendation)
+    if dg.references:
+        console.print()
+        _references(console, dg)
+    console.print()
+    _line(
+        console,
+        (
+            "More with --explain: every rule, source, assumption and candidate. "
+            f"Rule set {one_line(result.rule_set.name)} {one_line(result.rule_set.version)}.",
+            "dim",
+        ),
+    )
