@@ -13,16 +13,32 @@ it, so there is exactly one way a result is made.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from slmvllm.advice.engine import advice_for, weights
+from slmvllm.advice.engine import check_feasible as engine_check_feasible
 from slmvllm.advice.rule_set_model import RuleSet
 from slmvllm.advice.rule_sets import load_rule_set
 from slmvllm.numbers.catalog import Catalog, load_catalog
 from slmvllm.numbers.cost_check import cost_check
 from slmvllm.numbers.estimates import estimate
+from slmvllm.numbers.figures import FIGURE_INPUTS, cost_figures
 from slmvllm.requirements import Requirements
 from slmvllm.result import Result
+
+
+@dataclass(frozen=True)
+class CatalogFigures:
+    """The cost figures rules may test, worked out from a catalogue (`cost_figures`)."""
+
+    catalog: Catalog
+    reads: frozenset[str] = FIGURE_INPUTS
+
+    def __call__(self, values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, list[float]]]:
+        return cost_figures(values, self.catalog)
 
 
 @cache
@@ -35,6 +51,15 @@ def default_rule_set() -> RuleSet:
 def default_catalog() -> Catalog:
     """The shipped catalogue and serving figures, loaded and checked once per process."""
     return load_catalog()
+
+
+def check_feasible(
+    requirements: Requirements, rule_set: RuleSet | None = None, catalog: Catalog | None = None
+) -> None:
+    """Raise `NoFeasibleOptionError` when the hard constraints rule out every option (cheap)."""
+    rs = rule_set if rule_set is not None else default_rule_set()
+    cat = catalog if catalog is not None else default_catalog()
+    engine_check_feasible(rs, requirements, CatalogFigures(cat))
 
 
 def advise(
@@ -52,7 +77,7 @@ def advise(
     """
     rs = rule_set if rule_set is not None else default_rule_set()
     cat = catalog if catalog is not None else default_catalog()
-    advice = advice_for(rs, requirements)
+    advice = advice_for(rs, requirements, CatalogFigures(cat))
     numbers = estimate(
         advice.requirements, advice.recommendation, cat, all_candidates=all_candidates
     )

@@ -43,6 +43,9 @@ DataSensitivity = Literal["public", "internal", "confidential", "regulated"]
 Hosting = Literal["any", "private_cloud", "on_prem", "on_device"]
 MlExpertise = Literal["none", "some", "strong"]
 QualityBar = Literal["best_effort", "high", "critical"]
+DifficultyMix = Literal["uniform", "mixed"]
+OutputForm = Literal["label", "structured", "free_text"]
+WorldKnowledge = Literal["low", "high"]
 
 # The contract sets lower bounds only; absurd magnitudes are caught by the loader
 # (integers over 30 digits) and shown back in the report, not refused here.
@@ -71,6 +74,11 @@ class Requirements(Strict):
     budget_usd_per_month: Annotated[float, Field(ge=0)] | None = None
     gpu_memory_gb: Annotated[float, Field(ge=0)] | None = None
     context_tokens: Annotated[int, Field(gt=0)] | None = None
+    # Optional additions to the contract (README, "Requirements fields"): what the
+    # documented decisions of the corpus turned on that the fields above do not say.
+    difficulty_mix: DifficultyMix | None = None
+    output_form: OutputForm | None = None
+    world_knowledge: WorldKnowledge | None = None
     priorities: dict[str, Priority] | None = None
 
     @field_validator("use_case")
@@ -92,6 +100,39 @@ class Requirements(Strict):
 REQUIREMENT_FIELDS: tuple[str, ...] = tuple(Requirements.model_fields)
 #: Fields a rule condition may test (priorities are weights, not facts about the use case).
 CONDITION_FIELDS: tuple[str, ...] = tuple(f for f in REQUIREMENT_FIELDS if f != "priorities")
+
+
+# --------------------------------------------------------------------------- figures
+# Facts the numbers half works out from the requirements and the catalogue, which rules
+# may test like requirements fields (so a rule's cost claim reads the same figures the
+# estimates show, instead of a fixed request count). Nobody gives them: they are None
+# when a figure they need is unknown (no volume given, no fitting candidate).
+
+CostComparison = Literal["cheaper", "dearer"]
+BillVsGpu = Literal["under", "over"]
+
+
+class Figures(Strict):
+    """Cost facts derived from the estimates for this use case (see `slmvllm.numbers`)."""
+
+    self_hosting_vs_api: CostComparison | None = Field(
+        default=None,
+        description="self-hosting the best fitting small model, against the cheapest fitting "
+        "large-model API, at this volume (the estimates' break-even)",
+    )
+    hybrid_vs_api: CostComparison | None = Field(
+        default=None,
+        description="the hybrid (router share of the requests to the large model), against the "
+        "cheapest fitting large-model API alone, at this volume",
+    )
+    llm_api_vs_gpu_month: BillVsGpu | None = Field(
+        default=None,
+        description="the cheapest fitting large-model API's monthly bill, against one "
+        "always-on serving GPU for a month (the catalogue's GPU price x 730 h)",
+    )
+
+
+FIGURE_FIELDS: tuple[str, ...] = tuple(Figures.model_fields)
 
 
 # --------------------------------------------------------------------------- added fields
@@ -140,8 +181,16 @@ def field_names(model: type[Requirements] = Requirements) -> tuple[str, ...]:
 
 
 def condition_fields(model: type[Requirements] = Requirements) -> tuple[str, ...]:
-    """The fields a rule condition may test (priorities are weights, not facts)."""
-    return tuple(f for f in model.model_fields if f != "priorities")
+    """The fields a rule condition may test: the requirements (priorities are weights, not
+    facts) and the figures the numbers derive from them (`Figures`)."""
+    return tuple(f for f in model.model_fields if f != "priorities") + FIGURE_FIELDS
+
+
+def condition_annotation(model: type[Requirements], name: str) -> Any:
+    """The type of a field a condition may test: a requirements field or a figure."""
+    if name in Figures.model_fields:
+        return Figures.model_fields[name].annotation
+    return model.model_fields[name].annotation
 
 
 def model_in_context(context: Any) -> type[Requirements]:

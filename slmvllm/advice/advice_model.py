@@ -67,3 +67,8 @@ class Advice(Strict):
     requirements: dict[str, Any] = Field(default_factory=dict)
     criteria_scores: dict[str, dict[str, float]] = Field(default_factory=dict)
     confidence_basis: dict[str, float | str] = Field(default_factory=dict)
+    figures: dict[str, str | None] = Field(
+        default_factory=dict,
+        description="the cost figures rules may test, worked out from the estimates "
+        "(null: not known, e.g. no volume given)",
+    )

@@ -31,7 +31,13 @@ from pydantic import (
 
 from slmvllm.loading.scalars import scalar_kinds
 from slmvllm.loading.validation import did_you_mean, literal_choices
-from slmvllm.requirements import Strict, condition_fields, known_field, model_in_context
+from slmvllm.requirements import (
+    Strict,
+    condition_annotation,
+    condition_fields,
+    known_field,
+    model_in_context,
+)
 
 Scalar = StrictStr | StrictInt | StrictFloat
 Number = StrictInt | StrictFloat
@@ -66,7 +72,7 @@ class FieldTest(Strict):
                 f"the test on {self.field!r} has no operator; use is, in, not_in, gt, gte, lt, "
                 "lte or known"
             )
-        annotation = model_in_context(info.context).model_fields[self.field].annotation
+        annotation = condition_annotation(model_in_context(info.context), self.field)
         choices = literal_choices(annotation)
         numeric = bool(scalar_kinds(annotation) & {int, float})
         for op, value in ops.items():

@@ -26,10 +26,11 @@ How a score is computed (also in the README):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import compress
-from typing import Any
+from typing import Any, Protocol
 
 from slmvllm.advice.advice_model import Advice, Assumption, Change, Exclusion, Reason, RuleSetId
 from slmvllm.advice.conditions import (
@@ -41,7 +42,7 @@ from slmvllm.advice.conditions import (
 )
 from slmvllm.advice.rule_set_model import Rule, RuleSet
 from slmvllm.advice.rule_sets import probe_values, valid_value
-from slmvllm.requirements import OptionName, Requirements, field_names
+from slmvllm.requirements import FIGURE_FIELDS, OptionName, Requirements, field_names
 
 _ROUND = 4
 
@@ -56,6 +57,24 @@ class Scoring:
     excluded: list[tuple[OptionName, Rule]] = field(default_factory=list)
     recommendation: OptionName | None = None
     runner_up: OptionName | None = None
+
+
+class FigureSource(Protocol):
+    """Works out the figures rules may test (`slmvllm.requirements.Figures`).
+
+    Called with the resolved requirement values; returns the figures by name and, per
+    requirements field, the thresholds at which a figure changes (so the sensitivity
+    search tries both sides). `reads` names the requirement fields the figures depend
+    on. The numbers half provides one (`slmvllm.advisor`); the advice half never
+    imports it.
+    """
+
+    @property
+    def reads(self) -> frozenset[str]: ...
+
+    def __call__(
+        self, values: Mapping[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, list[float]]]: ...
 
 
 def defaults(rs: RuleSet) -> dict[str, Any]:
@@ -207,7 +226,7 @@ def score(rs: RuleSet, values: Mapping[str, Any], weight: Mapping[str, float]) -
 
 
 def confidence(scoring: Scoring) -> tuple[float, float, float]:
-    """(confidence, evidence for, evidence against) the winner vs the runner-up; see module doc."""
+    """(share, evidence for, evidence against) the winner vs the runner-up; see module doc."""
     best, second = scoring.recommendation, scoring.runner_up
     if best is None:
         return 0.0, 0.0, 0.0
@@ -219,6 +238,44 @@ def confidence(scoring: Scoring) -> tuple[float, float, float]:
     if favour + against <= 0:
         return 0.5, favour, against
     return favour / (favour + against), favour, against
+
+
+#: A margin at most this (points at the mean criterion weight) is reported as a close call:
+#: one point on one criterion, the smallest step a single rule of the default set moves.
+CLOSE_MARGIN = 1.0
+
+
+def margin(scoring: Scoring, weight: Mapping[str, float]) -> float | None:
+    """The winner's lead over the runner-up per unit of mean criterion weight (None: no rival)."""
+    best, second = scoring.recommendation, scoring.runner_up
+    if best is None or second is None:
+        return None
+    mean = sum(weight.values()) / len(weight) if weight else 1.0
+    return (scoring.scores[best] - scoring.scores[second]) / (mean or 1.0)
+
+
+def calibrated(rs: RuleSet, lead: float | None, share: float) -> float:
+    """The confidence to report: the rule set's calibrated map of the margin, if it has one.
+
+    Without a calibration (a team's own rule set may have none) it is the share of the
+    separating evidence that favours the winner (`confidence`). A single allowed option
+    is certain either way.
+    """
+    if lead is None:
+        return 1.0
+    if rs.calibration is None:
+        return share
+    z = rs.calibration.intercept + rs.calibration.slope * lead
+    return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+
+
+def closeness(lead: float | None) -> str:
+    """`tie`, `close` or `clear`: how the winner stands against the runner-up."""
+    if lead is None:
+        return "clear"
+    if abs(lead) < 1e-9:
+        return "tie"
+    return "close" if lead <= CLOSE_MARGIN else "clear"
 
 
 def _raise_if_infeasible(scoring: Scoring) -> OptionName:
@@ -233,27 +290,34 @@ def _raise_if_infeasible(scoring: Scoring) -> OptionName:
     return scoring.recommendation
 
 
-def check_feasible(rs: RuleSet, req: Requirements) -> None:
+def check_feasible(rs: RuleSet, req: Requirements, figures: FigureSource | None = None) -> None:
     """Raise `NoFeasibleOptionError` when the hard constraints rule out every option.
 
     Cheap (one scoring pass, no sensitivity search): a batch checks every file first,
     so that a file no option fits stops the run before anything is advised.
     """
     values, _ = resolve(rs, req)
-    _raise_if_infeasible(score(rs, values, weights(rs, req.priorities)))
+    figs = figures(values)[0] if figures is not None else {}
+    _raise_if_infeasible(score(rs, {**values, **figs}, weights(rs, req.priorities)))
 
 
-def advice_for(rs: RuleSet, req: Requirements) -> Advice:
+def advice_for(rs: RuleSet, req: Requirements, figures: FigureSource | None = None) -> Advice:
     """The rules' explained recommendation for one use case (no numbers: see `slmvllm.advisor`).
 
+    `figures` works out the cost figures rules may test; without it they are unknown.
     Raises `NoFeasibleOptionError` when the hard constraints rule out every option.
     """
     values, assumed = resolve(rs, req)
+    figs, figure_cuts = figures(values) if figures is not None else ({}, {})
     weight = weights(rs, req.priorities)
-    scoring = score(rs, values, weight)
+    scoring = score(rs, {**values, **figs}, weight)
     best = _raise_if_infeasible(scoring)
-    conf, favour, against = confidence(scoring)
+    share, favour, against = confidence(scoring)
+    lead = margin(scoring, weight)
+    conf = calibrated(rs, lead, share)
     assumed_set = set(assumed)
+    # A figure rests on requirement values; those that were assumed count as read.
+    behind_figures = assumed_set & figures.reads if figures is not None else set()
     questions = {q.field: q for q in rs.questions}
     reasons = [
         Reason(
@@ -262,7 +326,7 @@ def advice_for(rs: RuleSet, req: Requirements) -> Advice:
             effect={o: round(v, _ROUND) for o, v in effect.items()},
             source=citation_text(rs, rule),
             points=rule.points,
-            assumed=sorted(fields_read(rule.when) & assumed_set) if rule.when else [],
+            assumed=sorted(_assumed_by(rule, assumed_set, behind_figures)),
             when=describe(rule.when) if rule.when else None,
         )
         for rule, effect in scoring.fired
@@ -293,7 +357,9 @@ def advice_for(rs: RuleSet, req: Requirements) -> Advice:
         reasons=reasons,
         excluded=excluded,
         assumptions=assumptions,
-        what_would_change=what_would_change(rs, values, weight, best),
+        what_would_change=what_would_change(
+            rs, values, weight, best, figures=figures, base=(figs, figure_cuts)
+        ),
         rule_set=RuleSetId(name=rs.name, version=rs.version),
         requirements=values,
         criteria_scores={
@@ -304,8 +370,24 @@ def advice_for(rs: RuleSet, req: Requirements) -> Advice:
             "runner_up": scoring.runner_up or "",
             "evidence_for": round(favour, _ROUND),
             "evidence_against": round(against, _ROUND),
+            "evidence_share": round(share, _ROUND),
+            "margin": round(lead, _ROUND) if lead is not None else 0.0,
+            "standing": closeness(lead),
+            "method": rs.calibration.method if rs.calibration else "evidence-share",
         },
+        figures=figs,
     )
+
+
+def _assumed_by(rule: Rule, assumed: set[str], behind_figures: set[str]) -> set[str]:
+    """The assumed fields a rule's condition read, directly or through a figure."""
+    if rule.when is None:
+        return set()
+    read = fields_read(rule.when)
+    out = read & assumed
+    if read & set(FIGURE_FIELDS):
+        out |= behind_figures
+    return out
 
 
 def citation_text(rs: RuleSet, rule: Rule) -> str:
@@ -348,28 +430,52 @@ def candidate_values(rs: RuleSet) -> dict[str, tuple[list[Any], list[float]]]:
 
 
 def what_would_change(
-    rs: RuleSet, values: Mapping[str, Any], weight: Mapping[str, float], current: OptionName
+    rs: RuleSet,
+    values: Mapping[str, Any],
+    weight: Mapping[str, float],
+    current: OptionName,
+    *,
+    figures: FigureSource | None = None,
+    base: tuple[dict[str, Any], dict[str, list[float]]] = ({}, {}),
 ) -> list[Change]:
-    """Single-field changes that flip the recommendation, nearest value per field and outcome."""
+    """Single-field changes that flip the recommendation, nearest value per field and outcome.
+
+    With `figures`, a change to a field the figures read works the figures out again, and
+    the volume thresholds at which a figure changes are tried as well.
+    """
     compiled = _compiled(rs)
     effects = _effects(rs, weight)
-    base = _fired(compiled, values)
+    base_figs, figure_cuts = base
+    now_values = {**values, **base_figs}
+    fired_now = _fired(compiled, now_values)
+    by_figure = tuple(sorted({i for f in FIGURE_FIELDS for i in compiled.reads.get(f, ())}))
+    probes = dict(compiled.probes)
+    if figures is not None and by_figure:
+        model = rs.requirements_model()
+        for name, extra in figure_cuts.items():
+            joined = set(probes[name][1]) if name in probes else set()
+            joined |= set(extra)
+            found = [v for v in probe_values(name, joined, model) if valid_value(name, v, model)]
+            probes[name] = (found, sorted(joined))
     changes: list[Change] = []
-    for name, (candidates, cuts) in compiled.probes.items():
+    for name, (candidates, cuts) in probes.items():
         now = values.get(name)
         best: dict[OptionName, tuple[Any, Any]] = {}
-        readers = compiled.reads.get(name, ())
+        refigure = figures is not None and bool(by_figure) and name in figures.reads
+        readers = compiled.reads.get(name, ()) + (by_figure if refigure else ())
         for candidate in candidates:
             if candidate == now:
                 continue
-            # Only the rules that read this field can change; the sum is redone in rule
-            # order, so the scores are exactly those `score` would give.
-            probe = {**values, name: candidate}
-            fired = list(base)
+            # Only the rules that read this field (or a figure it moves) can change; the
+            # sum is redone in rule order, so the scores are exactly those `score` gives.
+            probe = {**now_values, name: candidate}
+            if refigure and figures is not None:
+                probe.update(figures({**values, name: candidate})[0])
+            fired = list(fired_now)
             for i in readers:
                 test = compiled.tests[i]
                 fired[i] = test is None or test(probe)
-            if fired == base:
+            if fired == fired_now:
                 continue  # the same rules fire: the same recommendation
             _, _, ranked = _ranked(rs, fired, effects)
             outcome = ranked[0] if ranked else None

@@ -581,4 +581,7 @@ def _apply(
         criteria=criteria,
         rules=rules,
         questions=questions,
+        # The base's confidence map is kept: it was fitted for the base's points, so a
+        # layer that changes many of them should fit its own (README, "Confidence").
+        calibration=base.calibration,
     )

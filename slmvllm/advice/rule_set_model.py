@@ -139,6 +139,20 @@ class Question(Strict):
         return AddedField(self.field, self.type, tuple(self.choices or ()))
 
 
+class Calibration(Strict):
+    """How a score margin becomes a confidence: P(right) = 1 / (1 + exp(-(a + b x margin))).
+
+    `margin` is the winner's score minus the runner-up's, divided by the mean criterion
+    weight (so scaling every priority alike does not change it). Fitted on labelled
+    decisions (benchmarks/fit_rules.py for the default rule set).
+    """
+
+    method: Literal["logistic-margin"]
+    intercept: float
+    slope: Annotated[float, Field(ge=0)]
+    note: StrictStr | None = None
+
+
 class RuleSet(Strict):
     """A complete rule set: options, criteria, sourced rules, and the questionnaire."""
 
@@ -150,6 +164,7 @@ class RuleSet(Strict):
     criteria: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], Criterion]
     rules: list[Rule] = Field(min_length=1)
     questions: list[Question]
+    calibration: Calibration | None = None
 
     def requirements_model(self) -> type[Requirements]:
         """The requirements this rule set accepts: the built-in fields and those it adds."""

@@ -32,7 +32,15 @@ from slmvllm.errors import InputError, Problem
 from slmvllm.loading.documents import Location
 from slmvllm.loading.scalars import scalar_kinds
 from slmvllm.loading.validation import literal_choices
-from slmvllm.requirements import OPTIONS, REQUIREMENT_FIELDS, Requirements, field_names
+from slmvllm.requirements import (
+    FIGURE_FIELDS,
+    OPTIONS,
+    REQUIREMENT_FIELDS,
+    Figures,
+    Requirements,
+    condition_annotation,
+    field_names,
+)
 
 __all__ = ["DEFAULT_RULE_SET", "default_rule_set_path", "load_rule_set", "check_rule_set"]
 # Proving a rule can fire tries every combination of probe values of the fields it
@@ -304,7 +312,7 @@ def probe_values(
     field: str, cuts: set[float], model: type[Requirements] = Requirements
 ) -> list[Any]:
     """Values of `field` that visit every region its thresholds cut the number line into."""
-    annotation = model.model_fields[field].annotation
+    annotation = condition_annotation(model, field)
     choices = literal_choices(annotation)
     if choices:
         return list(choices)
@@ -333,7 +341,7 @@ def probe_values(
 def valid_value(name: str, value: Any, model: type[Requirements] = Requirements) -> bool:
     """Whether `value` is allowed for requirements field `name` (a probe outside is unreachable)."""
     try:
-        model.model_validate({name: value})
+        (Figures if name in FIGURE_FIELDS else model).model_validate({name: value})
     except ValidationError:
         return False
     return True
@@ -342,7 +350,8 @@ def valid_value(name: str, value: Any, model: type[Requirements] = Requirements)
 def _unknown_possible(rs: RuleSet) -> frozenset[str]:
     """Fields that can be unknown when the engine runs: those without a default."""
     defaulted = {q.field for q in rs.questions if q.default is not None}
-    return frozenset(name for name in field_names(rs.requirements_model()) if name not in defaulted)
+    fields = field_names(rs.requirements_model()) + FIGURE_FIELDS  # figures can be unknown
+    return frozenset(name for name in fields if name not in defaulted)
 
 
 def _cases(

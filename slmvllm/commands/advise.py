@@ -9,12 +9,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from slmvllm.advice.engine import check_feasible
 from slmvllm.advice.questions import AnswerError, answers_yaml, parse_assignments
 from slmvllm.advice.rule_set_model import RuleSet
 from slmvllm.advice.rule_sets import load_rule_set
 from slmvllm.advice.use_cases import requirements_for
-from slmvllm.advisor import advise
+from slmvllm.advisor import advise, check_feasible
 from slmvllm.errors import (
     ExitCode,
     GateFailedError,
@@ -112,7 +111,7 @@ def run_advise(opts: AdviseOptions, err: Console | None = None) -> int:
     else:
         cases, as_list = [_from_questionnaire(rs, opts, overrides, stderr)], False
     for case in cases:
-        _check_feasible(rs, case)
+        _check_feasible(rs, case, catalog)
 
     from slmvllm.render.progress import track
 
@@ -328,9 +327,9 @@ def _save(
 # --------------------------------------------------------------------------- output
 
 
-def _check_feasible(rs: RuleSet, case: UseCase) -> None:
+def _check_feasible(rs: RuleSet, case: UseCase, catalog: Catalog) -> None:
     try:
-        check_feasible(rs, case.requirements)
+        check_feasible(case.requirements, rs, catalog)
     except NoFeasibleOptionError as exc:  # name the file whose constraints clash
         source = case.source or "the answers"
         raise NoFeasibleOptionError(

@@ -73,6 +73,11 @@ class _Inputs:
     notes: list[str] = field(default_factory=list)
 
 
+def shape_inputs(values: Mapping[str, Any]) -> _Inputs:
+    """The volume and request shape the estimates work with (defaults filled, with notes)."""
+    return _inputs(values)
+
+
 def _inputs(values: Mapping[str, Any]) -> _Inputs:
     notes: list[str] = []
     requests = values.get("monthly_requests")
@@ -249,6 +254,34 @@ def _self_hosted_candidate(model: Model, inp: _Inputs, catalog: Catalog) -> _Can
     return cand
 
 
+_SHAPES: dict[tuple[Any, ...], tuple[Catalog, list[_Candidate]]] = {}
+
+
+def shape_candidates(inp: _Inputs, catalog: Catalog) -> list[_Candidate]:
+    """Every candidate for this request shape, unsorted; the same list for the same shape.
+
+    A candidate depends on the tokens, the context, the hosting and the GPU given, not on
+    the volume or the budget, so a batch (and the sensitivity search) shares them. Callers
+    must not change the list: `estimate` sorts a copy.
+    """
+    key = (
+        id(catalog),
+        inp.input_tokens,
+        inp.output_tokens,
+        inp.context_needed,
+        inp.hosting,
+        inp.gpu_memory_gb,
+    )
+    hit = _SHAPES.get(key)
+    if hit is not None and hit[0] is catalog:
+        return hit[1]
+    if len(_SHAPES) >= 512:
+        _SHAPES.clear()
+    made = _candidates(inp, catalog)
+    _SHAPES[key] = (catalog, made)
+    return made
+
+
 def _candidates(inp: _Inputs, catalog: Catalog) -> list[_Candidate]:
     out: list[_Candidate] = []
     for model in catalog.models:
@@ -360,6 +393,13 @@ def _break_even_of(slm: _Candidate, llm: _Candidate) -> float | None:
         slm.serving.replica_requests_per_month,
         llm.api.usd_per_request,
     )
+
+
+def break_even_pair(
+    cands: list[_Candidate], requests: float
+) -> tuple[_Candidate | None, _Candidate | None]:
+    """The cheapest fitting LLM API, and the fitting self-hosted SLM that beats it soonest."""
+    return _break_even_pair(cands, requests)
 
 
 def _break_even_pair(
@@ -489,7 +529,7 @@ def estimate(
     `candidates_left_out`, grouped by why; the other figures are the same.
     """
     inp = _inputs(values)
-    cands = _candidates(inp, catalog)
+    cands = list(shape_candidates(inp, catalog))
     volume = inp.requests
     cands.sort(key=lambda c: (c.option != "slm", c.rank(volume)))
     gpu = catalog.serving_gpu

@@ -1,0 +1,277 @@
+"""Fit the default rule set's points and its confidence map on the development part.
+
+The rules say *which way* the evidence points (each cites its source); this script sets
+*how far*, from the documented decisions of the development part only, and anyone can
+rerun it:
+
+1. Every development case is scored once per rule: which rules fire (with the cost
+   figures the estimates compute) and each rule's weighted effect per option.
+2. Each rule gets a non-negative multiplier m (so no rule can turn against its source):
+   the multipliers maximise the likelihood of the documented decisions under a softmax
+   of the option scores, with an L2 pull towards m = 1 (the points as written), and the
+   strength of that pull chosen by 5-fold cross-validation on the development part.
+   Rules that exclude an option keep their exclusion; their points are fitted like any.
+3. New points = old points x m, rounded to halves (the rule language allows -10..10).
+4. The confidence map: a logistic regression of "the advice matched the decision" on
+   the score margin between the winner and the runner-up (in points per unit of mean
+   criterion weight), fitted on the development cases with the new points.
+
+    pip install '.[fit]'                      # scipy and numpy, development only
+    python benchmarks/fit_rules.py            # print what it would write
+    python benchmarks/fit_rules.py --write    # write it into rules/default.yaml
+
+The test part (benchmarks/decisions/test.yaml) is never read here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import minimize
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from slmvllm.advice.engine import _compiled, _fired, _weighted_effects, resolve, weights  # noqa: E402
+from slmvllm.advice.rule_set_model import RuleSet  # noqa: E402
+from slmvllm.advice.rule_sets import load_rule_set  # noqa: E402
+from slmvllm.advisor import CatalogFigures  # noqa: E402
+from slmvllm.loading.labels import load_labels  # noqa: E402
+from slmvllm.numbers.catalog import load_catalog  # noqa: E402
+
+RULES = ROOT / "rules" / "default.yaml"
+DEVELOPMENT = [ROOT / "benchmarks" / "decisions" / "development.yaml", ROOT / "examples" / "cases"]
+AMBIGUOUS_WEIGHT = 0.5  # benchmark studies and vendor guidance count half
+TEMPERATURE = 0.2  # softmax(score x T); the multipliers absorb any other scale
+LAMBDAS = (0.3, 1.0, 3.0, 10.0)
+SEED = 20261201
+
+
+@dataclass
+class Case:
+    id: str
+    expected: int  # index into the rule set's options
+    weight: float
+    effects: np.ndarray  # rules x options: the weighted effect of each fired rule (0 if not)
+    allowed: np.ndarray  # options: False when a fired rule excludes it
+    mean_weight: float
+
+
+def load_cases(rs: RuleSet) -> list[Case]:
+    catalog = load_catalog()
+    figures = CatalogFigures(catalog)
+    options = rs.option_order()
+    compiled = _compiled(rs)
+    out: list[Case] = []
+    for labelled in load_labels(DEVELOPMENT):
+        req = labelled.requirements
+        values, _ = resolve(rs, req)
+        figs, _ = figures(values)
+        weight = weights(rs, req.priorities)
+        fired = _fired(compiled, {**values, **figs})
+        per_rule = _weighted_effects(rs, weight)
+        effects = np.zeros((len(rs.rules), len(options)))
+        allowed = np.ones(len(options), dtype=bool)
+        for i, (rule, on) in enumerate(zip(rs.rules, fired, strict=True)):
+            if not on:
+                continue
+            effects[i] = [per_rule[i][o] for o in options]
+            for option in rule.exclude:
+                allowed[options.index(option)] = False
+        out.append(
+            Case(
+                id=labelled.label.id,
+                expected=options.index(labelled.label.expected),
+                weight=AMBIGUOUS_WEIGHT if labelled.label.ambiguous else 1.0,
+                effects=effects,
+                allowed=allowed,
+                mean_weight=float(np.mean(list(weight.values()))) or 1.0,
+            )
+        )
+    return out
+
+
+def _loss(m: np.ndarray, cases: list[Case], lam: float) -> tuple[float, np.ndarray]:
+    total = lam * float(np.sum((m - 1.0) ** 2))
+    grad = 2 * lam * (m - 1.0)
+    for case in cases:
+        scores = TEMPERATURE * (m @ case.effects)
+        scores = np.where(case.allowed, scores, -np.inf)
+        top = np.max(scores[case.allowed])
+        exp = np.where(case.allowed, np.exp(scores - top), 0.0)
+        p = exp / exp.sum()
+        total -= case.weight * math.log(max(p[case.expected], 1e-12))
+        # d(-log p_e)/dm = T * (sum_o p_o E[:, o] - E[:, e])
+        grad += case.weight * TEMPERATURE * (case.effects @ p - case.effects[:, case.expected])
+    return total, grad
+
+
+def fit(cases: list[Case], n_rules: int, lam: float) -> np.ndarray:
+    result = minimize(
+        _loss,
+        np.ones(n_rules),
+        args=(cases, lam),
+        jac=True,
+        method="L-BFGS-B",
+        bounds=[(0.0, 4.0)] * n_rules,
+    )
+    return np.asarray(result.x)
+
+
+def accuracy(m: np.ndarray, cases: list[Case], clean_only: bool = False) -> float:
+    right = total = 0
+    for case in cases:
+        if clean_only and case.weight < 1:
+            continue
+        scores = np.where(case.allowed, m @ case.effects, -np.inf)
+        # Ties go to the option listed first, as in the engine.
+        right += int(int(np.argmax(scores)) == case.expected)
+        total += 1
+    return right / total if total else float("nan")
+
+
+def cross_validate(cases: list[Case], n_rules: int, lam: float, folds: int = 5) -> float:
+    rng = np.random.default_rng(SEED)
+    order = rng.permutation(len(cases))
+    right = []
+    for k in range(folds):
+        held = {int(i) for i in order[k::folds]}
+        train = [c for i, c in enumerate(cases) if i not in held]
+        test = [c for i, c in enumerate(cases) if i in held]
+        right.append(accuracy(fit(train, n_rules, lam), test, clean_only=True))
+    return float(np.nanmean(right))
+
+
+def rounded_points(rs: RuleSet, m: np.ndarray) -> dict[str, dict[str, dict[str, float]]]:
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    for rule, factor in zip(rs.rules, m, strict=True):
+        points: dict[str, dict[str, float]] = {}
+        for option, per in rule.points.items():
+            scaled = {c: round(v * factor * 2) / 2 for c, v in per.items()}
+            scaled = {c: v for c, v in scaled.items() if v != 0}
+            if scaled:
+                points[option] = scaled
+        out[rule.id] = points
+    return out
+
+
+def fit_confidence(cases: list[Case], m: np.ndarray) -> tuple[float, float, list[float]]:
+    """(intercept, slope) of P(right) = 1 / (1 + exp(-(a + b x margin)))."""
+    margins, right, weight = [], [], []
+    for case in cases:
+        scores = np.where(case.allowed, m @ case.effects, -np.inf)
+        order = np.argsort(-scores, kind="stable")
+        allowed = int(case.allowed.sum())
+        margin = (scores[order[0]] - scores[order[1]]) if allowed > 1 else 10.0
+        margins.append(float(margin) / case.mean_weight)
+        right.append(float(int(order[0]) == case.expected))
+        weight.append(case.weight)
+    x, y, w = np.array(margins), np.array(right), np.array(weight)
+
+    def loss(ab: np.ndarray) -> float:
+        z = ab[0] + ab[1] * x
+        p = 1 / (1 + np.exp(-z))
+        p = np.clip(p, 1e-9, 1 - 1e-9)
+        return float(-np.sum(w * (y * np.log(p) + (1 - y) * np.log(1 - p))))
+
+    result = minimize(loss, np.array([0.0, 0.5]), method="Nelder-Mead")
+    return float(result.x[0]), float(result.x[1]), margins
+
+
+def _flow(points: dict[str, float]) -> str:
+    return "{" + ", ".join(f"{c}: {v:g}" for c, v in points.items()) + "}"
+
+
+def write_points(
+    text: str, points: dict[str, dict[str, dict[str, float]]], excluding: set[str]
+) -> tuple[str, list[str]]:
+    """Replace each rule's `points:` block in the YAML text, keeping everything else.
+
+    A rule whose points all round to zero and that excludes nothing has no say left:
+    it is removed (and listed), since a rule must move a score or rule an option out.
+    """
+    removed: list[str] = []
+    for rule_id, per_option in points.items():
+        start = text.index(f"  - id: {rule_id}\n")
+        end = text.find("\n  - id: ", start + 1)
+        if end < 0:
+            end = text.find("\n\n", start)
+        end = len(text) if end < 0 else end
+        block = text[start:end]
+        if not per_option and rule_id not in excluding:
+            text = text[:start].rstrip("\n") + "\n\n" + text[end:].lstrip("\n")
+            removed.append(rule_id)
+            continue
+        new_lines = "".join(f"      {o}: {_flow(p)}\n" for o, p in per_option.items())
+        if "    points:\n" in block:
+            added = not block.endswith("\n")
+            block = re.sub(
+                r"    points:\n(?:      [a-z]+: \{[^\n]*\}\n)+",
+                ("    points:\n" + new_lines) if new_lines else "",
+                block + ("\n" if added else ""),
+                count=1,
+            )
+            if added:
+                block = block[:-1]
+        text = text[:start] + block + text[end:]
+    return text, removed
+
+
+def write_calibration(text: str, a: float, b: float, n: int) -> str:
+    block = (
+        "calibration:\n"
+        f"  # Written by benchmarks/fit_rules.py from {n} development cases; see the README.\n"
+        "  method: logistic-margin\n"
+        f"  intercept: {a:.4f}\n"
+        f"  slope: {b:.4f}\n"
+    )
+    if re.search(r"^calibration:\n", text, flags=re.M):
+        return re.sub(r"^calibration:\n(?:  [^\n]*\n)+", block, text, count=1, flags=re.M)
+    return text.replace("\nrules:\n", "\n" + block + "\nrules:\n", 1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help="write into rules/default.yaml")
+    args = parser.parse_args()
+    rs = load_rule_set(RULES).rule_set
+    cases = load_cases(rs)
+    n_rules = len(rs.rules)
+    ones = np.ones(n_rules)
+    print(f"development cases: {len(cases)} ({sum(c.weight == 1 for c in cases)} clean)")
+    print(f"points as written: clean accuracy {accuracy(ones, cases, True):.3f}")
+    scores = {lam: cross_validate(cases, n_rules, lam) for lam in LAMBDAS}
+    for lam, acc in scores.items():
+        print(f"  lambda {lam:>5}: 5-fold clean accuracy {acc:.3f}")
+    best_lam = max(LAMBDAS, key=lambda lam: (scores[lam], lam))
+    m = fit(cases, n_rules, best_lam)
+    print(f"chosen lambda {best_lam}; in-sample clean accuracy {accuracy(m, cases, True):.3f}")
+    points = rounded_points(rs, m)
+    for rule, factor in zip(rs.rules, m, strict=True):
+        if abs(factor - 1) > 0.05:
+            print(f"  {rule.id}: x{factor:.2f} -> {points[rule.id]}")
+    excluding = {r.id for r in rs.rules if r.exclude}
+    text, removed = write_points(RULES.read_text(encoding="utf-8"), points, excluding)
+    for rule_id in removed:
+        print(f"  {rule_id}: no weight left on the development part; removed")
+    if args.write:
+        RULES.write_text(text, encoding="utf-8")
+        rs = load_rule_set(RULES).rule_set
+        cases = load_cases(rs)
+        a, b, _ = fit_confidence(cases, np.ones(len(rs.rules)))
+        RULES.write_text(
+            write_calibration(RULES.read_text(encoding="utf-8"), a, b, len(cases)),
+            encoding="utf-8",
+        )
+        print(f"confidence = 1 / (1 + exp(-({a:.4f} + {b:.4f} x margin)))")
+        print(f"wrote {RULES}")
+
+
+if __name__ == "__main__":
+    main()
