@@ -29,7 +29,7 @@ def write(folder: Path, name: str, text: str) -> str:
 def test_the_default_rule_set_is_sound() -> None:
     run = run_cli("rules", "check")  # the real entry point, as CI runs it
     assert run.code == 0, run.err
-    assert "ok: rule set default 1.0, 41 rules, 18 questions, 0 warning(s)" in run.out
+    assert "ok: rule set default 2.0, 41 rules, 21 questions, 0 warning(s)" in run.out
 
 
 def test_every_file_is_reported_and_errors_exit_2(invoke: Invoke, tmp_path: Path) -> None:
@@ -78,13 +78,13 @@ def test_a_rule_set_is_never_run(invoke: Invoke, tmp_path: Path) -> None:
     )
     run = invoke("rules", "check", path)
     assert run.code == 0, run.err
-    assert "rule set __import__('os') 1.0" in run.out
+    assert "rule set __import__('os') 2.0" in run.out
 
 
 def test_rules_list_says_when_each_rule_applies(invoke: Invoke) -> None:
     text = invoke("rules", "list")
     assert text.code == 0, text.err
-    assert text.out.startswith("Rule set default 1.0: 41 rules")
+    assert text.out.startswith("Rule set default 2.0: 41 rules")
     assert "when: task_type in [classification, extraction]" in text.out
     docs = json.loads(invoke("rules", "list", "--format", "json").out)
     assert len(docs) == 41

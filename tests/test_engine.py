@@ -10,6 +10,7 @@ from pydantic import TypeAdapter
 from slmvllm.advice.conditions import Condition, describe
 from slmvllm.advice.engine import advice_for, resolve, score, weights
 from slmvllm.advice.rule_set_model import RuleSet
+from slmvllm.advisor import advise
 from slmvllm.errors import NoFeasibleOptionError
 from slmvllm.requirements import Requirements
 from slmvllm.result import Result
@@ -24,7 +25,8 @@ NARROW_WITH_DATA = {
 
 
 def run(rule_set: RuleSet, **fields: Any) -> Result:
-    return advice_for(rule_set, Requirements.model_validate(fields))
+    # The core function: the cost figures come from the catalogue, as in every real run.
+    return advise(Requirements.model_validate(fields), rule_set)
 
 
 @pytest.mark.parametrize(
@@ -53,11 +55,16 @@ def run(rule_set: RuleSet, **fields: Any) -> Result:
             "llm",
             ["evidence.tight-deadline-api-fastest"],
         ),
-        # Reasoning and agentic work favour the large model, labelled data or not.
+        # Reasoning that draws on world knowledge favours the large model, data or not.
         (
-            {"task_type": "reasoning", "labelled_examples": 7500, "ml_expertise": "strong"},
+            {
+                "task_type": "reasoning",
+                "labelled_examples": 7500,
+                "ml_expertise": "strong",
+                "world_knowledge": "high",
+            },
             "llm",
-            ["evidence.reasoning-agentic-need-llm"],
+            ["evidence.reasoning-agentic-need-llm", "evidence.world-knowledge"],
         ),
         (
             {"task_type": "agentic", "domain_focus": "broad", "task_breadth": "open_ended"},
@@ -80,25 +87,39 @@ def run(rule_set: RuleSet, **fields: Any) -> Result:
                 "ml_expertise": "strong",
             },
             "slm",
-            ["evidence.very-high-volume", "evidence.tight-latency"],
+            ["figures.self-hosting-pays", "evidence.tight-latency"],
         ),
-        # A critical bar with little data favours the large model.
+        # Broad world knowledge with little data favours the large model.
         (
-            {"task_type": "summarization", "quality_bar": "critical", "labelled_examples": 50},
+            {
+                "task_type": "summarization",
+                "quality_bar": "critical",
+                "labelled_examples": 50,
+                "world_knowledge": "high",
+            },
             "llm",
-            ["evidence.critical-quality-little-data"],
+            ["evidence.world-knowledge"],
         ),
-        # Mixed traffic at volume -> hybrid.
+        # Requests of mixed difficulty, a team that can run a router -> hybrid.
         (
             {
                 "task_type": "chat",
                 "task_breadth": "few",
                 "monthly_requests": 20_000_000,
                 "ml_expertise": "strong",
+                "difficulty_mix": "mixed",
             },
             "hybrid",
-            ["evidence.mixed-traffic-at-volume"],
+            ["evidence.mixed-difficulty-routing"],
         ),
+        # A fixed label set: the small classifier.
+        (
+            {"task_type": "classification", "output_form": "label"},
+            "slm",
+            ["evidence.label-output-suits-slm"],
+        ),
+        # A large-model bill under one GPU-month: self-hosting cannot pay.
+        ({"task_type": "chat", "monthly_requests": 5000}, "llm", ["figures.api-bill-small"]),
         # Self-hosting without GPUs: only the small model is left.
         ({"hosting": "on_prem", "gpu_memory_gb": 0}, "slm", ["constraint.no-gpu-no-api"]),
     ],
@@ -157,9 +178,9 @@ def test_assumptions_list_every_field_not_given(rule_set: RuleSet) -> None:
 def test_rules_never_fire_on_unknown_values(rule_set: RuleSet) -> None:
     result = run(rule_set)
     fired = {r.rule for r in result.reasons}
-    assert not any(
-        r.startswith("evidence.high-volume") or r == "evidence.low-volume" for r in fired
-    )
+    # No volume given: no cost figure is known, so no figure rule fires.
+    assert set(result.figures.values()) == {None}
+    assert not any(r.startswith("figures.") for r in fired)
 
 
 @pytest.mark.parametrize(
@@ -179,28 +200,94 @@ def test_what_would_change_is_true(rule_set: RuleSet, fields: dict[str, Any]) ->
         assert flipped.recommendation == change.recommendation != result.recommendation
 
 
-def test_what_would_change_reports_the_nearest_threshold(rule_set: RuleSet) -> None:
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"task_type": "chat", "task_breadth": "few", "monthly_requests": 30_000_000},
+        {
+            "task_type": "translation",
+            "domain_focus": "broad",
+            "monthly_requests": 10**10,
+            "latency_p95_ms": 100,
+            "ml_expertise": "strong",
+        },
+        {"task_type": "chat", "monthly_requests": 5000},
+        NARROW_WITH_DATA,
+    ],
+    ids=["chat-30M", "translation-10B", "chat-5k", "narrow-with-data"],
+)
+def test_each_change_it_reports_gives_that_recommendation(
+    rule_set: RuleSet, fields: dict[str, Any]
+) -> None:
+    # An oracle, not an echo: apply each reported change and advise again.
+    result = run(rule_set, **fields)
+    assert result.what_would_change
+    for change in result.what_would_change:
+        changed = run(rule_set, **{**fields, change.field: change.to})
+        assert changed.recommendation == change.recommendation, change
+
+
+def test_volume_changes_sit_on_the_figures_thresholds(rule_set: RuleSet) -> None:
+    # 50 million chats a month with a strong ML team: the hybrid pays (the estimates'
+    # break-even); the volume that would change the answer is where that figure flips.
     fields = {
         "task_type": "chat",
-        "task_breadth": "few",
-        "monthly_requests": 30_000_000,
+        "monthly_requests": 50_000_000,
         "ml_expertise": "strong",
+        "input_tokens": 2000,
+        "output_tokens": 500,
     }
     result = run(rule_set, **fields)
     assert result.recommendation == "hybrid"
-    volumes = [c for c in result.what_would_change if c.field == "monthly_requests"]
-    # Each reported volume sits on a threshold of a rule (100k, 1M, 10M, 1B) or just below one.
-    assert volumes and all(c.to in (99_999, 999_999, 9_999_999, 1_000_000_000) for c in volumes)
+    assert result.figures["hybrid_vs_api"] == "cheaper"
+    volumes = [c.to for c in result.what_would_change if c.field == "monthly_requests"]
+    assert len(volumes) == 1
+    below = run(rule_set, **{**fields, "monthly_requests": volumes[0]})
+    above = run(rule_set, **{**fields, "monthly_requests": volumes[0] + 1})
+    assert below.figures["hybrid_vs_api"] == "dearer"  # just below the break-even ...
+    assert above.figures["hybrid_vs_api"] == "cheaper"  # ... and at it
+    assert above.recommendation == "hybrid" != below.recommendation
 
 
-def test_confidence_is_a_share_and_one_when_forced(rule_set: RuleSet) -> None:
+def test_confidence_is_the_calibrated_margin_and_one_when_forced(rule_set: RuleSet) -> None:
+    import math
+
     result = run(rule_set, **NARROW_WITH_DATA)
-    assert 0.5 <= result.confidence <= 1.0
+    basis = result.confidence_basis
+    best, second = result.recommendation, str(basis["runner_up"])
+    weight = weights(rule_set, None)
+    mean = sum(weight.values()) / len(weight)  # 3.0: every criterion at the default
+    lead = (result.scores[best] - result.scores[second]) / mean
+    assert basis["margin"] == pytest.approx(lead, abs=1e-4)
+    cal = rule_set.calibration
+    assert cal is not None
+    expected = 1 / (1 + math.exp(-(cal.intercept + cal.slope * lead)))
+    assert result.confidence == pytest.approx(expected, abs=1e-4)
+    # The share of separating evidence is still reported beside it.
+    share = basis["evidence_for"] / (basis["evidence_for"] + basis["evidence_against"])  # type: ignore[operator]
+    assert basis["evidence_share"] == pytest.approx(share, abs=1e-4)
+    assert basis["method"] == "logistic-margin"
+    forced = run(rule_set, hosting="on_device")
+    assert forced.confidence == 1.0
+
+
+def test_without_a_calibration_confidence_is_the_evidence_share(rule_set: RuleSet) -> None:
+    plain = rule_set.model_copy(update={"calibration": None})
+    result = advice_for(plain, Requirements.model_validate(NARROW_WITH_DATA))
     basis = result.confidence_basis
     share = basis["evidence_for"] / (basis["evidence_for"] + basis["evidence_against"])  # type: ignore[operator]
     assert result.confidence == pytest.approx(share, abs=1e-4)
-    forced = run(rule_set, hosting="on_device")
-    assert forced.confidence == 1.0
+    assert basis["method"] == "evidence-share"
+
+
+@pytest.mark.parametrize(
+    ("lead", "standing"),
+    [(0.0, "tie"), (0.5, "close"), (1.0, "close"), (1.5, "clear"), (None, "clear")],
+)
+def test_standing_names_ties_and_close_calls(lead: float | None, standing: str) -> None:
+    from slmvllm.advice.engine import closeness
+
+    assert closeness(lead) == standing
 
 
 def test_priorities_change_weights(rule_set: RuleSet) -> None:

@@ -63,6 +63,9 @@ def test_full_questionnaire_saves_and_advises(tmp_path: Path) -> None:
     answer(child, "Monthly budget", "")
     answer(child, "largest GPU", "")
     answer(child, "Longest context", "")
+    answer(child, "vary a lot in difficulty", "")
+    answer(child, "What does the model produce", "label")
+    answer(child, "broad world knowledge", "")
     answer(child, "Override how much criteria matter", "cost=5")
     child.expect_exact("Saved answers to answers.yaml")
     child.expect(pexpect.EOF)
@@ -154,6 +157,9 @@ def test_interactive_resume_of_a_partial_file(tmp_path: Path) -> None:
     )
     child = spawn("advise", "-r", "p.yaml", "-i", "-f", "json", cwd=tmp_path)
     answer(child, "Longest context", "8000")
+    answer(child, "vary a lot in difficulty", "")
+    answer(child, "What does the model produce", "")
+    answer(child, "broad world knowledge", "high")
     answer(child, "Override how much criteria matter", "")
     child.expect_exact("Save these answers")
     child.sendline("")
@@ -184,6 +190,9 @@ ALL_BUT_THREE = [
         "budget_usd_per_month": "2000",
         "gpu_memory_gb": "24",
         "context_tokens": "2000",
+        "difficulty_mix": "uniform",
+        "output_form": "label",
+        "world_knowledge": "low",
     }.items()
 ]  # left to ask: use_case, monthly_requests, priorities
 
@@ -378,6 +387,9 @@ def test_three_ways_in_give_the_same_result(tmp_path: Path) -> None:
         "Monthly budget": "",
         "largest GPU": "80",
         "Longest context": "",
+        "vary a lot in difficulty": "mixed",
+        "What does the model produce": "structured",
+        "broad world knowledge": "low",
         "Override how much criteria matter": "data_control=5",
     }
     for prompt, text in typed.items():

@@ -89,8 +89,8 @@ LAYERING: list[tuple[str, dict[str, str], Callable[[LoadedRuleSet], bool]]] = [
     ),
     (
         "override drops a condition with when: null",
-        {"team.yaml": HEAD + "override:\n  evidence.low-volume:\n    when: null\n"},
-        lambda ld: _rule(ld, "evidence.low-volume").when is None,
+        {"team.yaml": HEAD + "override:\n  evidence.long-context:\n    when: null\n"},
+        lambda ld: _rule(ld, "evidence.long-context").when is None,
     ),
     (
         "disable",
@@ -160,13 +160,13 @@ LAYERING: list[tuple[str, dict[str, str], Callable[[LoadedRuleSet], bool]]] = [
             + "override:\n  team.always-slm:\n    points: {slm: {cost: 2}}\n"
             + "criteria:\n  cost: {weight: 5}\n",
             "org/team.yaml": 'extends: mid.yaml\nname: team\nversion: "3"\n'
-            + "disable:\n  evidence.low-volume: not for us\n",
+            + "disable:\n  evidence.long-context: not for us\n",
         },
         lambda ld: (
             ld.rule_set.name == "team"
             and ld.rule_set.criteria["cost"].weight == 5  # the later layer wins
             and _rule(ld, "team.always-slm").points == {"slm": {"cost": 2}}
-            and "evidence.low-volume" not in _ids(ld)
+            and "evidence.long-context" not in _ids(ld)
             and ld.placement is not None
             and [i.name for i in ld.placement.layers] == ["default", "org", "mid", "team"]
         ),
@@ -234,9 +234,9 @@ ERRORS: list[tuple[str, dict[str, str], str, str, str]] = [
     ),
     (
         "override of an unknown id",
-        {"a.yaml": HEAD + "override:\n  evidence.low-volum:\n    points: {slm: {cost: 1}}\n"},
+        {"a.yaml": HEAD + "override:\n  evidence.long-contex:\n    points: {slm: {cost: 1}}\n"},
         "a.yaml",
-        "override: no rule 'evidence.low-volum' in the base rule set 'default'; did you mean 'evidence.low-volume'?",
+        "override: no rule 'evidence.long-contex' in the base rule set 'default'; did you mean 'evidence.long-context'?",
         "a.yaml:5:3",
     ),
     (
@@ -250,24 +250,24 @@ ERRORS: list[tuple[str, dict[str, str], str, str, str]] = [
         "a new rule with a base id",
         {
             "a.yaml": HEAD
-            + "rules:\n  - id: evidence.low-volume\n    summary: x\n    sources: [{ref: article}]\n    points: {slm: {cost: 1}}\n"
+            + "rules:\n  - id: evidence.long-context\n    summary: x\n    sources: [{ref: article}]\n    points: {slm: {cost: 1}}\n"
         },
         "a.yaml",
-        "rule 'evidence.low-volume' is already in the base rule set 'default' (from default); change it under 'override'",
+        "rule 'evidence.long-context' is already in the base rule set 'default' (from default); change it under 'override'",
         "a.yaml:5:9",
     ),
     (
         "an override that breaks the rule",
-        {"a.yaml": HEAD + "override:\n  evidence.low-volume:\n    points: {}\n"},
+        {"a.yaml": HEAD + "override:\n  evidence.long-context:\n    points: {}\n"},
         "a.yaml",
-        "rule 'evidence.low-volume' has neither points nor exclude",
+        "rule 'evidence.long-context' has neither points nor exclude",
         "a.yaml:5:3",
     ),
     (
         "a condition on an unknown field",
         {
             "a.yaml": HEAD
-            + "override:\n  evidence.low-volume:\n    when: {field: gpu_flet, is: l4}\n"
+            + "override:\n  evidence.long-context:\n    when: {field: gpu_flet, is: l4}\n"
         },
         "a.yaml",
         "unknown requirements field 'gpu_flet'",
@@ -451,7 +451,7 @@ def test_a_new_field_is_valid_only_with_its_rule_set() -> None:
     without = _run("advise", "-r", str(case))
     assert without.code == 2 and without.out == ""
     assert (
-        "unknown key 'data_residency' for rule set 'default' 1.0 (a field a rule set adds "
+        "unknown key 'data_residency' for rule set 'default' 2.0 (a field a rule set adds "
         "with a question is valid only with that rule set: pass it with --rules)"
     ) in without.err
     assert f"{case}:13:1" in without.err

@@ -71,11 +71,33 @@ def test_short_report_is_much_shorter_than_explain(invoke: Invoke) -> None:
 
 @pytest.mark.parametrize(
     ("example", "close"),
-    [("support-triage", True), ("research-agent", False), ("on-device-reply-suggestions", False)],
+    [
+        ("customer-chat-assistant", True),
+        ("ide-code-assistant", True),
+        ("research-agent", False),
+        ("on-device-reply-suggestions", False),
+    ],
 )
 def test_runner_up_is_named_only_when_close(invoke: Invoke, example: str, close: bool) -> None:
     out = invoke("advise", "-r", str(EXAMPLES / f"{example}.yaml")).out
-    assert ("(close: runner-up" in out) is close
+    assert ("(close: runner-up" in out or "(tie with" in out) is close
+
+
+def test_a_tie_is_said_in_every_format(invoke: Invoke) -> None:
+    # The IDE assistant example scores SLM and HYBRID alike: the option order decides,
+    # and every format says so instead of breaking the tie silently.
+    path = str(EXAMPLES / "ide-code-assistant.yaml")
+    assert (
+        "(tie with HYBRID; option order chose)" in invoke("advise", "-r", path).out
+    )
+    explain = invoke("advise", "-r", path, "--explain").out
+    assert "(tie with HYBRID; option order chose)" in explain
+    markdown = invoke("advise", "-r", path, "-f", "markdown").out
+    assert "(tie with HYBRID; option order chose)" in markdown
+    doc = json.loads(invoke("advise", "-r", path, "-f", "json").out)
+    assert doc["confidence_basis"]["standing"] == "tie"
+    assert doc["confidence_basis"]["runner_up"] == "hybrid"
+    assert doc["scores"]["slm"] == doc["scores"]["hybrid"]
 
 
 def test_short_report_snapshot(invoke: Invoke) -> None:

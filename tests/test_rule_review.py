@@ -15,18 +15,16 @@ from .conftest import ROOT, run_cli
 
 ACME = "examples/rules/acme-platform.yaml"
 USE_CASES = "examples/rules/use-cases"
-SUMMARY = (
-    "2 of 5 use cases change: 1 llm→hybrid, 1 llm→slm; 2 more move confidence by more than 0.05"
-)
+SUMMARY = "3 of 5 use cases change: 3 llm→slm; 1 more move confidence by more than 0.05"
 
 
 def test_diff_on_the_worked_example_text() -> None:
     run = run_cli("rules", "diff", "default", ACME, "-r", USE_CASES)
     assert run.code == 0, run.err
     assert run.out.rstrip("\n").splitlines()[-1] == SUMMARY
-    assert f"~ {USE_CASES}/eu-contract-assistant.yaml: llm → hybrid" in run.out
+    assert f"~ {USE_CASES}/eu-contract-assistant.yaml: llm → slm" in run.out
     assert (
-        "    acme.eu-residency-keeps-data-home (added, +9.0): does not fire -> llm -6.0, slm +6.0, hybrid +3.0"
+        "    acme.eu-residency-keeps-data-home (added, +12.0): does not fire -> llm -6.0, slm +6.0, hybrid +3.0"
         in run.out
     )
     assert "note: default ignores data_residency (not its field)" in run.out
@@ -41,8 +39,8 @@ def test_diff_json_and_every_result_from_the_core_function() -> None:
     run = run_cli("rules", "diff", "default", ACME, "-r", USE_CASES, "-f", "json")
     doc = json.loads(run.out)
     assert doc["summary"] == SUMMARY
-    assert (doc["use_cases"], doc["changed"], doc["moved"]) == (5, 2, 2)
-    assert doc["transitions"] == {"llm→hybrid": 1, "llm→slm": 1}
+    assert (doc["use_cases"], doc["changed"], doc["moved"]) == (5, 3, 1)
+    assert doc["transitions"] == {"llm→slm": 3}
     assert doc["rule_set_changes"]["removed"] == ["evidence.regulated-data-single-path"]
     assert doc["rule_set_changes"]["changed"] == ["evidence.tight-deadline-api-fastest"]
     acme = load_rule_set(ROOT / ACME).rule_set
@@ -76,7 +74,7 @@ def test_diff_markdown_fail_on_change_and_threshold() -> None:
     )
     assert same.code == 0 and "0 of 1 use case changes recommendation" in same.out
     loose = run_cli("rules", "diff", "default", ACME, "-r", USE_CASES, "--threshold", "0.5")
-    assert loose.out.rstrip("\n").endswith("2 of 5 use cases change: 1 llm→hybrid, 1 llm→slm")
+    assert loose.out.rstrip("\n").endswith("3 of 5 use cases change: 3 llm→slm")
 
 
 def test_diff_errors_exit_2() -> None:
@@ -88,7 +86,7 @@ def test_diff_errors_exit_2() -> None:
     bad = ROOT / "examples" / "support-triage.yaml"
     text = bad.read_text(encoding="utf-8") + "gpu_fleet: l4\n"
     run = run_cli("rules", "diff", "default", ACME, "-r", "-", stdin=text)
-    assert run.code == 2 and "unknown key 'gpu_fleet' for rule set 'default' 1.0" in run.err
+    assert run.code == 2 and "unknown key 'gpu_fleet' for rule set 'default' 2.0" in run.err
 
 
 def test_unknown_key_names_the_rule_set_that_adds_it() -> None:
@@ -102,7 +100,7 @@ def test_unknown_key_names_the_rule_set_that_adds_it() -> None:
     with pytest.raises(InputError) as err:
         requirements_for(load_rule_set().rule_set, doc, others=[acme])
     assert (
-        "unknown key 'data_residency' for rule set 'default' 1.0: rule set 'acme-platform' "
+        "unknown key 'data_residency' for rule set 'default' 2.0: rule set 'acme-platform' "
         "1.0 adds it" in str(err.value)
     )
 
@@ -127,7 +125,7 @@ def test_explain_a_rule_and_what_it_does() -> None:
     assert f"  from layer: {ACME}\n" in run.out
     assert "Fires on 3 of 5 use cases; decides the recommendation of 2." in run.out
     assert (
-        f"{USE_CASES}/eu-invoice-extraction.yaml: fires: llm -6.0, slm +6.0, hybrid +3.0; llm (0.51) without it -> slm (0.53) with it"
+        f"{USE_CASES}/eu-invoice-extraction.yaml: fires: llm -6.0, slm +6.0, hybrid +3.0; llm (0.73) without it -> slm (0.66) with it"
         in run.out
     )
     doc = json.loads(
@@ -155,10 +153,10 @@ def test_explain_a_disabled_rule_and_an_unknown_one() -> None:
     assert doc["active"] is False and doc["disabled_by"] == ACME
     fired = [c["source"] for c in doc["cases"] if c["fires"]]
     assert fired == [f"{USE_CASES}/regulated-claims-summaries.yaml"]
-    unknown = run_cli("rules", "explain", "evidence.low-volum")
+    unknown = run_cli("rules", "explain", "evidence.long-contex")
     assert unknown.code == 2 and unknown.out == ""
     assert (
-        "rule set 'default' 1.0 has no rule 'evidence.low-volum'; did you mean 'evidence.low-volume'?"
+        "rule set 'default' 2.0 has no rule 'evidence.long-contex'; did you mean 'evidence.long-context'?"
         in unknown.err
     )
 

@@ -204,7 +204,7 @@ def _from_files(
     for path in files:
         try:
             doc = parse_yaml(read_source(path, what="requirements file"))
-            cases.append(UseCase(doc.source, _requirements(rs, doc, overrides)))
+            cases.append(UseCase(doc.source, requirements_from(rs, doc, overrides)))
         except InputError as exc:
             problems += exc.problems  # report every bad file, not just the first
     if problems:
@@ -232,7 +232,7 @@ def _save_merged(rs: RuleSet, opts: AdviseOptions, cases: list[UseCase], stderr:
     stderr.console.print(f"Saved the requirements to {one_line(target)}", markup=False)
 
 
-def _requirements(rs: RuleSet, doc: Document, overrides: dict[str, Any]) -> Requirements:
+def requirements_from(rs: RuleSet, doc: Document, overrides: dict[str, Any]) -> Requirements:
     return requirements_for(rs, doc, overrides)
 
 

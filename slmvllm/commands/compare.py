@@ -6,9 +6,9 @@ import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from slmvllm.advice.engine import advice_for
 from slmvllm.advice.rule_sets import load_rule_set
 from slmvllm.advice.tally import tally
+from slmvllm.advisor import advise
 from slmvllm.errors import ExitCode
 from slmvllm.loading.reading import read_source
 from slmvllm.loading.yaml_parsing import parse_yaml
@@ -26,7 +26,7 @@ class CompareOptions:
 def run_compare(opts: CompareOptions) -> int:
     """Print the chart (and, with a requirements file, its criterion-by-criterion bars)."""
     # The one way a requirements file becomes Requirements, shared with `advise`.
-    from slmvllm.commands.advise import _requirements
+    from slmvllm.commands.advise import requirements_from
 
     loaded = load_rule_set(opts.rules)
     rs = loaded.rule_set
@@ -36,8 +36,8 @@ def run_compare(opts: CompareOptions) -> int:
     if opts.requirements is not None:
         doc = parse_yaml(read_source(opts.requirements, what="requirements file"))
         source = doc.source
-        advice = advice_for(rs, _requirements(rs, doc, {}))
-        result = Result.model_construct(advice.model_fields_set, **dict(advice))
+        # The core function, so the cost figures count here as they do in `advise`.
+        result = advise(requirements_from(rs, doc, {}), rs)
     if opts.output_format == "json":
         from slmvllm.render.json_doc import dumps_json
 

@@ -46,6 +46,7 @@ class Digest:
 
     runner_up: str | None
     close: bool
+    standing: str  # "tie", "close" or "clear" (the engine's `confidence_basis.standing`)
     reasons: list[CitedReason]  # every fired rule, most decisive first
     exclusion_refs: list[list[int]]  # per `result.excluded`, the references it cites
     references: list[ReferenceEntry]
@@ -78,13 +79,15 @@ class _Numbering:
             self.entries.append(ReferenceEntry(len(self.entries) + 1, title, url, note))
         return self.by_key[key]
 
-    def cite(self, rule_id: str, fallback: str) -> tuple[list[int], list[str]]:
+    def cite(
+        self, rule_id: str, fallback: str, *, first_only: bool = False
+    ) -> tuple[list[int], list[str]]:
         rule = next((r for r in self.rule_set.rules if r.id == rule_id), None)
         if rule is None:  # a result from another rule set: cite its text as it stands
             return ([self.number(f"text:{fallback}", fallback)] if fallback else []), []
         numbers: list[int] = []
         wheres: list[str] = []
-        for citation in rule.sources:
+        for citation in rule.sources[:1] if first_only else rule.sources:
             ref = self.rule_set.references.get(citation.ref)
             if ref is None:
                 numbers.append(self.number(citation.ref, citation.ref))
@@ -94,13 +97,19 @@ class _Numbering:
         return numbers, wheres
 
 
-def digest(result: Result, rule_set: RuleSet, *, top: int | None = None) -> Digest:
+def digest(
+    result: Result, rule_set: RuleSet, *, top: int | None = None, first_only: bool = False
+) -> Digest:
     """Rank the reasons and number the references of the first `top` of them (all: None).
 
-    Exclusions are numbered first: a hard constraint matters more than any score.
+    Exclusions are numbered first: a hard constraint matters more than any score. With
+    `first_only` each reason cites its first source only (the one-screen report; the
+    full report cites every one).
     """
     numbering = _Numbering(rule_set)
-    exclusion_refs = [numbering.cite(e.rule, e.source)[0] for e in result.excluded]
+    exclusion_refs = [
+        numbering.cite(e.rule, e.source, first_only=first_only)[0] for e in result.excluded
+    ]
     ranked = sorted(
         enumerate(result.reasons),
         key=lambda ir: (-abs(margin(result, ir[1].effect)), ir[0]),
@@ -108,14 +117,17 @@ def digest(result: Result, rule_set: RuleSet, *, top: int | None = None) -> Dige
     reasons: list[CitedReason] = []
     for i, (_, reason) in enumerate(ranked):
         if top is None or i < top:
-            refs, wheres = numbering.cite(reason.rule, reason.source)
+            refs, wheres = numbering.cite(reason.rule, reason.source, first_only=first_only)
         else:
             refs, wheres = [], []
         reasons.append(CitedReason(reason, margin(result, reason.effect), refs, wheres))
     second = runner_up(result)
+    standing = str(result.confidence_basis.get("standing") or "clear")
     return Digest(
         runner_up=second,
-        close=second is not None and result.confidence < CLOSE_CONFIDENCE,
+        close=second is not None
+        and (standing in ("tie", "close") or result.confidence < CLOSE_CONFIDENCE),
+        standing=standing,
         reasons=reasons,
         exclusion_refs=exclusion_refs,
         references=numbering.entries,

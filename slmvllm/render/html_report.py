@@ -15,7 +15,7 @@ from slmvllm.numbers.cost_plans import money
 from slmvllm.numbers.estimate_models import Candidate, Estimates
 from slmvllm.render.digest import Digest, ReferenceEntry, digest
 from slmvllm.render.safe import literal
-from slmvllm.render.values import effect_text, show_value
+from slmvllm.render.values import confidence_meaning, effect_text, show_value, standing_note
 from slmvllm.result import Result
 
 # Scripts, frames, forms, fetches and remote images are all refused by the browser itself.
@@ -304,7 +304,9 @@ def _section(index: int, source: str | None, result: Result, rule_set: RuleSet) 
     dg = digest(result, rule_set)
     option = rule_set.options[result.recommendation]
     close = ""
-    if dg.close and dg.runner_up:
+    if dg.standing == "tie" and dg.runner_up:
+        close = f' <span class="close">{_esc(standing_note(result).strip(" ()"))}</span>'
+    elif dg.close and dg.runner_up:
         behind = result.scores[result.recommendation] - result.scores[dg.runner_up]
         close = (
             f' <span class="close">close: runner-up {_esc(dg.runner_up.upper())}, '
@@ -329,8 +331,8 @@ def _section(index: int, source: str | None, result: Result, rule_set: RuleSet) 
         + (_numbers(result.estimates) if result.estimates is not None else "")
         + _references(dg.references, anchor)
         + f"<footer><p>Rule set {_esc(result.rule_set.name)} {_esc(result.rule_set.version)}. "
-        "Confidence = share of the evidence between the top two options that favours the "
-        "winner.</p></footer></section>"
+        + _esc(confidence_meaning(result))
+        + "</p></footer></section>"
     )
 
 

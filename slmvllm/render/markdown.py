@@ -7,7 +7,7 @@ from typing import Any
 
 from slmvllm.advice.rule_set_model import RuleSet
 from slmvllm.render.safe import literal
-from slmvllm.render.values import effect_text, show_value
+from slmvllm.render.values import effect_text, show_value, standing_note
 from slmvllm.result import Result
 
 _MARKUP = re.compile(r"([\\`*_\[\]<>|~&])")
@@ -31,7 +31,8 @@ def render_markdown(result: Result, rule_set: RuleSet, *, source: str | None = N
     option = rule_set.options[result.recommendation]
     lines = [
         f"## {md_cell(source) + ': ' if source else ''}{result.recommendation.upper()} "
-        f"({md_cell(option.label)}), confidence {result.confidence:.2f}",
+        f"({md_cell(option.label)}), confidence {result.confidence:.2f}"
+        f"{md_cell(standing_note(result))}",
         "",
         "| option | score |",
         "|---|---:|",

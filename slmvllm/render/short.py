@@ -72,7 +72,9 @@ def _title(console: Console, result: Result, rule_set: RuleSet, dg: Digest) -> N
         f" ({label}), confidence ",
         (f"{result.confidence:.2f}", "bold"),
     ]
-    if dg.close and dg.runner_up:
+    if dg.standing == "tie" and dg.runner_up:
+        head.append(f" (tie with {dg.runner_up.upper()}; option order chose)")
+    elif dg.close and dg.runner_up:
         head.append(f" (close: runner-up {dg.runner_up.upper()})")
     _line(console, *head)
 
@@ -214,7 +216,7 @@ def render_short(
     console: Console, result: Result, rule_set: RuleSet, *, source: str | None = None
 ) -> None:
     """Print the one-screen report of one result on `console`."""
-    dg = digest(result, rule_set, top=DECISIVE_REASONS)
+    dg = digest(result, rule_set, top=DECISIVE_REASONS, first_only=True)
     if source:
         _line(console, ("== ", "bold"), (one_line(source), "bold"))
     _title(console, result, rule_set, dg)

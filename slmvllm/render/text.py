@@ -10,7 +10,7 @@ from rich.text import Text
 from slmvllm.advice.rule_set_model import RuleSet
 from slmvllm.render.digest import margin
 from slmvllm.render.safe import literal
-from slmvllm.render.values import effect_text, show_value
+from slmvllm.render.values import confidence_meaning, effect_text, show_value, standing_note
 from slmvllm.result import Result
 
 _BAR_WIDTH = 24
@@ -85,6 +85,7 @@ def render_text(
         _t(option.label),
         "   confidence ",
         (f"{result.confidence:.2f}", "bold"),
+        standing_note(result),
     )
     if source:
         console.print(_t(f"== {source}", "bold"))
@@ -158,8 +159,7 @@ def render_text(
     console.print(
         _t(
             f"Rule set: {result.rule_set.name} {result.rule_set.version}. "
-            "Confidence = share of the evidence between the top two options "
-            "that favours the winner.",
+            + confidence_meaning(result),
             "dim",
         )
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from slmvllm.result import Result
+
 
 def show_value(value: Any) -> str:
     """`None` reads "not given", 2.0 reads 2, and large counts get thousands separators."""
@@ -21,3 +23,25 @@ def effect_text(effect: dict[str, float]) -> str:
     return ", ".join(
         f"{option} {value:+.1f}" if value else f"{option} 0" for option, value in effect.items()
     )
+
+
+def standing_note(result: Result) -> str:
+    """` (a tie with LLM: ...)` or ` (close call: runner-up LLM)` when the race was tight."""
+    basis = result.confidence_basis
+    second = str(basis.get("runner_up") or "").upper()
+    standing = basis.get("standing")
+    if not second or standing not in ("tie", "close"):
+        return ""
+    if standing == "tie":
+        return f" (tie with {second}; option order chose)"
+    return f" (close call: runner-up {second})"
+
+
+def confidence_meaning(result: Result) -> str:
+    """What the confidence figure means, for the report's footer."""
+    if result.confidence_basis.get("method") == "logistic-margin":
+        return (
+            "Confidence = the estimated chance that a well-informed team would choose the "
+            "same, from the score margin (calibrated on documented decisions)."
+        )
+    return "Confidence = share of the evidence between the top two options that favours the winner."
