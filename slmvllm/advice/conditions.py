@@ -14,6 +14,7 @@ never fires on a guess about a value nobody gave.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from functools import lru_cache
 from typing import Annotated, Any
 
 from pydantic import (
@@ -31,7 +32,13 @@ from pydantic import (
 
 from slmvllm.loading.scalars import scalar_kinds
 from slmvllm.loading.validation import did_you_mean, literal_choices
-from slmvllm.requirements import Strict, condition_fields, known_field, model_in_context
+from slmvllm.requirements import (
+    Requirements,
+    Strict,
+    condition_fields,
+    known_field,
+    model_in_context,
+)
 
 Scalar = StrictStr | StrictInt | StrictFloat
 Number = StrictInt | StrictFloat
@@ -66,9 +73,7 @@ class FieldTest(Strict):
                 f"the test on {self.field!r} has no operator; use is, in, not_in, gt, gte, lt, "
                 "lte or known"
             )
-        annotation = model_in_context(info.context).model_fields[self.field].annotation
-        choices = literal_choices(annotation)
-        numeric = bool(scalar_kinds(annotation) & {int, float})
+        choices, numeric = _field_shape(model_in_context(info.context), self.field)
         for op, value in ops.items():
             if op == "known":
                 continue
@@ -109,6 +114,17 @@ class FieldTest(Strict):
             "known": self.known,
         }
         return {k: v for k, v in raw.items() if v is not None}
+
+
+@lru_cache(maxsize=1024)
+def _field_shape(model: type[Requirements], name: str) -> tuple[tuple[Any, ...], bool]:
+    """A field's allowed values (empty unless a Literal) and whether it is a number.
+
+    Worked out once per rule set model and field, not once per test: a rule set of
+    thousands of tests is validated without re-reading the annotations each time.
+    """
+    annotation = model.model_fields[name].annotation
+    return tuple(literal_choices(annotation)), bool(scalar_kinds(annotation) & {int, float})
 
 
 class AllOf(Strict):
