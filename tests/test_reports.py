@@ -87,9 +87,7 @@ def test_a_tie_is_said_in_every_format(invoke: Invoke) -> None:
     # The IDE assistant example scores SLM and HYBRID alike: the option order decides,
     # and every format says so instead of breaking the tie silently.
     path = str(EXAMPLES / "ide-code-assistant.yaml")
-    assert (
-        "(tie with HYBRID; option order chose)" in invoke("advise", "-r", path).out
-    )
+    assert "(tie with HYBRID; option order chose)" in invoke("advise", "-r", path).out
     explain = invoke("advise", "-r", path, "--explain").out
     assert "(tie with HYBRID; option order chose)" in explain
     markdown = invoke("advise", "-r", path, "-f", "markdown").out

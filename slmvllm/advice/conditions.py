@@ -14,6 +14,7 @@ never fires on a guess about a value nobody gave.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from functools import lru_cache
 from typing import Annotated, Any
 
 from pydantic import (
@@ -32,6 +33,7 @@ from pydantic import (
 from slmvllm.loading.scalars import scalar_kinds
 from slmvllm.loading.validation import did_you_mean, literal_choices
 from slmvllm.requirements import (
+    Requirements,
     Strict,
     condition_annotation,
     condition_fields,
@@ -72,9 +74,7 @@ class FieldTest(Strict):
                 f"the test on {self.field!r} has no operator; use is, in, not_in, gt, gte, lt, "
                 "lte or known"
             )
-        annotation = condition_annotation(model_in_context(info.context), self.field)
-        choices = literal_choices(annotation)
-        numeric = bool(scalar_kinds(annotation) & {int, float})
+        choices, numeric = _field_shape(model_in_context(info.context), self.field)
         for op, value in ops.items():
             if op == "known":
                 continue
@@ -115,6 +115,17 @@ class FieldTest(Strict):
             "known": self.known,
         }
         return {k: v for k, v in raw.items() if v is not None}
+
+
+@lru_cache(maxsize=1024)
+def _field_shape(model: type[Requirements], name: str) -> tuple[tuple[Any, ...], bool]:
+    """A field's allowed values (empty unless a Literal) and whether it is a number.
+
+    Worked out once per rule set model and field, not once per test: a rule set of
+    thousands of tests is validated without re-reading the annotations each time.
+    """
+    annotation = condition_annotation(model, name)  # a requirements field or a figure
+    return tuple(literal_choices(annotation)), bool(scalar_kinds(annotation) & {int, float})
 
 
 class AllOf(Strict):

@@ -15,9 +15,9 @@ from slmvllm.advice.conditions import (
     AllOf,
     AnyOf,
     Condition,
+    compile_condition,
     field_tests,
     fields_read,
-    holds,
     thresholds,
 )
 from slmvllm.advice.layers import (
@@ -158,13 +158,16 @@ def check_rule_set(rs: RuleSet, *, ignore_uncited: Set[str] = frozenset()) -> li
                     "for every use case",
                 )
             )
-        if rule.when is not None and not _can_hold(rule.when, unknowns, budget, rule.id):
+        can_hold, always_holds = (
+            (True, False) if rule.when is None else _proof(rule.when, unknowns, budget, rule.id)
+        )
+        if not can_hold:
             findings.append(
                 Finding(
                     (*here, "when"), f"rule {rule.id!r} can never fire: its condition never holds"
                 )
             )
-        if rule.when is not None and _always_holds(rule.when, unknowns, budget, rule.id):
+        if always_holds:
             findings.append(
                 Finding(
                     (*here, "when"),
@@ -328,11 +331,13 @@ def probe_values(
     if ordered:
         points.add(ordered[-1] + 1 if integral else ordered[-1] * 2 or 1)
     out: list[Any] = []
+    seen: set[Any] = set()  # a list's `in` would make a field with many cuts quadratic
     for p in sorted(points):
         value: Any = int(p) if integral else p
         if integral and value != p:
             value = int(p) + 1
-        if value not in out:
+        if value not in seen:
+            seen.add(value)
             out.append(value)
     return out
 
@@ -354,9 +359,10 @@ def _unknown_possible(rs: RuleSet) -> frozenset[str]:
     return frozenset(name for name in fields if name not in defaulted)
 
 
-def _cases(
-    condition: Condition, unknowns: frozenset[str], budget: _Budget, what: str
-) -> itertools.product[tuple[Any, ...]] | None:
+def _probe_cases(
+    condition: Condition, unknowns: frozenset[str], budget: _Budget
+) -> tuple[list[str], list[list[Any]], int]:
+    """The fields `condition` reads, the values to try for each, and the work of trying all."""
     cuts = thresholds(condition)
     names = sorted(fields_read(condition))
     spaces = [
@@ -371,27 +377,72 @@ def _cases(
     work = sum(1 for _ in field_tests(condition))
     for space in spaces:
         work *= len(space)
+    return names, spaces, work
+
+
+def _charge(budget: _Budget, work: int, what: str) -> bool:
+    """Take one proof's `work` from the budget; False, and `what` noted, when it is too much."""
     if work > min(_MAX_CONDITION_WORK, budget.left):
         if what not in budget.skipped:
             budget.skipped.append(what)
-        return None
+        return False
     budget.left -= work
-    return itertools.product(*spaces)
+    return True
+
+
+def _outcomes(
+    condition: Condition,
+    names: list[str],
+    spaces: list[list[Any]],
+    *,
+    want_true: bool,
+    want_false: bool,
+) -> tuple[bool, bool]:
+    """Whether some case makes `condition` true, and whether some makes it false.
+
+    Stops as soon as it has found what it was asked for; tests the compiled
+    condition (`compile_condition`, equal to `holds`).
+    """
+    predicate = compile_condition(condition)
+    some_true = some_false = False
+    for case in itertools.product(*spaces):
+        if predicate(dict(zip(names, case, strict=True))):
+            some_true = True
+        else:
+            some_false = True
+        if (some_true or not want_true) and (some_false or not want_false):
+            break
+    return some_true, some_false
+
+
+def _proof(
+    condition: Condition, unknowns: frozenset[str], budget: _Budget, what: str
+) -> tuple[bool, bool]:
+    """Whether a rule's condition can hold and whether it always holds, in one pass.
+
+    Each of the two proofs is charged to the budget, as `_can_hold` and then
+    `_always_holds` would be; one the budget cannot pay for is not made (a condition
+    is then taken to be able to hold, and not to always hold).
+    """
+    names, spaces, work = _probe_cases(condition, unknowns, budget)
+    if not _charge(budget, work, what):
+        return True, False
+    both = _charge(budget, work, what)
+    some_true, some_false = _outcomes(condition, names, spaces, want_true=True, want_false=both)
+    return some_true, both and not some_false
 
 
 def _can_hold(condition: Condition, unknowns: frozenset[str], budget: _Budget, what: str) -> bool:
-    names = sorted(fields_read(condition))
-    cases = _cases(condition, unknowns, budget, what)
-    if cases is None:
+    names, spaces, work = _probe_cases(condition, unknowns, budget)
+    if not _charge(budget, work, what):
         return True  # too many combinations to prove it dead; assume it can fire
-    return any(holds(condition, dict(zip(names, case, strict=True))) for case in cases)
+    return _outcomes(condition, names, spaces, want_true=True, want_false=False)[0]
 
 
 def _always_holds(
     condition: Condition, unknowns: frozenset[str], budget: _Budget, what: str
 ) -> bool:
-    names = sorted(fields_read(condition))
-    cases = _cases(condition, unknowns, budget, what)
-    if cases is None:
+    names, spaces, work = _probe_cases(condition, unknowns, budget)
+    if not _charge(budget, work, what):
         return False
-    return all(holds(condition, dict(zip(names, case, strict=True))) for case in cases)
+    return not _outcomes(condition, names, spaces, want_true=False, want_false=True)[1]
