@@ -1,6 +1,6 @@
 """`python -m slmvllm` runs the same entry point as the `slmvllm` command."""
 
-from slmvllm.cli import main
+from slmvllm.launch import main
 
 if __name__ == "__main__":
     main()

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -204,6 +207,30 @@ def test_real_process_streams_and_exit_codes(tmp_path: Path) -> None:
     assert bad.code == 2 and bad.out == "" and "no such requirements file" in bad.err
     version = run_cli("--version")
     assert version.code == 0 and version.out.startswith("slmvllm ")
+
+
+def test_version_is_answered_without_building_the_cli() -> None:
+    # The fast path and the typer option print the same line; the fast path loads no typer.
+    from slmvllm import __version__
+
+    fast = run_cli("--version")
+    slow = run_cli("--debug", "--version")  # not the bare query: through typer
+    assert fast.out == slow.out == f"slmvllm {__version__}\n"
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; sys.argv = ['slmvllm', '--version']\n"
+            "from slmvllm.launch import main\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print('typer' in sys.modules, file=sys.stderr)",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert probe.stderr.strip() == "False"
 
 
 def test_save_answers_with_a_file_keeps_the_set_values(invoke: Invoke, tmp_path: Path) -> None:

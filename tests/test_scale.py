@@ -28,7 +28,7 @@ ENV.pop("SLMVLLM_PROGRESS_DELAY", None)
 # Runs the real entry point in this process, then reports which modules it imported.
 _MODULES_AFTER = """
 import json, sys
-from slmvllm.cli import main
+from slmvllm.launch import main
 sys.argv = ["slmvllm", *sys.argv[1:]]
 try:
     main()
