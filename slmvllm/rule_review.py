@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from slmvllm.advice.conditions import describe
-from slmvllm.advice.engine import citation_text
+from slmvllm.advice.engine import rule_facts
 from slmvllm.advice.layers import Placement
 from slmvllm.advice.rule_set_model import Rule, RuleSet
 from slmvllm.advice.use_cases import requirements_for
@@ -174,16 +173,8 @@ class RuleExplanation:
 
     def record(self) -> dict[str, Any]:
         """As JSON-ready data."""
-        rule = self.rule
         return {
-            "id": rule.id,
-            "summary": rule.summary,
-            "claim": rule.claim,
-            "when": describe(rule.when) if rule.when else None,
-            "points": rule.points,
-            "exclude": list(rule.exclude),
-            "reason": rule.reason,
-            "source": citation_text(self.rule_set, rule),
+            **rule_facts(self.rule_set, self.rule),
             "rule_set": {"name": self.rule_set.name, "version": self.rule_set.version},
             "active": self.active,
             "layer": self.layer,

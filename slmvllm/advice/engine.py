@@ -390,6 +390,23 @@ def _assumed_by(rule: Rule, assumed: set[str], behind_figures: set[str]) -> set[
     return out
 
 
+def rule_facts(rs: RuleSet, rule: Rule) -> dict[str, Any]:
+    """A rule as JSON-ready data: its condition in words, points, exclusions and sources.
+
+    `rules list` and `rules explain` add what they know of layers and use cases.
+    """
+    return {
+        "id": rule.id,
+        "summary": rule.summary,
+        "claim": rule.claim,
+        "when": describe(rule.when) if rule.when else None,
+        "points": rule.points,
+        "exclude": list(rule.exclude),
+        "reason": rule.reason,
+        "source": citation_text(rs, rule),
+    }
+
+
 def citation_text(rs: RuleSet, rule: Rule) -> str:
     """A rule's sources as one line of text: title, where, url; several joined by ' | '."""
     parts = []

@@ -10,8 +10,7 @@ from typing import Any
 from rich.console import Console, Group
 from rich.text import Text
 
-from slmvllm.advice.conditions import describe
-from slmvllm.advice.engine import citation_text
+from slmvllm.advice.engine import rule_facts
 from slmvllm.advice.layers import Placement
 from slmvllm.advice.rule_set_model import Rule, RuleSet
 from slmvllm.advice.rule_sets import default_rule_set_path, load_rule_set
@@ -132,14 +131,7 @@ def rule_record(rs: RuleSet, rule: Rule, placement: Placement | None = None) -> 
     """One rule as data: its condition in words, points, exclusions, sources and layer."""
     origin = placement.origins.get(rule.id) if placement else None
     return {
-        "id": rule.id,
-        "summary": rule.summary,
-        "claim": rule.claim,
-        "when": describe(rule.when) if rule.when else None,
-        "points": rule.points,
-        "exclude": list(rule.exclude),
-        "reason": rule.reason,
-        "source": citation_text(rs, rule),
+        **rule_facts(rs, rule),
         "layer": origin.layer if origin else None,
         "overridden_by": list(origin.overridden_by) if origin else [],
         "active": True,

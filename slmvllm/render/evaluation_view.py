@@ -123,10 +123,7 @@ def render_evaluation_text(ev: Evaluation) -> str:
         )
         out += [f"    - {one_line(_driver_text(d, case))}" for d in case.drivers]
         if case.tie:
-            out.append(
-                f"    - a tie: {case.recommendation} and {case.expected} scored alike; "
-                "the rule set's option order chose"
-            )
+            out.append(f"    - {_tie_text(case)}")
     return "\n".join(out) + "\n"
 
 
@@ -196,10 +193,7 @@ def render_evaluation_markdown(ev: Evaluation) -> str:
         )
         out += [f"  - {md_cell(_driver_text(d, case))}" for d in case.drivers]
         if case.tie:
-            out.append(
-                f"  - a tie: {case.recommendation} and {case.expected} scored alike; "
-                "the rule set's option order chose"
-            )
+            out.append(f"  - {_tie_text(case)}")
     out += ["", "<details><summary>Every case</summary>", ""]
     out += ["| case | expected | advice | confidence | |", "|---|---|---|---:|---|"]
     out += [
@@ -335,3 +329,10 @@ def evaluation_dict(ev: Evaluation) -> dict[str, Any]:
 def render_evaluation_json(ev: Evaluation) -> str:
     """The evaluation as one JSON document."""
     return dumps_json(evaluation_dict(ev))
+
+
+def _tie_text(case: CaseResult) -> str:
+    return (
+        f"a tie: {case.recommendation} and {case.expected} scored alike; "
+        "the rule set's option order chose"
+    )
