@@ -474,27 +474,35 @@ def what_would_change(
             joined |= set(extra)
             found = [v for v in probe_values(name, joined, model) if valid_value(name, v, model)]
             probes[name] = (found, sorted(joined))
+    swing = _figure_swing(rs, by_figure, effects)
+    now_scores, _, now_ranked = _ranked(rs, fired_now, effects)
     changes: list[Change] = []
     for name, (candidates, cuts) in probes.items():
         now = values.get(name)
         best: dict[OptionName, tuple[Any, Any]] = {}
         refigure = figures is not None and bool(by_figure) and name in figures.reads
-        readers = compiled.reads.get(name, ()) + (by_figure if refigure else ())
+        readers = compiled.reads.get(name, ())
         for candidate in candidates:
             if candidate == now:
                 continue
             # Only the rules that read this field (or a figure it moves) can change; the
             # sum is redone in rule order, so the scores are exactly those `score` gives.
             probe = {**now_values, name: candidate}
-            if refigure and figures is not None:
-                probe.update(figures({**values, name: candidate})[0])
             fired = list(fired_now)
             for i in readers:
                 test = compiled.tests[i]
                 fired[i] = test is None or test(probe)
             if fired == fired_now:
-                continue  # the same rules fire: the same recommendation
-            _, _, ranked = _ranked(rs, fired, effects)
+                scores, ranked = now_scores, now_ranked
+            else:
+                scores, _, ranked = _ranked(rs, fired, effects)
+            if refigure and figures is not None and not _beyond_swing(scores, ranked, swing):
+                # The figures could decide it: work them out for this value (exactly).
+                probe.update(figures({**values, name: candidate})[0])
+                for i in by_figure:
+                    test = compiled.tests[i]
+                    fired[i] = test is None or test(probe)
+                scores, _, ranked = _ranked(rs, fired, effects)
             outcome = ranked[0] if ranked else None
             if outcome is None or outcome == current:
                 continue
@@ -507,6 +515,37 @@ def what_would_change(
             if outcome in best
         ]
     return changes
+
+
+def _figure_swing(
+    rs: RuleSet, by_figure: tuple[int, ...], effects: list[dict[str, float]]
+) -> dict[tuple[str, str], float] | None:
+    """How far the figure rules together can move one option against another (None: any)."""
+    if any(rs.rules[i].exclude for i in by_figure):
+        return None  # a figure rule that excludes can change anything
+    options = rs.option_order()
+    return {
+        (a, b): sum(abs(effects[i][a] - effects[i][b]) for i in by_figure)
+        for a in options
+        for b in options
+        if a != b
+    }
+
+
+def _beyond_swing(
+    scores: Mapping[str, float],
+    ranked: list[OptionName],
+    swing: Mapping[tuple[str, str], float] | None,
+) -> bool:
+    """Whether the leader's lead over every other option exceeds what the figures can move.
+
+    Then whatever the figure rules do, the recommendation stays: the figures need not be
+    worked out again for this probe (the result is the same as if they were).
+    """
+    if swing is None or not ranked:
+        return False
+    top = ranked[0]
+    return all(scores[top] - scores[o] > swing[(top, o)] + 1e-9 for o in ranked[1:])
 
 
 def _nearest_in_region(

@@ -275,7 +275,7 @@ def shape_candidates(inp: _Inputs, catalog: Catalog) -> list[_Candidate]:
     hit = _SHAPES.get(key)
     if hit is not None and hit[0] is catalog:
         return hit[1]
-    if len(_SHAPES) >= 512:
+    if len(_SHAPES) >= 32:
         _SHAPES.clear()
     made = _candidates(inp, catalog)
     _SHAPES[key] = (catalog, made)
@@ -395,17 +395,28 @@ def _break_even_of(slm: _Candidate, llm: _Candidate) -> float | None:
     )
 
 
-def break_even_pair(
-    cands: list[_Candidate], requests: float
-) -> tuple[_Candidate | None, _Candidate | None]:
-    """The cheapest fitting LLM API, and the fitting self-hosted SLM that beats it soonest."""
-    return _break_even_pair(cands, requests)
+_PAIRS: dict[tuple[int, float], tuple[list[_Candidate], _Pair]] = {}
+_Pair = tuple["_Candidate | None", "_Candidate | None"]
 
 
-def _break_even_pair(
-    cands: list[_Candidate], requests: float
-) -> tuple[_Candidate | None, _Candidate | None]:
-    """The cheapest fitting LLM API, and the fitting self-hosted SLM that beats it soonest."""
+def break_even_pair(cands: list[_Candidate], requests: float) -> _Pair:
+    """The cheapest fitting LLM API, and the fitting self-hosted SLM that beats it soonest.
+
+    Worked out once per candidate list and volume (the cost figures ask for it at many
+    volumes of one request shape, and the estimates again for the same one).
+    """
+    key = (id(cands), float(requests))
+    hit = _PAIRS.get(key)
+    if hit is not None and hit[0] is cands:
+        return hit[1]
+    if len(_PAIRS) >= 256:
+        _PAIRS.clear()
+    found = _break_even_pair(cands, requests)
+    _PAIRS[key] = (cands, found)
+    return found
+
+
+def _break_even_pair(cands: list[_Candidate], requests: float) -> _Pair:
     llm = _best([c for c in cands if c.option == "llm" and c.hosting == "api"], requests)
     slms = [
         c
@@ -536,7 +547,7 @@ def estimate(
     tp = catalog.throughput
     rules = catalog.memory
 
-    slm_self, llm_api = _break_even_pair(cands, volume)
+    slm_self, llm_api = break_even_pair(shape_candidates(inp, catalog), volume)
     break_even, be_block = _break_even_block(slm_self, llm_api, inp)
 
     assumptions = list(inp.notes)

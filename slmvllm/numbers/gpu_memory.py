@@ -136,7 +136,7 @@ def weight_params(model: Model) -> float:
 
 
 _MEMORY_CACHE: dict[tuple[int, int, str, int, int, int | None], tuple[Any, ...]] = {}
-_MEMORY_CACHE_SIZE = 8192
+_MEMORY_CACHE_SIZE = 2048
 
 
 def memory_estimate(
