@@ -389,3 +389,22 @@ def test_reasons_and_exclusions_say_why_they_fired(rule_set: RuleSet) -> None:
     )
     assert by_rule["article.slm-efficiency"].when is None  # an always-on article rule
     assert {e.when for e in result.excluded} == {"hosting is on_device"}
+
+
+def test_skipping_the_figures_where_they_cannot_decide_changes_nothing(
+    rule_set: RuleSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The sensitivity search works the cost figures out again only where the figure rules
+    # could still change the winner; forcing it everywhere must give the same changes.
+    from pathlib import Path
+
+    from slmvllm.advice import engine
+    from slmvllm.loading.labels import load_labels
+
+    root = Path(__file__).resolve().parents[1]
+    cases = load_labels(root / "benchmarks" / "decisions" / "development.yaml")[::4]
+    fast = [advise(c.requirements, rule_set).what_would_change for c in cases]
+    monkeypatch.setattr(engine, "_beyond_swing", lambda *args: False)
+    slow = [advise(c.requirements, rule_set).what_would_change for c in cases]
+    assert fast == slow
+    assert any(fast)  # the cases do have changes to compare
