@@ -395,16 +395,22 @@ def test_skipping_the_figures_where_they_cannot_decide_changes_nothing(
     rule_set: RuleSet, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The sensitivity search works the cost figures out again only where the figure rules
-    # could still change the winner; forcing it everywhere must give the same changes.
+    # could still change the winner; forcing it everywhere must give the same changes,
+    # and never working them out again must not (else this test could not fail).
     from pathlib import Path
 
     from slmvllm.advice import engine
     from slmvllm.loading.labels import load_labels
 
     root = Path(__file__).resolve().parents[1]
-    cases = load_labels(root / "benchmarks" / "decisions" / "development.yaml")[::4]
-    fast = [advise(c.requirements, rule_set).what_would_change for c in cases]
+    chat = {"task_type": "chat", "monthly_requests": 50_000_000, "ml_expertise": "strong"}
+    volume = Requirements.model_validate({**chat, "input_tokens": 2000, "output_tokens": 500})
+    cases = [volume] + [
+        c.requirements
+        for c in load_labels(root / "benchmarks" / "decisions" / "development.yaml")[::4]
+    ]
+    fast = [advise(req, rule_set).what_would_change for req in cases]
     monkeypatch.setattr(engine, "_beyond_swing", lambda *args: False)
-    slow = [advise(c.requirements, rule_set).what_would_change for c in cases]
-    assert fast == slow
-    assert any(fast)  # the cases do have changes to compare
+    assert [advise(req, rule_set).what_would_change for req in cases] == fast
+    monkeypatch.setattr(engine, "_beyond_swing", lambda *args: True)
+    assert [advise(req, rule_set).what_would_change for req in cases] != fast
