@@ -414,3 +414,25 @@ def test_skipping_the_figures_where_they_cannot_decide_changes_nothing(
     assert [advise(req, rule_set).what_would_change for req in cases] == fast
     monkeypatch.setattr(engine, "_beyond_swing", lambda *args: True)
     assert [advise(req, rule_set).what_would_change for req in cases] != fast
+
+
+def test_every_reported_change_holds_on_the_corpus(rule_set: RuleSet) -> None:
+    # An oracle over real cases: apply each reported change alone and advise again. (This
+    # caught a change shown below the labelled-examples count at which the router's share,
+    # and so a cost figure, turns.)
+    from pathlib import Path
+
+    from slmvllm.loading.labels import load_labels
+
+    root = Path(__file__).resolve().parents[1]
+    cases = load_labels(root / "benchmarks" / "decisions" / "development.yaml")
+    extra = {"labelled_examples": 800, "monthly_requests": 30_000_000}
+    checked = 0
+    for case in cases:
+        for req in (case.requirements, case.requirements.model_copy(update=extra)):
+            result = advise(req, rule_set)
+            for change in result.what_would_change:
+                changed = advise(req.model_copy(update={change.field: change.to}), rule_set)
+                assert changed.recommendation == change.recommendation, (case.label.id, change)
+                checked += 1
+    assert checked > 50

@@ -16,8 +16,9 @@ disagree:
   price x 730 h), the least a self-hosted model costs.
 
 Each is None when it cannot be worked out: no volume given, hosting that allows no
-API, or no fitting candidate. Each comparison is a volume threshold; `cost_figures`
-returns those thresholds too, so the sensitivity search tries both sides of them.
+API, or no fitting candidate. Each comparison is a volume threshold (and the hybrid's
+share turns on the count of labelled examples); `cost_figures` returns those
+thresholds too, so the sensitivity search tries both sides of them.
 """
 
 from __future__ import annotations
@@ -98,4 +99,8 @@ def cost_figures(
             "cheaper" if mixed is not None and requests >= mixed else "dearer"
         )
         cuts += [t for t in (own, mixed) if t is not None]
+        # The router's share turns on the labelled examples too (a trained router from
+        # this many): the search must try both sides of that count as well.
+        labels = [float(catalog.routing.in_distribution_labels.value)]
+        return figures, {"monthly_requests": sorted(set(cuts)), "labelled_examples": labels}
     return figures, {"monthly_requests": sorted(set(cuts))}
