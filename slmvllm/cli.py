@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import traceback
@@ -552,6 +553,14 @@ def run(argv: list[str]) -> int:
     except BrokenPipeError:
         silence_stdout()
         return ExitCode.OK
+    except OSError as exc:
+        if exc.errno not in _OUTPUT_ERRORS:
+            return _internal(exc, debug)
+        # The output could not be written (a full disk, a quota, a dead device): the
+        # run's environment, not a bug. Nothing more can be written to stdout either.
+        silence_stdout()
+        sys.stderr.write(f"slmvllm: error: cannot write the output: {literal(exc.strerror)}\n")
+        return ExitCode.BAD_INPUT
     except SlmvllmError as exc:
         prefix = "" if isinstance(exc, (GateFailedError, StoppedByUserError)) else "error: "
         for line in str(exc).splitlines() or [type(exc).__name__]:
@@ -559,14 +568,24 @@ def run(argv: list[str]) -> int:
             sys.stderr.write(f"slmvllm: {prefix}{literal(line)}\n")
         return int(exc.exit_code)
     except Exception as exc:  # a bug: one line, the traceback only on request
-        if debug:
-            traceback.print_exc()
-        detail = " ".join(literal(exc).splitlines())  # one line, whatever the message
-        sys.stderr.write(
-            f"slmvllm: internal error: {type(exc).__name__}: {detail} "
-            "(rerun with --debug for the traceback, and please report it)\n"
-        )
-        return ExitCode.INTERNAL
+        return _internal(exc, debug)
+
+
+#: errno values of a failed write to stdout that are the environment's, not a bug.
+_OUTPUT_ERRORS = frozenset(
+    getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EIO", "EFBIG") if hasattr(errno, name)
+)
+
+
+def _internal(exc: BaseException, debug: bool) -> int:
+    if debug:
+        traceback.print_exception(exc)
+    detail = " ".join(literal(exc).splitlines())  # one line, whatever the message
+    sys.stderr.write(
+        f"slmvllm: internal error: {type(exc).__name__}: {detail} "
+        "(rerun with --debug for the traceback, and please report it)\n"
+    )
+    return ExitCode.INTERNAL
 
 
 def _closed_stdout() -> bool:

@@ -530,3 +530,31 @@ def test_any_valid_requirements_give_finite_json(
         assert cand["fits"] is (cand["why_not"] is None)
         cost = cand["monthly_cost_usd"]
         assert cost is None or cost >= 0
+
+
+def test_the_compact_list_holds_every_model_the_estimates_name() -> None:
+    # The break-even pair and the hybrid's picks keep their records in the compact list,
+    # so a JSON reader can always find the candidate a statement names.
+    from slmvllm.advisor import advise
+    from slmvllm.loading.labels import load_labels
+
+    from .conftest import ROOT
+
+    cases = load_labels(
+        [ROOT / "benchmarks" / "decisions" / "index.yaml", ROOT / "examples" / "cases"]
+    )
+    named = 0
+    for case in cases[::2]:
+        est = advise(case.requirements).estimates
+        assert est is not None
+        listed = {c.model for c in est.candidates}
+        names = [est.break_even.small_model, est.break_even.llm_model]
+        if est.hybrid is not None:
+            names += [est.hybrid.slm_model, est.hybrid.llm_model]
+        for name in filter(None, names):
+            assert name in listed, (case.label.id, name)
+            named += 1
+        assert est.candidates_total == len(est.candidates) + sum(
+            g.count for g in est.candidates_left_out or []
+        )
+    assert named > 50

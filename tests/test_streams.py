@@ -332,3 +332,20 @@ def test_reports_have_no_trailing_spaces(args: list[str], colour: dict[str, str]
     padded = [line for line in run.out.splitlines() if re.search(r" (\x1b\[[0-9;]*m)*$", line)]
     assert padded == []
     assert len(run.out.splitlines()) > 10
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full on this system")
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "text"])
+def test_a_full_disk_is_exit_2_not_a_bug(fmt: str) -> None:
+    # Writing the result fails with ENOSPC: the run's environment, said in one line.
+    proc = subprocess.run(
+        [sys.executable, "-m", "slmvllm", "advise", "-r", str(EXAMPLES), "-f", fmt],
+        stdout=Path("/dev/full").open("w"),
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=60,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.strip() == "slmvllm: error: cannot write the output: No space left on device"

@@ -11,13 +11,13 @@ How a score is computed (also in the README):
 3. An option's score is the sum of the effects of the fired rules. Rules with
    ``exclude`` rule options out; the recommendation is the best-scoring option
    still allowed (ties go to the option listed first in the rule set).
-4. Confidence is the share of the evidence separating the winner from the
-   runner-up that favours the winner. Each fired rule separates them by
-   ``d = effect on winner - effect on runner-up``; with ``for`` the sum of the
-   positive ``d`` and ``against`` the sum of the negative ones (as a positive
-   number), confidence is ``for / (for + against)``. 1.0: every separating
-   rule favours the winner (or the constraints leave one option); 0.5: a tie.
-   It measures how one-sided the rules are, not whether they are right.
+4. Confidence: with the rule set's `calibration`, the logistic map
+   ``1 / (1 + exp(-(a + b x margin)))`` of the winner's lead over the runner-up
+   per unit of mean criterion weight (fitted on documented decisions: the chance a
+   well-informed team chose the same); without one, the share of the evidence
+   separating the two that favours the winner (``for / (for + against)`` over the
+   fired rules' ``d = effect on winner - effect on runner-up``). 1.0 when the
+   constraints leave one option. `standing` says tie, close or clear.
 5. What would change the answer: every value of every field a rule reads
    (for numbers, one value in each interval the rules' thresholds cut) is
    tried alone; each change that gives another recommendation is reported,

@@ -144,10 +144,9 @@ def _results(
     opts: AdviseOptions,
     verdicts: list[Verdict],
 ) -> Iterator[tuple[str | None, Result]]:
-    # The full report lists every candidate; JSON stays the same with or without it.
-    every = opts.all_candidates or (
-        opts.explain and (opts.output_format not in ("json", "jsonl") or opts.report is not None)
-    )
+    # The full text report lists every candidate; JSON, JSONL and Markdown are the same
+    # with or without --explain (a --report beside them shows the compact list).
+    every = opts.all_candidates or (opts.explain and opts.output_format == "text")
     for case in cases:
         result = advise(case.requirements, rs, catalog, all_candidates=every)
         verdicts.append(Verdict(case.source, result.recommendation, result.confidence))

@@ -535,9 +535,10 @@ def estimate(
     `values` maps every requirements field to its resolved value (None when unknown);
     `recommendation` is ``slm``, ``llm`` or ``hybrid``. With `all_candidates` false,
     `candidates` keeps the compact list the reports show (`SHORTLIST_PER_OPTION`
-    fitting candidates per option, the cheapest fitting self-hosted small model and
-    the cheapest fitting candidate of each option) and the rest are counted in
-    `candidates_left_out`, grouped by why; the other figures are the same.
+    fitting candidates per option, the cheapest fitting self-hosted small model, the
+    cheapest fitting candidate of each option, and every model the break-even and the
+    hybrid plan name) and the rest are counted in `candidates_left_out`, grouped by why;
+    the other figures are the same.
     """
     inp = _inputs(values)
     cands = list(shape_candidates(inp, catalog))
@@ -602,12 +603,17 @@ def estimate(
             f"warnings: {', '.join(flagged)}"
         )
 
-    listed = cands if all_candidates else _compact(cands, inp)
     hybrid: dict[str, Any] = {}
     if recommendation == "hybrid":
         share, basis = llm_share(values, catalog.routing)
         assumptions.append(f"hybrid share of requests to the large model: {share:g}; {basis}")
         hybrid = _hybrid(cands, inp, share, basis, slm_self, llm_api)
+    # Every model another part of the estimates names keeps its record in the list.
+    named: set[tuple[Any, Any]] = {(c.model.id, c.hosting) for c in (slm_self, llm_api) if c}
+    plan = hybrid.get("hybrid")
+    if isinstance(plan, HybridPlan):
+        named |= {(plan.slm_model, plan.slm_hosting), (plan.llm_model, plan.llm_hosting)}
+    listed = cands if all_candidates else _compact(cands, inp, named)
     return Estimates(
         inputs=EstimateInputs(
             monthly_requests=volume,
@@ -692,11 +698,14 @@ def _hybrid(
 SHORTLIST_PER_OPTION = 3
 
 
-def _compact(cands: list[_Candidate], inp: _Inputs) -> list[_Candidate]:
-    """The candidates the reports read, in rank order (see `estimate`)."""
+def _compact(
+    cands: list[_Candidate], inp: _Inputs, named: set[tuple[Any, Any]]
+) -> list[_Candidate]:
+    """The candidates the reports read, in rank order (see `estimate`), and those `named`
+    (model id, hosting) elsewhere in the estimates: the break-even pair, the hybrid's."""
     requests = inp.requests
     fitting = [c for c in cands if _why_not(c, requests, inp.budget) is None]
-    keep: set[int] = set()
+    keep: set[int] = {id(c) for c in cands if (c.model.id, c.hosting) in named}
     for option in ("slm", "llm"):
         seen: set[str] = set()
         for cand in fitting:
