@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from slmvllm.advice.layers import SHIPPED_KEY, default_rule_set_path
 from slmvllm.advice.rule_sets import load_rule_set
+from slmvllm.errors import InputError
 from slmvllm.loading import compiled
 from slmvllm.loading.compiled import build_cache, cache_entries, digest, parse_shipped
 from slmvllm.loading.documents import Source
@@ -76,3 +78,21 @@ def test_rule_set_and_catalogue_are_the_same_with_and_without_the_cache(
     assert cached_catalog.models == parsed_catalog.models
     assert cached_catalog.gpus == parsed_catalog.gpus
     assert default_rule_set_path().is_file()
+
+
+def test_a_problem_found_in_the_cached_default_is_still_located(tmp_path: Path) -> None:
+    # A layer whose new exclusion clashes with the default's: the finding is placed in the
+    # shipped file, which the cache supplied without positions; the message keeps its line.
+    layer = tmp_path / "layer.yaml"
+    layer.write_text(
+        'extends: default\nname: mine\nversion: "1.0"\nrules:\n'
+        "  - id: mine.no-slm\n    summary: no small model for agents\n"
+        "    sources: [{ref: article}]\n    when: {field: task_type, is: agentic}\n"
+        "    exclude: [slm]\n    reason: policy\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught:
+        load_rule_set(layer)
+    problems = caught.value.problems
+    assert problems and all(p.line is not None for p in problems)
+    assert any("mine.no-slm" in p.message for p in problems)

@@ -157,21 +157,21 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _parse(path: Path) -> Document:
+def _parse(path: Path, use_cache: bool = True) -> Document:
     source = read_source(path, what="rule set")
-    if str(path) != "-" and _same_file(path, default_rule_set_path()):
+    if use_cache and str(path) != "-" and _same_file(path, default_rule_set_path()):
         return parse_shipped(source, SHIPPED_KEY)  # the shipped file: parsed ahead of time
     return parse_yaml(source)
 
 
-def resolve_chain(path: Path) -> list[LayerFile]:
+def resolve_chain(path: Path, *, use_cache: bool = True) -> list[LayerFile]:
     """Read a rule set file and every base it extends; the bottom (full) rule set first.
 
     Errors (exit 2) name the `extends` line: a missing or unreadable base, a cycle, a
     chain of more than `MAX_LAYERS` files, a base outside the allowed places.
     """
     stdin = str(path) == "-"
-    doc = _parse(path)
+    doc = _parse(path, use_cache)
     top = LayerFile(doc, STDIN_NAME if stdin else _label(path), None if stdin else path.parent)
     root = None if stdin else Path(os.path.realpath(path.parent))
     chain = [top]
@@ -196,7 +196,7 @@ def resolve_chain(path: Path) -> list[LayerFile]:
             )
         seen.add(real)
         try:
-            base_doc = _parse(base)
+            base_doc = _parse(base, use_cache)
         except InputError as exc:
             first = Problem(
                 where.source,

@@ -85,13 +85,27 @@ def load_rule_set(path: Path | None = None) -> LoadedRuleSet:
     (`slmvllm.advice.layers`); every message names the file, line and column where
     the part it is about was written.
     """
-    chain = resolve_chain(path or default_rule_set_path())
+    try:
+        return _load(path, use_cache=True)
+    except InputError as exc:
+        if not any(p.line is None and p.source != "command line" for p in exc.problems):
+            raise
+        # A problem in a part the precompiled cache supplied has no line: read the files
+        # again from their text so that every message is located (the cache only saves
+        # time; it never changes what is reported).
+        return _load(path, use_cache=False)
+
+
+def _load(path: Path | None, *, use_cache: bool) -> LoadedRuleSet:
+    chain = resolve_chain(path or default_rule_set_path(), use_cache=use_cache)
     rule_set, placement = build_rule_set(chain)
     findings = check_rule_set(rule_set, ignore_uncited=placement.cited_by_disabled)
     errors = [_problem(placement, f) for f in findings if f.severity == "error"]
     if errors:
         raise InputError(sorted(errors, key=_file_order(placement)))
     warnings = [_problem(placement, f) for f in findings if f.severity == "warning"]
+    if use_cache and any(w.line is None for w in warnings):
+        return _load(path, use_cache=False)  # located warnings, as above
     return LoadedRuleSet(rule_set, warnings, placement)
 
 
