@@ -496,7 +496,11 @@ def what_would_change(
                 scores, ranked = now_scores, now_ranked
             else:
                 scores, _, ranked = _ranked(rs, fired, effects)
-            if refigure and figures is not None and not _beyond_swing(scores, ranked, swing):
+            if (
+                refigure
+                and figures is not None
+                and not _beyond_swing(scores, ranked, swing, fired, by_figure)
+            ):
                 # The figures could decide it: work them out for this value (exactly).
                 probe.update(figures({**values, name: candidate})[0])
                 for i in by_figure:
@@ -519,33 +523,38 @@ def what_would_change(
 
 def _figure_swing(
     rs: RuleSet, by_figure: tuple[int, ...], effects: list[dict[str, float]]
-) -> dict[tuple[str, str], float] | None:
-    """How far the figure rules together can move one option against another (None: any)."""
+) -> list[dict[str, float]] | None:
+    """The figure rules' effects, when the figures alone cannot rule an option out."""
     if any(rs.rules[i].exclude for i in by_figure):
         return None  # a figure rule that excludes can change anything
-    options = rs.option_order()
-    return {
-        (a, b): sum(abs(effects[i][a] - effects[i][b]) for i in by_figure)
-        for a in options
-        for b in options
-        if a != b
-    }
+    return [effects[i] for i in by_figure]
 
 
 def _beyond_swing(
     scores: Mapping[str, float],
     ranked: list[OptionName],
-    swing: Mapping[tuple[str, str], float] | None,
+    swing: list[dict[str, float]] | None,
+    fired: list[bool],
+    by_figure: tuple[int, ...],
 ) -> bool:
-    """Whether the leader's lead over every other option exceeds what the figures can move.
+    """Whether no change of the figure rules' firing could overtake the leader.
 
-    Then whatever the figure rules do, the recommendation stays: the figures need not be
-    worked out again for this probe (the result is the same as if they were).
+    Each figure rule that fires could stop (taking its effect away) and each that does
+    not could start (adding it); the leader's lead over every other option must exceed
+    the most those changes could take from it. Then the figures need not be worked out
+    again for this probe: the recommendation is the same as if they were.
     """
     if swing is None or not ranked:
         return False
     top = ranked[0]
-    return all(scores[top] - scores[o] > swing[(top, o)] + 1e-9 for o in ranked[1:])
+    for other in ranked[1:]:
+        worst = 0.0
+        for i, effect in zip(by_figure, swing, strict=True):
+            gain = effect[top] - effect[other]  # what this rule adds to the lead when on
+            worst += max(gain, 0.0) if fired[i] else max(-gain, 0.0)
+        if scores[top] - scores[other] <= worst + 1e-9:
+            return False
+    return True
 
 
 def _nearest_in_region(
