@@ -376,6 +376,12 @@ def eval_(
 
     Exit 0 when measured (and the gate passed), 1 when the clean accuracy is below
     --min-accuracy, 2 when a labels or requirements file is bad (file:line:col).
+
+    \b
+    Examples:
+      slmvllm eval examples/cases                          # a folder holding an index.yaml
+      slmvllm eval benchmarks/decisions/test.yaml -f markdown
+      slmvllm eval our-cases/ --rules team.yaml --min-accuracy 0.8   # a CI gate
     """
     from slmvllm.commands.eval import EvalOptions, run_eval
 
@@ -485,7 +491,14 @@ def rules_explain(
     ] = None,
     output_format: DataFormatOption = DataFormat.text,
 ) -> None:
-    """Explain one rule: condition in words, points, sources, layer; with -r, its effect."""
+    """Explain one rule: condition in words, points, sources, layer; with -r, its effect.
+
+    \b
+    Examples:
+      slmvllm rules explain evidence.world-knowledge
+      slmvllm rules explain evidence.world-knowledge -r examples/ --format json
+      slmvllm rules explain acme.eu-residency-keeps-data-home --rules team.yaml -r cases/
+    """
     from slmvllm.commands.rules_review import RulesExplainOptions, run_rules_explain
 
     options = RulesExplainOptions(rule_id, rules, _paths(requirements), output_format.value)
@@ -511,7 +524,14 @@ def rules_diff(
         typer.Option("--fail-on-change", help="Exit 1 when any recommendation changes."),
     ] = False,
 ) -> None:
-    """Compare two rule sets on use cases: what changes, and which rules caused it."""
+    """Compare two rule sets on use cases: what changes, and which rules caused it.
+
+    \b
+    Examples:
+      slmvllm rules diff default team.yaml -r use-cases/
+      slmvllm rules diff default team.yaml -r use-cases/ --format markdown
+      slmvllm rules diff old.yaml new.yaml -r use-cases/ --fail-on-change   # a CI gate
+    """
     from slmvllm.commands.rules_review import RulesDiffOptions, run_rules_diff
 
     paths = _paths(requirements)

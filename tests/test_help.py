@@ -20,7 +20,28 @@ COMMANDS = [
     ["rules"],
     ["rules", "check"],
     ["rules", "list"],
+    ["rules", "explain"],
+    ["rules", "diff"],
+    ["eval"],
 ]
+
+
+def test_every_command_is_in_the_table() -> None:
+    # A new command cannot skip the summary-and-examples check by being left out here.
+    from typing import Any
+
+    import typer
+
+    from slmvllm.cli import app
+
+    def walk(command: Any, path: list[str]) -> list[list[str]]:
+        found = [path]
+        for name, sub in getattr(command, "commands", {}).items():  # a group's commands
+            found += walk(sub, [*path, name])
+        return found
+
+    every = walk(typer.main.get_command(app), [])
+    assert sorted(every) == sorted(COMMANDS)
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: "-".join(c) or "root")
