@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -74,3 +76,9 @@ class StoppedByUserError(SlmvllmError):
     """The user ended an interactive session (Ctrl-C or Ctrl-D). Exit 130."""
 
     exit_code = ExitCode.INTERRUPTED
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """`; did you mean 'x'?` when a candidate is close, else an empty string."""
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""

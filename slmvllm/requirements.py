@@ -205,7 +205,7 @@ def model_in_context(context: Any) -> type[Requirements]:
 def known_field(name: str, allowed: tuple[str, ...]) -> str:
     """`name` if it is one of `allowed` requirement fields; else a ValueError with a hint."""
     if name not in allowed:
-        from slmvllm.loading.validation import did_you_mean
+        from slmvllm.errors import did_you_mean
 
         raise ValueError(f"unknown requirements field {name!r}" + did_you_mean(name, allowed))
     return name

@@ -19,10 +19,9 @@ from slmvllm.advice.layers import Placement
 from slmvllm.advice.rule_set_model import Rule, RuleSet
 from slmvllm.advice.use_cases import requirements_for
 from slmvllm.advisor import advise
-from slmvllm.errors import InputError, NoFeasibleOptionError, Problem
+from slmvllm.errors import InputError, NoFeasibleOptionError, Problem, did_you_mean
 from slmvllm.loading.documents import Document
 from slmvllm.loading.reading import directory_yaml_files, read_source
-from slmvllm.loading.validation import did_you_mean
 from slmvllm.loading.yaml_parsing import parse_yaml
 from slmvllm.requirements import OptionName, field_names
 from slmvllm.result import Result

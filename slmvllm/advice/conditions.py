@@ -30,8 +30,9 @@ from pydantic import (
     model_validator,
 )
 
+from slmvllm.errors import did_you_mean
 from slmvllm.loading.scalars import scalar_kinds
-from slmvllm.loading.validation import did_you_mean, literal_choices
+from slmvllm.loading.validation import literal_choices
 from slmvllm.requirements import (
     Requirements,
     Strict,

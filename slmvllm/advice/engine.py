@@ -101,7 +101,7 @@ def weights(rs: RuleSet, priorities: Mapping[str, float] | None) -> dict[str, fl
 
 def check_requirements(rs: RuleSet, req: Requirements) -> list[tuple[tuple[str, ...], str]]:
     """What in the requirements does not fit this rule set (for now: unknown priority names)."""
-    from slmvllm.loading.validation import did_you_mean
+    from slmvllm.errors import did_you_mean
 
     problems: list[tuple[tuple[str, ...], str]] = []
     for name in req.priorities or {}:

@@ -39,11 +39,11 @@ from slmvllm.advice.rule_set_model import (
     Rule,
     RuleSet,
 )
-from slmvllm.errors import InputError, Problem
+from slmvllm.errors import InputError, Problem, did_you_mean
 from slmvllm.loading.compiled import parse_shipped
 from slmvllm.loading.documents import STDIN_NAME, Document, Location
 from slmvllm.loading.reading import read_source
-from slmvllm.loading.validation import did_you_mean, validate
+from slmvllm.loading.validation import validate
 from slmvllm.loading.yaml_parsing import parse_yaml
 from slmvllm.requirements import (
     AddedField,

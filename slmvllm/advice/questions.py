@@ -15,8 +15,9 @@ from pydantic import ValidationError
 from slmvllm.advice.conditions import holds
 from slmvllm.advice.engine import defaults
 from slmvllm.advice.rule_set_model import Question, RuleSet
+from slmvllm.errors import did_you_mean
 from slmvllm.loading.scalars import dump_yaml, parse_text
-from slmvllm.loading.validation import did_you_mean, literal_choices
+from slmvllm.loading.validation import literal_choices
 from slmvllm.requirements import Requirements, field_names
 
 

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import types
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, RootModel, ValidationError
 
-from slmvllm.errors import InputError, Problem
+from slmvllm.errors import InputError, Problem, did_you_mean
 from slmvllm.loading.documents import Document, Location, M
 from slmvllm.loading.reading import read_source
 from slmvllm.loading.scalars import resolve_plain
@@ -137,12 +136,6 @@ def describe(value: Any) -> str:
     if isinstance(value, Mapping):
         return "a mapping"
     return type(value).__name__
-
-
-def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    """`; did you mean 'x'?` when a candidate is close, else an empty string."""
-    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def annotation_at(model: type[BaseModel], loc: Location) -> Any:

@@ -37,11 +37,11 @@ from pydantic import (
     model_validator,
 )
 
-from slmvllm.errors import InputError, Problem
+from slmvllm.errors import InputError, Problem, did_you_mean
 from slmvllm.loading.compiled import parse_shipped
 from slmvllm.loading.documents import Document, Source
 from slmvllm.loading.reading import read_source
-from slmvllm.loading.validation import describe, did_you_mean, validate
+from slmvllm.loading.validation import describe, validate
 from slmvllm.loading.yaml_parsing import parse_yaml
 from slmvllm.requirements import Strict
 
