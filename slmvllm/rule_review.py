@@ -21,7 +21,9 @@ from slmvllm.advice.use_cases import requirements_for
 from slmvllm.advisor import advise
 from slmvllm.errors import InputError, NoFeasibleOptionError, Problem, did_you_mean
 from slmvllm.loading.documents import Document
+from slmvllm.loading.labels import LABELS_INDEX, LabelsFile
 from slmvllm.loading.reading import directory_yaml_files, read_source
+from slmvllm.loading.validation import validate
 from slmvllm.loading.yaml_parsing import parse_yaml
 from slmvllm.requirements import OptionName, field_names
 from slmvllm.result import Result
@@ -47,17 +49,19 @@ class Case:
 
 
 def read_cases(paths: Iterable[Path]) -> list[Case]:
-    """Requirements files and folders (every *.yaml/*.yml in one) as cases, in the order given.
+    """Requirements files, folders and labels files as cases, in the order given.
 
-    Every unreadable file is reported at once (`InputError`, exit 2).
+    A folder stands for every *.yaml/*.yml in it, or, when it holds an `index.yaml`,
+    for that labels file. A labels file (a YAML list of `{id, file, expected, ...}`, the
+    format `slmvllm eval` reads) gives one case per entry, its requirements file
+    relative to the labels file, with `expected` set: the diff then says how accuracy
+    moves. Every unreadable or invalid file is reported at once (`InputError`, exit 2).
     """
-    # Labels files plug in here: a file whose top level is a list of {id, file,
-    # expected} becomes one Case per entry (file relative to the labels file) with
-    # `expected` set. Requirements files are mappings, so the two cannot be confused.
     files: list[Path] = []
     for path in paths:
         if str(path) != "-" and _is_folder(path):
-            files += directory_yaml_files(path)
+            index = path / LABELS_INDEX
+            files += [index] if index.is_file() else directory_yaml_files(path)
         else:
             files.append(path)
     cases: list[Case] = []
@@ -65,13 +69,31 @@ def read_cases(paths: Iterable[Path]) -> list[Case]:
     for path in dict.fromkeys(files):
         try:
             doc = parse_yaml(read_source(path, what="requirements file"))
+            if isinstance(doc.data, list):  # requirements files are mappings: labels
+                cases += _labelled_cases(path, doc)
+            else:
+                cases.append(Case(doc.source, doc))
         except InputError as exc:
             problems += exc.problems
-            continue
-        cases.append(Case(doc.source, doc))
     if problems:
         raise InputError(problems)
     return cases
+
+
+def _labelled_cases(path: Path, doc: Document) -> list[Case]:
+    labels = validate(LabelsFile, doc).root
+    out: list[Case] = []
+    problems: list[Problem] = []
+    for label in labels:
+        try:
+            case_doc = parse_yaml(read_source(path.parent / label.file, what="requirements file"))
+        except InputError as exc:
+            problems += exc.problems
+            continue
+        out.append(Case(case_doc.source, case_doc, label.expected))
+    if problems:
+        raise InputError(problems)
+    return out
 
 
 def _is_folder(path: Path) -> bool:

@@ -189,3 +189,37 @@ def test_readme_shows_what_the_worked_example_prints(args: tuple[str, ...]) -> N
     assert quoted
     for line in quoted:
         assert line in run.out.splitlines(), line
+
+
+def test_diff_on_labels_files_says_how_accuracy_moves(tmp_path: Path) -> None:
+    # The calibration cases' labels, diffed against a copy of the default that drops the
+    # world-knowledge rule: every recommendation it changes moves the accuracy line.
+    text = (ROOT / "rules" / "default.yaml").read_text(encoding="utf-8")
+    layer = tmp_path / "team.yaml"
+    layer.write_text(
+        'extends: default\nname: team\nversion: "1.0"\n'
+        "disable:\n  evidence.world-knowledge: trying without it\n",
+        encoding="utf-8",
+    )
+    assert "evidence.world-knowledge" in text
+    run = run_cli("rules", "diff", "default", str(layer), "-r", "examples/cases", "-f", "json")
+    assert run.code == 0, run.err
+    doc = json.loads(run.out)
+    assert doc["use_cases"] == 21
+    assert doc["summary"].endswith(
+        f"accuracy {doc['accuracy']['old_correct']}/21 → {doc['accuracy']['new_correct']}/21"
+    )
+    folder = run_cli("rules", "diff", "default", str(layer), "-r", "examples/cases/index.yaml")
+    assert folder.out.rstrip("\n").splitlines()[-1] == doc["summary"]
+
+
+def test_a_bad_labels_entry_in_a_diff_is_exit_2_located(tmp_path: Path) -> None:
+    labels = tmp_path / "labels.yaml"
+    labels.write_text(
+        "- id: a\n  file: missing.yaml\n  expected: slm\n  ambiguous: false\n"
+        "- id: b\n  file: x.yaml\n  expectd: llm\n  ambiguous: false\n",
+        encoding="utf-8",
+    )
+    run = run_cli("rules", "diff", "default", "default", "-r", str(labels))
+    assert run.code == 2 and run.out == ""
+    assert f"{labels}:5:3" in run.err and "did you mean 'expected'" in run.err
