@@ -512,9 +512,7 @@ EDGES: dict[str, list[Any]] = {
 }
 
 
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     picks=st.fixed_dictionaries({k: st.sampled_from(v) for k, v in EDGES.items()}),
     recommendation=st.sampled_from(["slm", "llm", "hybrid"]),
