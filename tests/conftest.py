@@ -137,7 +137,7 @@ def run_cli(
     timeout: float = 60,
 ) -> Run:
     """Run `python -m slmvllm` as a real process: real streams, real exit code."""
-    full_env = tree_env(COLUMNS="100", NO_COLOR="1", **(env or {}))
+    full_env = tree_env(**{"COLUMNS": "100", "NO_COLOR": "1", **(env or {})})
     data = stdin.encode() if isinstance(stdin, str) else stdin
     proc = subprocess.run(
         [sys.executable, "-m", "slmvllm", *args],
