@@ -32,9 +32,16 @@ settings.register_profile(
     suppress_health_check=_QUIET,
     print_blob=True,
 )
-settings.register_profile("dev", max_examples=40, deadline=None, suppress_health_check=_QUIET)
 settings.register_profile(
-    "long", max_examples=2_000, deadline=None, suppress_health_check=_QUIET, print_blob=True
+    "dev", max_examples=40, derandomize=False, deadline=None, suppress_health_check=_QUIET
+)
+settings.register_profile(
+    "long",
+    max_examples=2_000,
+    derandomize=False,
+    deadline=None,
+    suppress_health_check=_QUIET,
+    print_blob=True,
 )
 
 
