@@ -7,17 +7,18 @@
 
 mutmut (in the test extras) changes the code one small step at a time (`<` to `<=`,
 `+` to `-`, a constant to another, a call argument dropped...) and runs the tests
-that reach the changed function; a mutant is *killed* when a test fails. Each module
-runs in its own copy of the working tree under `--workdir` (default
-`/tmp/slmvllm-mutation/<module>`), so runs of different modules never share state and
-a run can be resumed (mutmut keeps its results in `mutants/` there). Tests that lint,
-build a wheel or drive a browser are left out of these runs: they do not test logic.
+that reach the changed function; a mutant is *killed* when a test fails. The run
+works in a copy of the working tree (`--workdir`, default /tmp/slmvllm-mutation),
+where mutmut keeps its results in `mutants/`: a second run resumes, and modules run
+one after another (in the order given) so each module's score is final as soon as
+it is printed. Tests that lint, build a wheel, drive a browser or a terminal are
+left out: they start processes or test no logic a mutant can change (the other
+tests that start `python -m slmvllm` run the unmutated tree and kill nothing).
 
-The score is killed / (killed + survived + no tests + timeout-free others): a mutant
-that times out counts as killed (the change made the code loop), one that no test
-reaches counts as survived. Mutants listed in benchmarks/mutation-equivalents.md
-(changes that cannot alter any behaviour, each with the reason) are reported
-separately and left out of the score.
+The score is killed / (killed + survived): a mutant that times out counts as killed
+(the change made the code loop), one no test reaches counts as survived. Mutants
+listed in benchmarks/mutation-equivalents.md (changes that cannot alter any
+behaviour, each with the reason) are counted apart and left out of the score.
 """
 
 from __future__ import annotations
@@ -38,7 +39,14 @@ EQUIVALENTS = ROOT / "benchmarks" / "mutation-equivalents.md"
 # The core, as issue 11 names it: the advice half, the numbers half, the loader, advise().
 CORE = ("slmvllm/advice", "slmvllm/numbers", "slmvllm/loading", "slmvllm/advisor.py")
 # Lint, type checks, the wheel and the browser test no logic a mutant can change.
-LEFT_OUT = ("tests/test_tooling.py", "tests/test_wheel.py", "tests/test_browser.py")
+LEFT_OUT = (
+    "tests/test_tooling.py",
+    "tests/test_wheel.py",
+    "tests/test_browser.py",
+    "tests/test_interactive.py",
+    "tests/test_integrations.py",
+    "tests/test_progress.py",
+)
 KILLED = {1, 3, 36, 37, 24, -24, 152, 255}  # a failing test, a timeout or a type error
 SURVIVED = {0, 5, 33}  # every test passed, or no test reaches the mutant
 
@@ -99,12 +107,12 @@ def equivalents() -> dict[str, str]:
     return table
 
 
-def prepare(module: str, workdir: Path) -> None:
-    """A copy of the working tree with mutmut told to mutate `module` alone."""
-    if (workdir / "mutants").exists():
-        return  # resume: mutmut skips the mutants it already has results for
-    if workdir.exists():
-        shutil.rmtree(workdir)
+def prepare(modules: list[str], workdir: Path) -> None:
+    """A copy of the working tree with mutmut told to mutate the core modules.
+
+    Copied again on every run, so new tests take part (mutmut collects coverage for new
+    tests only); mutants/ is kept, so mutants already tried keep their results.
+    """
     files = subprocess.run(
         ["git", "ls-files", "-co", "--exclude-standard"],
         cwd=ROOT,
@@ -125,7 +133,7 @@ def prepare(module: str, workdir: Path) -> None:
     config = (
         "\n[tool.mutmut]\n"
         'source_paths = ["slmvllm"]\n'
-        f'only_mutate = ["{module}"]\n'
+        f"only_mutate = {json.dumps(modules)}\n"
         f"also_copy = {json.dumps(also_copy)}\n"
         f"pytest_add_cli_args = {json.dumps(args)}\n"
         "use_git_change_detection = false\n"
@@ -134,16 +142,32 @@ def prepare(module: str, workdir: Path) -> None:
         handle.write(config)
 
 
+def recheck(module: str, workdir: Path) -> int:
+    """Forget the survivors' results so the next run tries them again (after new tests)."""
+    meta = workdir / "mutants" / f"{module}.meta"
+    if not meta.exists():
+        return 0
+    data = json.loads(meta.read_text(encoding="utf-8"))
+    codes = data["exit_code_by_key"]
+    again = [name for name, code in codes.items() if code in SURVIVED]
+    for name in again:
+        codes[name] = None
+    meta.write_text(json.dumps(data, indent=4), encoding="utf-8")
+    return len(again)
+
+
 def run(module: str, workdir: Path, children: int, log: Path) -> float:
-    prepare(module, workdir)
+    pattern = module.removesuffix(".py").replace("/", ".") + ".*"
     mutmut = Path(sys.executable).parent / "mutmut"
     # CI=true: the derandomized hypothesis profile (tests/conftest.py), the same each run.
-    env = {**os.environ, "CI": "true", "PYTHONDONTWRITEBYTECODE": "1"}
+    # SLMVLLM_CHILD_TREE: tests that start `python -m slmvllm` run the unmutated working
+    # tree (a mutated copy needs mutmut's configuration in the child's directory).
+    env = {**os.environ, "CI": "true", "SLMVLLM_CHILD_TREE": str(ROOT)}
     env.pop("PYTHONPATH", None)
     started = time.monotonic()
     with log.open("w", encoding="utf-8") as out:
         proc = subprocess.run(
-            [str(mutmut), "run", "--max-children", str(children)],
+            [str(mutmut), "run", "--max-children", str(children), pattern],
             cwd=workdir,
             env=env,
             stdout=out,
@@ -154,7 +178,7 @@ def run(module: str, workdir: Path, children: int, log: Path) -> float:
     if proc.returncode != 0:
         tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
         raise SystemExit(f"mutmut failed on {module} (exit {proc.returncode}); log {log}:\n{tail}")
-    (workdir / "seconds.txt").write_text(f"{seconds:.0f}\n", encoding="utf-8")
+    (workdir / f"{slug(module)}.seconds").write_text(f"{seconds:.0f}\n", encoding="utf-8")
     return seconds
 
 
@@ -174,7 +198,7 @@ def score(module: str, workdir: Path, known: dict[str, str]) -> Score | None:
         else:
             key = "not run" if code is None else f"exit {code}"
             result.other[key] = result.other.get(key, 0) + 1
-    seconds = workdir / "seconds.txt"
+    seconds = workdir / f"{slug(module)}.seconds"
     if seconds.exists():
         result.seconds = float(seconds.read_text(encoding="utf-8"))
     return result
@@ -215,6 +239,7 @@ def main() -> int:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/slmvllm-mutation"))
     parser.add_argument("--children", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--fresh", action="store_true", help="start over, forgetting results")
+    parser.add_argument("--recheck", action="store_true", help="try the survivors again")
     parser.add_argument("--summary", action="store_true", help="print the last results only")
     parser.add_argument("--survivors", action="store_true", help="print each survivor's diff")
     options = parser.parse_args()
@@ -222,14 +247,18 @@ def main() -> int:
     every = core_modules()
     modules = [resolve_module(m, every) for m in options.modules] or every
     known = equivalents()
+    workdir: Path = options.workdir
+    if not (options.summary or options.survivors):
+        if options.fresh and workdir.exists():
+            shutil.rmtree(workdir)
+        prepare(every, workdir)
     scores: list[Score] = []
     for module in modules:
-        workdir = options.workdir / slug(module)
         if not (options.summary or options.survivors):
-            if options.fresh and workdir.exists():
-                shutil.rmtree(workdir)
-            log = options.workdir / f"{slug(module)}.log"
-            log.parent.mkdir(parents=True, exist_ok=True)
+            log = workdir / f"{slug(module)}.log"
+            if options.recheck:
+                again = recheck(module, workdir)
+                print(f"{module}: {again} survivor(s) to try again", file=sys.stderr)
             print(f"mutating {module} ...", file=sys.stderr, flush=True)
             run(module, workdir, options.children, log)
         result = score(module, workdir, known)
@@ -239,6 +268,8 @@ def main() -> int:
         scores.append(result)
         if options.survivors:
             show_survivors(result, workdir)
+        elif not options.summary:
+            print_table([result])
     print_table(scores)
     return 0
 

@@ -56,6 +56,24 @@ def hypothesis_profile(environ: dict[str, str]) -> str:
 settings.load_profile(hypothesis_profile(dict(os.environ)))
 
 
+def under_mutmut() -> bool:
+    """Whether this run is mutmut's (benchmarks/mutation.py), over a mutated copy."""
+    return "mutmut" in sys.modules
+
+
+def child_tree() -> Path:
+    """Where child processes import slmvllm from: this tree.
+
+    Under mutmut the tree is a mutated copy whose code imports mutmut, and mutmut
+    needs its configuration in the working directory, which a child started elsewhere
+    lacks; benchmarks/mutation.py then names the unmutated working tree in
+    SLMVLLM_CHILD_TREE (those tests pass; they kill no mutant).
+    """
+    if under_mutmut() and os.environ.get("SLMVLLM_CHILD_TREE"):
+        return Path(os.environ["SLMVLLM_CHILD_TREE"])
+    return ROOT
+
+
 def tree_env(base: dict[str, str] | None = None, **extra: str) -> dict[str, str]:
     """An environment for a child process that runs slmvllm from this working tree.
 
@@ -64,8 +82,9 @@ def tree_env(base: dict[str, str] | None = None, **extra: str) -> dict[str, str]
     that may be older. `base` defaults to this process's environment.
     """
     env = dict(os.environ if base is None else base)
-    rest = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and p != str(ROOT)]
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *rest])
+    tree = str(child_tree())
+    rest = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and p != tree]
+    env["PYTHONPATH"] = os.pathsep.join([tree, *rest])
     env.update(extra)
     return env
 
