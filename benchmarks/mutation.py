@@ -12,8 +12,8 @@ works in a copy of the working tree (`--workdir`, default /tmp/slmvllm-mutation)
 where mutmut keeps its results in `mutants/`: a second run resumes, and modules run
 one after another (in the order given) so each module's score is final as soon as
 it is printed. Tests that lint, build a wheel, drive a browser or a terminal are
-left out: they start processes or test no logic a mutant can change (the other
-tests that start `python -m slmvllm` run the unmutated tree and kill nothing).
+left out, and so is every test that starts a process (tests/conftest.py skips
+them under mutmut): a child process cannot report which mutant it ran.
 
 The score is killed / (killed + survived): a mutant that times out counts as killed
 (the change made the code loop), one no test reaches counts as survived. Mutants
@@ -160,9 +160,7 @@ def run(module: str, workdir: Path, children: int, log: Path) -> float:
     pattern = module.removesuffix(".py").replace("/", ".") + ".*"
     mutmut = Path(sys.executable).parent / "mutmut"
     # CI=true: the derandomized hypothesis profile (tests/conftest.py), the same each run.
-    # SLMVLLM_CHILD_TREE: tests that start `python -m slmvllm` run the unmutated working
-    # tree (a mutated copy needs mutmut's configuration in the child's directory).
-    env = {**os.environ, "CI": "true", "SLMVLLM_CHILD_TREE": str(ROOT)}
+    env = {**os.environ, "CI": "true"}
     env.pop("PYTHONPATH", None)
     started = time.monotonic()
     with log.open("w", encoding="utf-8") as out:

@@ -61,19 +61,6 @@ def under_mutmut() -> bool:
     return "mutmut" in sys.modules
 
 
-def child_tree() -> Path:
-    """Where child processes import slmvllm from: this tree.
-
-    Under mutmut the tree is a mutated copy whose code imports mutmut, and mutmut
-    needs its configuration in the working directory, which a child started elsewhere
-    lacks; benchmarks/mutation.py then names the unmutated working tree in
-    SLMVLLM_CHILD_TREE (those tests pass; they kill no mutant).
-    """
-    if under_mutmut() and os.environ.get("SLMVLLM_CHILD_TREE"):
-        return Path(os.environ["SLMVLLM_CHILD_TREE"])
-    return ROOT
-
-
 def tree_env(base: dict[str, str] | None = None, **extra: str) -> dict[str, str]:
     """An environment for a child process that runs slmvllm from this working tree.
 
@@ -81,10 +68,14 @@ def tree_env(base: dict[str, str] | None = None, **extra: str) -> dict[str, str]
     `slmvllm` console script) import the code under test, never an installed copy
     that may be older. `base` defaults to this process's environment.
     """
+    if under_mutmut():
+        # The tree is a mutated copy whose code needs mutmut's configuration in the
+        # working directory, and mutmut records which tests reach which function in
+        # this process only: a test that starts a process would kill no mutant.
+        pytest.skip("starts a process: left out of mutation runs")
     env = dict(os.environ if base is None else base)
-    tree = str(child_tree())
-    rest = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and p != tree]
-    env["PYTHONPATH"] = os.pathsep.join([tree, *rest])
+    rest = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and p != str(ROOT)]
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *rest])
     env.update(extra)
     return env
 
@@ -103,7 +94,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     """Fail the whole run, loudly, when the tests would import slmvllm from elsewhere."""
     check_tree_under_test(slmvllm.__file__)
     # Every child process started by a test inherits this, whatever env it builds on.
-    os.environ["PYTHONPATH"] = tree_env()["PYTHONPATH"]
+    if not under_mutmut():
+        os.environ["PYTHONPATH"] = tree_env()["PYTHONPATH"]
 
 
 # The top-level keys of the contract's JSON result (shared/CONTRACT.md).
