@@ -58,7 +58,6 @@ class Score:
     survived: list[str]
     equivalent: list[str]
     other: dict[str, int]
-    seconds: float | None = None
 
     @property
     def counted(self) -> int:
@@ -82,13 +81,17 @@ def core_modules() -> list[str]:
     return found
 
 
-def resolve_module(name: str, modules: list[str]) -> str:
-    """`conditions`, `advice/conditions` or `slmvllm/advice/conditions.py`: one core module."""
-    stem = name.removesuffix(".py").replace(".", "/")
+def resolve_module(name: str, modules: list[str]) -> list[str]:
+    """`conditions`, `advice/conditions`, `slmvllm/advice/conditions.py`: that module;
+    `numbers` or `slmvllm/numbers`: every core module in that folder."""
+    stem = name.removesuffix(".py").removesuffix("/").replace(".", "/")
+    folder = [m for m in modules if f"/{stem.removeprefix('slmvllm/')}/" in f"/{m}"]
+    if folder and not stem.endswith(tuple(Path(m).stem for m in folder)):
+        return folder
     hits = [m for m in modules if m.removesuffix(".py").endswith(stem)]
     if len(hits) != 1:
         raise SystemExit(f"{name!r} names {len(hits)} core modules; choose one of: {modules}")
-    return hits[0]
+    return hits
 
 
 def slug(module: str) -> str:
@@ -156,8 +159,9 @@ def recheck(module: str, workdir: Path) -> int:
     return len(again)
 
 
-def run(module: str, workdir: Path, children: int, log: Path) -> float:
-    pattern = module.removesuffix(".py").replace("/", ".") + ".*"
+def run(modules: list[str], workdir: Path, children: int, log: Path) -> float:
+    """One mutmut run over these modules (one coverage pass, then their mutants)."""
+    patterns = [m.removesuffix(".py").replace("/", ".") + ".*" for m in modules]
     mutmut = Path(sys.executable).parent / "mutmut"
     # CI=true: the derandomized hypothesis profile (tests/conftest.py), the same each run.
     env = {**os.environ, "CI": "true"}
@@ -165,7 +169,7 @@ def run(module: str, workdir: Path, children: int, log: Path) -> float:
     started = time.monotonic()
     with log.open("w", encoding="utf-8") as out:
         proc = subprocess.run(
-            [str(mutmut), "run", "--max-children", str(children), pattern],
+            [str(mutmut), "run", "--max-children", str(children), *patterns],
             cwd=workdir,
             env=env,
             stdout=out,
@@ -175,8 +179,7 @@ def run(module: str, workdir: Path, children: int, log: Path) -> float:
     seconds = time.monotonic() - started
     if proc.returncode != 0:
         tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
-        raise SystemExit(f"mutmut failed on {module} (exit {proc.returncode}); log {log}:\n{tail}")
-    (workdir / f"{slug(module)}.seconds").write_text(f"{seconds:.0f}\n", encoding="utf-8")
+        raise SystemExit(f"mutmut failed (exit {proc.returncode}); log {log}:\n{tail}")
     return seconds
 
 
@@ -196,21 +199,17 @@ def score(module: str, workdir: Path, known: dict[str, str]) -> Score | None:
         else:
             key = "not run" if code is None else f"exit {code}"
             result.other[key] = result.other.get(key, 0) + 1
-    seconds = workdir / f"{slug(module)}.seconds"
-    if seconds.exists():
-        result.seconds = float(seconds.read_text(encoding="utf-8"))
     return result
 
 
 def print_table(scores: list[Score]) -> None:
-    print(f"{'module':40} {'killed':>7} {'survived':>8} {'equiv.':>6} {'score':>7} {'time':>6}")
+    print(f"{'module':40} {'killed':>7} {'survived':>8} {'equiv.':>6} {'score':>7}")
     total_killed = total_counted = 0
     for s in scores:
         extra = "  " + ", ".join(f"{k}: {v}" for k, v in s.other.items()) if s.other else ""
-        took = f"{s.seconds:.0f}s" if s.seconds is not None else "-"
         print(
             f"{s.module:40} {s.killed:>7} {len(s.survived):>8} {len(s.equivalent):>6} "
-            f"{s.percent:>6.1f}% {took:>6}{extra}"
+            f"{s.percent:>6.1f}%{extra}"
         )
         total_killed += s.killed
         total_counted += s.counted
@@ -243,22 +242,23 @@ def main() -> int:
     options = parser.parse_args()
 
     every = core_modules()
-    modules = [resolve_module(m, every) for m in options.modules] or every
+    modules = [found for m in options.modules for found in resolve_module(m, every)] or every
     known = equivalents()
     workdir: Path = options.workdir
     if not (options.summary or options.survivors):
         if options.fresh and workdir.exists():
             shutil.rmtree(workdir)
         prepare(every, workdir)
-    scores: list[Score] = []
-    for module in modules:
-        if not (options.summary or options.survivors):
-            log = workdir / f"{slug(module)}.log"
+    if not (options.summary or options.survivors):
+        for module in modules:
             if options.recheck:
                 again = recheck(module, workdir)
                 print(f"{module}: {again} survivor(s) to try again", file=sys.stderr)
-            print(f"mutating {module} ...", file=sys.stderr, flush=True)
-            run(module, workdir, options.children, log)
+        print(f"mutating {len(modules)} module(s) ...", file=sys.stderr, flush=True)
+        seconds = run(modules, workdir, options.children, workdir / "mutmut.log")
+        print(f"done in {seconds / 60:.1f} min", file=sys.stderr)
+    scores: list[Score] = []
+    for module in modules:
         result = score(module, workdir, known)
         if result is None:
             print(f"{module}: no results yet in {workdir}", file=sys.stderr)
@@ -266,8 +266,6 @@ def main() -> int:
         scores.append(result)
         if options.survivors:
             show_survivors(result, workdir)
-        elif not options.summary:
-            print_table([result])
     print_table(scores)
     return 0
 

@@ -16,6 +16,7 @@ from pydantic import TypeAdapter, ValidationError
 from slmvllm.advice.conditions import (
     Condition,
     compile_condition,
+    describe,
     fields_read,
     holds,
     thresholds,
@@ -638,3 +639,31 @@ NOT_DUPLICATES = [
 @pytest.mark.parametrize(("text", "data"), NOT_DUPLICATES)
 def test_keys_that_differ_are_kept(text: str, data: dict[str, Any]) -> None:
     assert parse_yaml(Source("req.yaml", text)).data == data
+
+
+DESCRIBED_NUMBERS = [
+    # Thousands separators up to 10^15 - 1; from 10^15 on, plain digits (they no longer
+    # help a reader). A whole float is shown as an integer, below 1e15; from 1e15, as %g.
+    ({"field": "monthly_requests", "gte": 10**15 - 1}, "monthly_requests >= 999,999,999,999,999"),
+    ({"field": "monthly_requests", "gte": 10**15}, "monthly_requests >= 1000000000000000"),
+    ({"field": "monthly_requests", "gte": 10**15 + 1}, "monthly_requests >= 1000000000000001"),
+    ({"field": "weeks_to_launch", "gte": 4.0}, "weeks_to_launch >= 4"),
+    ({"field": "weeks_to_launch", "gte": 4.5}, "weeks_to_launch >= 4.5"),
+    (
+        {"field": "budget_usd_per_month", "lt": 999_999_999_999_999.0},
+        "budget_usd_per_month < 999,999,999,999,999",
+    ),
+    ({"field": "budget_usd_per_month", "lt": 1e15}, "budget_usd_per_month < 1e+15"),
+    ({"field": "budget_usd_per_month", "lt": 2e15}, "budget_usd_per_month < 2e+15"),
+    # inside a list, no separators: [1,000, 20,000] would read as four values
+    ({"field": "monthly_requests", "in": [1000, 20000]}, "monthly_requests in [1000, 20000]"),
+    ({"field": "monthly_requests", "not_in": [1000]}, "monthly_requests not in [1000]"),
+    ({"field": "monthly_requests", "is": 1000}, "monthly_requests is 1,000"),
+]
+
+
+@pytest.mark.parametrize(("data", "words"), DESCRIBED_NUMBERS)
+def test_numbers_in_described_conditions_at_the_grouping_limit(
+    data: dict[str, Any], words: str
+) -> None:
+    assert describe(condition(data)) == words
