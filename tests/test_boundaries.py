@@ -271,6 +271,8 @@ def test_thresholds_and_fields_read_collect_every_number() -> None:
                 {"not": {"field": "latency_p95_ms", "in": [100, 200]}},
                 {"field": "task_type", "in": ["chat", "code"]},
                 {"field": "weeks_to_launch", "gt": 4.5},
+                {"field": "input_tokens", "not_in": [0, 512]},
+                {"field": "output_tokens", "is": 256},
             ]
         }
     )
@@ -278,13 +280,35 @@ def test_thresholds_and_fields_read_collect_every_number() -> None:
         "monthly_requests": {1000, 5000},
         "latency_p95_ms": {100, 200},
         "weeks_to_launch": {4.5},
+        "input_tokens": {0, 512},
+        "output_tokens": {256},
     }
     assert fields_read(cond) == {
         "monthly_requests",
         "latency_p95_ms",
         "task_type",
         "weeks_to_launch",
+        "input_tokens",
+        "output_tokens",
     }
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"field": "task_type", "is": "chat"},
+        {"all": [{"field": "task_type", "is": "chat"}]},
+        {"any": [{"field": "task_type", "is": "chat"}]},
+        {"not": {"field": "task_type", "is": "chat"}},
+    ],
+    ids=["test", "all", "any", "not"],
+)
+def test_a_condition_already_built_validates_as_itself(data: dict[str, Any]) -> None:
+    # Rule set layers re-validate conditions that are already models: each kind must be
+    # recognised from its class, not only from its YAML keys.
+    built = condition(data)
+    again = CONDITION.validate_python(built)
+    assert type(again) is type(built) and again == built
 
 
 # --------------------------------------------------------------------------- API price tiers
@@ -549,6 +573,56 @@ def test_hybrid_share_says_why_it_was_trained(catalog: Catalog) -> None:
     assert "1,500 labelled examples (>= 1,500) can train it in-domain" in why
     _, why = llm_share(values(labelled_examples=1499, quality_bar="high"), catalog.routing)
     assert "fewer than 1,500 labelled examples" in why and "(assumed)" not in why
+
+
+UNTRAINED = (
+    "no sign the router can be trained on traffic like yours (task not chat, not open-ended, "
+    "fewer than 1,500 labelled examples), so it is assumed no better than random"
+)
+CHAT = "the task is chat, like the router's Arena training data"
+OPEN = "the traffic is open-ended, like the router's Arena training data"
+
+
+def test_hybrid_share_explanations_word_for_word(catalog: Catalog) -> None:
+    routing = catalog.routing
+    # Trained three ways at once, best effort: the CPT(50%) figure and its source.
+    share, why = llm_share(
+        values(
+            task_type="chat",
+            task_breadth="open_ended",
+            labelled_examples=1500,
+            quality_bar="best_effort",
+        ),
+        routing,
+    )
+    assert (share, why) == (
+        0.134,
+        "quality_bar best_effort: keep half the quality gap between the models (CPT(50%)); "
+        f"a trained router applies: {CHAT}; {OPEN}; 1,500 labelled examples (>= 1,500) can "
+        f"train it in-domain; share 0.134 from {routing.learned_router_cpt50.source}",
+    )
+    # Untrained, high bar (given, so not assumed): the random router's CPT(80%).
+    share, why = llm_share(values(quality_bar="high", labelled_examples=1499), routing)
+    assert (share, why) == (
+        0.7808,
+        "quality_bar high: keep 80% of the quality gap (CPT(80%)); "
+        f"{UNTRAINED}; share 0.7808 from {routing.random_router_cpt80.source}",
+    )
+    # Untrained, critical: every request to the large model.
+    share, why = llm_share(values(quality_bar="critical"), routing)
+    assert (share, why) == (
+        1.0,
+        "quality_bar critical: keep all of the large model's quality; "
+        f"{UNTRAINED}, and only a trained router has been shown to keep full quality, so "
+        "every request goes to the large model (a hybrid saves nothing)",
+    )
+    # Trained by chat, critical: Hybrid LLM's no-quality-drop figure.
+    share, why = llm_share(values(task_type="chat", quality_bar="critical"), routing)
+    assert (share, why) == (
+        0.6,
+        "quality_bar critical: keep all of the large model's quality; "
+        f"a trained router applies: {CHAT}; share 0.6 from {routing.no_quality_drop.source}",
+    )
 
 
 # --------------------------------------------------------------------------- budget
