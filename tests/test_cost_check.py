@@ -122,3 +122,15 @@ def test_the_cross_check_is_in_json_and_text(invoke: Invoke) -> None:
     # priorities.cost=0 takes cost out of the rules' judgement: the check says so.
     zero = invoke("advise", "-r", path, "--set", "priorities.cost=0", "-f", "json").out
     assert "cost weighs 0" in json.loads(zero)["estimates"]["cost_check"]["statement"]
+
+
+def test_the_statement_names_a_self_hosted_candidate_and_a_free_one_at_zero() -> None:
+    # A self-hosted small model at $0.00 (a user catalogue may price it so) against an
+    # API model at $50: the figures favour SLM; the labels say where each runs.
+    free = cand("slm", "s", 0.0).model_copy(update={"hosting": "self_hosted", "provider": None})
+    got = cost_check({"slm": {"cost": 6.0}, "llm": {"cost": 0.0}}, set(), numbers(free, L50), 3.0)
+    assert got.statement == (
+        "Cost cross-check: the rules' cost criterion and the figures at 2,000,000 requests a "
+        "month both favour SLM (cheapest SLM s self-hosted, $0.00 a month; cheapest LLM l via "
+        "p, $50.00 a month)."
+    )

@@ -528,3 +528,21 @@ def test_any_valid_requirements_give_finite_json(
         assert cand["fits"] is (cand["why_not"] is None)
         cost = cand["monthly_cost_usd"]
         assert cost is None or cost >= 0
+
+
+def test_memory_term_lookup_names_a_missing_term(catalog: Catalog) -> None:
+    est = memory_estimate(catalog.model("llama-3.1-8b"), catalog, "fp16", context_tokens=100)
+    assert est.term("weights").gb == pytest.approx(16.0)
+    with pytest.raises(KeyError, match="no_such_term"):
+        est.term("no_such_term")
+
+
+def test_kv_cache_is_not_estimated_when_no_model_has_a_known_shape(catalog: Catalog) -> None:
+    # No shapes anywhere: nothing to scale from, so 0 bytes and a fallback that says so.
+    import dataclasses
+
+    models = tuple(m.model_copy(update={"shape": None}) for m in catalog.models)
+    shapeless = dataclasses.replace(catalog, models=models)
+    value, basis, fallback = kv_bytes_per_token(shapeless.model("llama-3.1-8b"), shapeless)
+    assert (value, fallback) == (0.0, True)
+    assert basis == "not estimated: no model of the catalogue has a known shape"
