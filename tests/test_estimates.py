@@ -546,3 +546,54 @@ def test_kv_cache_is_not_estimated_when_no_model_has_a_known_shape(catalog: Cata
     value, basis, fallback = kv_bytes_per_token(shapeless.model("llama-3.1-8b"), shapeless)
     assert (value, fallback) == (0.0, True)
     assert basis == "not estimated: no model of the catalogue has a known shape"
+
+
+@pytest.mark.parametrize(
+    ("concurrency", "held", "kv_gb"),
+    [
+        # one request of 4,096 tokens: 131,072 x 4,096 = 536,870,912 B = 0.54 GB
+        (1, "4,096 tokens for 1 request", 0.536870912),
+        # two: 4,096 + 1 x 700 = 4,796 tokens: 131,072 x 4,796 = 628,621,312 B = 0.63 GB
+        (2, "4,096 + 1 x 700 tokens for 2 requests", 0.628621312),
+        # three: 4,096 + 2 x 700 = 5,496 tokens = 720,371,712 B
+        (3, "4,096 + 2 x 700 tokens for 3 requests", 0.720371712),
+    ],
+)
+def test_memory_formulas_word_for_word(
+    catalog: Catalog, concurrency: int, held: str, kv_gb: float
+) -> None:
+    est = memory_estimate(
+        catalog.model("llama-3.1-8b"),
+        catalog,
+        "fp16",
+        context_tokens=4096,
+        concurrency=concurrency,
+        average_tokens=700,
+    )
+    assert est.model == "llama-3.1-8b" and est.precision == "fp16"
+    assert est.term("weights").formula == "8B parameters x 16 bits / 8 = 16.00 GB"  # no MoE note
+    kv = est.term("kv_cache")
+    assert kv.formula.startswith(f"131,072 bytes/token x ({held}) = {kv_gb:.2f} GB; 2 x 32 layers")
+    assert kv.gb == kv_gb  # GB are 10^9 bytes, exactly
+    assert est.term("runtime_overhead").formula == "0.2 x 16.00 GB of weights = 3.20 GB"
+
+
+def test_memory_of_a_model_with_no_parameter_count_is_refused(catalog: Catalog) -> None:
+    with pytest.raises(ValueError, match="gpt-4o: parameter count undisclosed"):
+        memory_estimate(catalog.model("gpt-4o"), catalog, "fp16", context_tokens=100)
+
+
+def test_the_kv_cache_memo_never_serves_another_catalogues_figures(catalog: Catalog) -> None:
+    # The memo is keyed by id(); an entry whose catalogue is not this one (an id reused
+    # after the old one was freed) must be ignored, not read.
+    from slmvllm.numbers import gpu_memory
+
+    model = catalog.model("llama-3.1-8b")
+    stale = (object(), {id(model): (model, (999.0, "stale", False))})
+    saved = dict(gpu_memory._KV_CACHE)
+    try:
+        gpu_memory._KV_CACHE[id(catalog)] = stale  # type: ignore[assignment]
+        assert kv_bytes_per_token(model, catalog)[0] == 131_072
+    finally:
+        gpu_memory._KV_CACHE.clear()
+        gpu_memory._KV_CACHE.update(saved)
