@@ -741,3 +741,36 @@ def test_numbers_in_described_conditions_at_the_grouping_limit(
     data: dict[str, Any], words: str
 ) -> None:
     assert describe(condition(data)) == words
+
+
+def test_gpus_per_replica_at_exactly_one_gpu_of_memory(catalog: Catalog) -> None:
+    # A serving GPU of exactly the model's 20.6680064 GB: 20.6680064 / 20.6680064 = 1
+    # GPU at FP16, not ceil(1 + a rounding step) = 2.
+    import dataclasses
+
+    def plan_on(memory_gb: float) -> tuple[str, int, bool]:
+        gpus = tuple(
+            g.model_copy(update={"memory_gb": memory_gb}) if g.id == catalog.throughput.gpu else g
+            for g in catalog.gpus
+        )
+        on = dataclasses.replace(catalog, gpus=gpus)
+        plan = serving_plan(
+            on.model("llama-3.1-8b"), on, context_tokens=700, average_tokens=700, output_tokens=200
+        )
+        return plan.memory.precision, plan.gpus_per_replica, plan.sharded
+
+    assert plan_on(LLAMA_8B_FP16_GB) == ("fp16", 1, False)
+
+
+def test_two_gpus_for_a_model_that_fits_the_users_larger_gpu_is_sharded(catalog: Catalog) -> None:
+    # The user has 100 GB GPUs: Llama 3.1 70B at INT8 (87.67 GB) fits one of those, but the
+    # catalogue prices 80 GB H100s: ceil(87.67 / 80) = 2 of them, so it is sharded.
+    plan = serving_plan(
+        catalog.model("llama-3.1-70b"),
+        catalog,
+        context_tokens=700,
+        average_tokens=700,
+        output_tokens=200,
+        gpu_memory_gb=100,
+    )
+    assert (plan.memory.precision, plan.gpus_per_replica, plan.sharded) == ("int8", 2, True)
