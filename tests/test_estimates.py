@@ -597,3 +597,53 @@ def test_the_kv_cache_memo_never_serves_another_catalogues_figures(catalog: Cata
     finally:
         gpu_memory._KV_CACHE.clear()
         gpu_memory._KV_CACHE.update(saved)
+
+
+def test_memory_table_lists_every_precision_or_the_serving_ones_with_the_same_workload(
+    catalog: Catalog,
+) -> None:
+    from slmvllm.numbers.gpu_memory import memory_table
+
+    model = catalog.model("llama-3.1-8b")
+    every = memory_table(model, catalog, context_tokens=4096)
+    assert [e.precision for e in every] == [
+        "fp16",
+        "bf16",
+        "gguf-q8_0",
+        "int8",
+        "gguf-q6_k",
+        "gguf-q5_k_m",
+        "gguf-q4_k_m",
+        "int4",
+    ]  # least compressed first; by default one request, every precision
+    assert all("(4,096 tokens for 1 request)" in e.term("kv_cache").formula for e in every)
+    served = memory_table(
+        model, catalog, context_tokens=4096, concurrency=3, average_tokens=700, serving=True
+    )
+    assert [e.precision for e in served] == ["fp16", "bf16", "int8", "int4"]
+    assert all(
+        "(4,096 + 2 x 700 tokens for 3 requests)" in e.term("kv_cache").formula for e in served
+    )
+
+
+def test_smallest_fit_at_exactly_the_gpus_memory(catalog: Catalog) -> None:
+    from slmvllm.numbers.gpu_memory import smallest_fit
+
+    model = catalog.model("llama-3.1-8b")
+    # 16 requests of 700 tokens at FP16: 16.0 + 131,072 x 11,200 / 1e9 + 3.2 = 20.6680064 GB
+    exact = 16.0 + 131_072 * 11_200 / 1e9 + 3.2
+    kwargs = {"context_tokens": 700, "concurrency": 16, "average_tokens": 700, "serving": True}
+    fit = smallest_fit(model, catalog, exact, **kwargs)  # type: ignore[arg-type]
+    assert fit is not None and fit.precision == "fp16"  # exactly full fits
+    assert "(700 + 15 x 700 tokens for 16 requests)" in fit.term("kv_cache").formula
+    short = smallest_fit(model, catalog, exact - 0.001, **kwargs)  # type: ignore[arg-type]
+    assert short is not None and short.precision == "int8"  # 8.0 + 1.468 + 1.6 = 11.07 GB
+    assert smallest_fit(model, catalog, 1.0, **kwargs) is None  # type: ignore[arg-type]
+
+
+def test_reported_gigabytes_are_rounded_to_hundredths(catalog: Catalog) -> None:
+    est = memory_estimate(catalog.model("llama-3.1-8b"), catalog, "fp16", context_tokens=4096)
+    report = est.report()
+    # KV 0.536870912 GB -> 0.54; total 16 + 0.536870912 + 3.2 = 19.736870912 -> 19.74
+    assert [t.gb for t in report.terms] == [16.0, 0.54, 3.2]
+    assert report.total_gb == 19.74
