@@ -647,3 +647,25 @@ def test_reported_gigabytes_are_rounded_to_hundredths(catalog: Catalog) -> None:
     # KV 0.536870912 GB -> 0.54; total 16 + 0.536870912 + 3.2 = 19.736870912 -> 19.74
     assert [t.gb for t in report.terms] == [16.0, 0.54, 3.2]
     assert report.total_gb == 19.74
+
+
+@pytest.mark.parametrize("stale", ["catalogue", "model"])
+def test_the_memory_memo_never_serves_another_objects_estimate(
+    catalog: Catalog, stale: str
+) -> None:
+    # Keyed by id(); an entry left by another catalogue or model under the same ids
+    # must be recomputed, not served.
+    from slmvllm.numbers import gpu_memory
+
+    model = catalog.model("llama-3.1-8b")
+    wrong = memory_estimate(catalog.model("qwen2.5-7b"), catalog, "fp16", context_tokens=99)
+    key = (id(catalog), id(model), "fp16", 4096, 1, None)
+    entry = (object(), model, wrong) if stale == "catalogue" else (catalog, object(), wrong)
+    saved = dict(gpu_memory._MEMORY_CACHE)
+    try:
+        gpu_memory._MEMORY_CACHE[key] = entry  # type: ignore[assignment]
+        got = memory_estimate(model, catalog, "fp16", context_tokens=4096)
+        assert got.model == "llama-3.1-8b" and got.term("weights").gb == 16.0
+    finally:
+        gpu_memory._MEMORY_CACHE.clear()
+        gpu_memory._MEMORY_CACHE.update(saved)
