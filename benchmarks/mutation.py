@@ -13,7 +13,7 @@ where mutmut keeps its results in `mutants/`: a second run resumes, and modules 
 one after another (in the order given) so each module's score is final as soon as
 it is printed. Tests that lint, build a wheel, drive a browser or a terminal are
 left out, and so is every test that starts a process (tests/conftest.py skips
-them under mutmut): a child process cannot report which mutant it ran.
+them under mutmut): mutmut records coverage in its own process only.
 
 The score is killed / (killed + survived): a mutant that times out counts as killed
 (the change made the code loop), one no test reaches counts as survived. Mutants

@@ -204,3 +204,51 @@ def test_a_reason_names_the_inputs_it_assumed(tmp_path: Path) -> None:
     assert {r.rule: r.assumed for r in given.reasons}["chat-needs-breadth"] == []
     assert [a.field for a in assumed.assumptions if a.field == "task_type"] == ["task_type"]
     assert next(a for a in assumed.assumptions if a.field == "task_type").value == "chat"
+
+
+VOLUME_RULES = (
+    RULES
+    + """\
+  - id: big-volume-needs-a-router   # 1,000,000 requests or more: hybrid +10 x cost 2 = +20
+    summary: at volume a router pays
+    sources: [{ref: paper}]
+    when: {field: monthly_requests, gte: 1000000}
+    points: {hybrid: {cost: 10}}
+  - id: tiny-volume-is-an-api       # under 500 requests: llm +10 x quality 1 = +10
+    summary: at tiny volume an API pays
+    sources: [{ref: paper}]
+    when: {field: monthly_requests, lt: 500}
+    points: {llm: {quality: 10}}
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("now", "hybrid_at", "llm_at"),
+    [
+        # Unknown volume: the value shown is the threshold a rule names (1,000,000), not
+        # the smallest value that flips it; below 500, the nearest whole number, 499.
+        (None, 1_000_000, 499),
+        # Known volume 10,000: the nearest value on the other side of each threshold.
+        (10_000, 1_000_000, 499),
+        # Just below the upper threshold, just above the lower one: the same values.
+        (999_999, 1_000_000, 499),
+        (500, 1_000_000, 499),
+    ],
+)
+def test_what_would_change_names_the_threshold(
+    tmp_path: Path, now: int | None, hybrid_at: int, llm_at: int
+) -> None:
+    # Code: slm 4, llm 3, hybrid 0 -> slm. 1,000,000+ requests: hybrid 20 -> hybrid;
+    # under 500: llm 13 -> llm.
+    path = tmp_path / "volume.yaml"
+    path.write_text(VOLUME_RULES, encoding="utf-8")
+    rs = load_rule_set(path).rule_set
+    fields: dict[str, Any] = {"task_type": "code"}
+    if now is not None:
+        fields["monthly_requests"] = now
+    advice = advice_for(rs, Requirements.model_validate(fields))
+    assert advice.recommendation == "slm"
+    changes = {(c.field, c.recommendation): c.to for c in advice.what_would_change}
+    assert changes[("monthly_requests", "hybrid")] == hybrid_at
+    assert changes[("monthly_requests", "llm")] == llm_at
