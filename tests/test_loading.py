@@ -507,3 +507,78 @@ def test_cases_libyaml_decides(text: str, outcome: Any) -> None:
         with pytest.raises(InputError) as err:
             _parse(text)
         assert str(err.value).startswith(outcome)
+
+
+YAML_ERRORS = [
+    # (file name, text, the whole message) — the located message, word for word; the
+    # hint "is it a YAML file?" only for a name that does not end in .yaml/.yml
+    (
+        "notes.txt",
+        "a: [1\n",
+        "notes.txt:2:1: not valid YAML: did not find expected ',' or ']' (while parsing a flow sequence); is it a YAML file?",
+    ),
+    (
+        "notes.YAML",
+        "a: [1\n",
+        "notes.YAML:2:1: not valid YAML: did not find expected ',' or ']' (while parsing a flow sequence); is it a YAML file?",
+    ),
+    (
+        "req.yml",
+        "a: [1\n",
+        "req.yml:2:1: not valid YAML: did not find expected ',' or ']' (while parsing a flow sequence)",
+    ),
+    (
+        "req.yaml",
+        "a: [1\n",
+        "req.yaml:2:1: not valid YAML: did not find expected ',' or ']' (while parsing a flow sequence)",
+    ),
+    (
+        "<stdin>",
+        "a: [1\n",
+        "<stdin>:2:1: not valid YAML: did not find expected ',' or ']' (while parsing a flow sequence)",
+    ),
+    # a problem with no context: no brackets
+    (
+        "r.yaml",
+        "a: 1\nb: 2\n  c: 3\n",
+        "r.yaml:3:4: not valid YAML: mapping values are not allowed in this context",
+    ),
+    # tabs, on the first line or later
+    (
+        "r.yaml",
+        "a:\n\tb: 1\n",
+        "r.yaml:2:1: not valid YAML: a tab character here; YAML indents with spaces, not tabs",
+    ),
+    (
+        "r.yaml",
+        "\tb: 1\n",
+        "r.yaml:1:1: not valid YAML: a tab character here; YAML indents with spaces, not tabs",
+    ),
+    (
+        "r.yaml",
+        "a: &x 1\nb: &x 2\n",
+        "r.yaml:2:4: not valid YAML: found duplicate anchor 'x' (first at line 1)",
+    ),
+    # control characters: the column counts from the start of their own line
+    (
+        "r.yaml",
+        "abc: 1\nxy: a\x07b\n",
+        "r.yaml:2:6: not valid YAML: the control character U+0007 is not allowed in YAML text",
+    ),
+    (
+        "r.yaml",
+        "a: 1\nbb: 2\nccc: x\x1by\n",
+        "r.yaml:3:7: not valid YAML: the control character U+001B is not allowed in YAML text",
+    ),
+]
+
+
+@pytest.mark.skipif(
+    not getattr(yaml, "__with_libyaml__", False),
+    reason="the parser's own words are LibYAML's (PyPI's PyYAML wheels have it)",
+)
+@pytest.mark.parametrize(("name", "text", "message"), YAML_ERRORS)
+def test_yaml_errors_word_for_word(name: str, text: str, message: str) -> None:
+    with pytest.raises(InputError) as err:
+        parse_yaml(Source(name, text))
+    assert str(err.value) == message
