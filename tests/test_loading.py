@@ -582,3 +582,16 @@ def test_yaml_errors_word_for_word(name: str, text: str, message: str) -> None:
     with pytest.raises(InputError) as err:
         parse_yaml(Source(name, text))
     assert str(err.value) == message
+
+
+def test_a_position_is_the_values_or_its_nearest_parents() -> None:
+    doc = parse_yaml(Source("req.yaml", "a:\n  b:\n    c: 1\nd: 2\n"))
+    assert doc.position(("a", "b", "c")) == (3, 8)  # the value 1
+    assert doc.position(("a", "b", "c"), key=True) == (3, 5)  # the key c
+    # nothing at a.b.c.x: the nearest parent that has a place, a.b.c, then a.b
+    assert doc.position(("a", "b", "c", "x")) == (3, 8)
+    assert doc.position(("a", "b", "x", "y")) == (3, 5)  # a.b is the mapping at 3:5
+    assert doc.position(("d", "x")) == (4, 4)
+    assert doc.position(("nowhere", "x")) == (1, 1)  # the document itself
+    problem = doc.problem(("a", "b", "zz"), "is wrong")
+    assert (problem.line, problem.column, problem.field) == (3, 5, "a.b.zz")
