@@ -190,3 +190,20 @@ def test_a_disagreement_is_explained_word_for_word() -> None:
         "via p, $50.00 a month). The rules judge cost in general terms; the figures price "
         "this volume with the catalogue."
     )
+
+
+@pytest.mark.parametrize(
+    ("weight", "said"),
+    [
+        (None, "the rule set has no cost criterion"),
+        (0.0, "cost weighs 0 in this run (priorities.cost), so the rules do not judge it"),
+    ],
+)
+def test_cost_not_judged_by_the_rules_is_said_word_for_word(
+    weight: float | None, said: str
+) -> None:
+    got = cost_check({"slm": {"cost": 0.0}, "llm": {"cost": 0.0}}, set(), numbers(S10, L50), weight)
+    assert got.statement == (
+        f"Cost cross-check: {said}; at 2,000,000 requests a month the figures favour SLM "
+        "(cheapest SLM s via p, $10.00 a month; cheapest LLM l via p, $50.00 a month)."
+    )

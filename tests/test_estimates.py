@@ -589,10 +589,15 @@ def test_the_kv_cache_memo_never_serves_another_catalogues_figures(catalog: Cata
     from slmvllm.numbers import gpu_memory
 
     model = catalog.model("llama-3.1-8b")
-    stale = (object(), {id(model): (model, (999.0, "stale", False))})
     saved = dict(gpu_memory._KV_CACHE)
     try:
+        # another catalogue's entry under this catalogue's id
+        stale = (object(), {id(model): (model, (999.0, "stale", False))})
         gpu_memory._KV_CACHE[id(catalog)] = stale  # type: ignore[assignment]
+        assert kv_bytes_per_token(model, catalog)[0] == 131_072
+        # this catalogue's entry, holding another model's figure under this model's id
+        other = catalog.model("qwen2.5-7b")
+        gpu_memory._KV_CACHE[id(catalog)] = (catalog, {id(model): (other, (999.0, "x", False))})
         assert kv_bytes_per_token(model, catalog)[0] == 131_072
     finally:
         gpu_memory._KV_CACHE.clear()
@@ -630,14 +635,15 @@ def test_smallest_fit_at_exactly_the_gpus_memory(catalog: Catalog) -> None:
     from slmvllm.numbers.gpu_memory import smallest_fit
 
     model = catalog.model("llama-3.1-8b")
-    # 16 requests of 700 tokens at FP16: 16.0 + 131,072 x 11,200 / 1e9 + 3.2 = 20.6680064 GB
-    exact = 16.0 + 131_072 * 11_200 / 1e9 + 3.2
-    kwargs = {"context_tokens": 700, "concurrency": 16, "average_tokens": 700, "serving": True}
+    # 16 requests, one of 4,096 tokens and 15 of 700: 14,596 tokens; at FP16
+    # 16.0 + 131,072 x 14,596 / 1e9 + 3.2 = 21.113126912 GB
+    exact = 16.0 + 131_072 * 14_596 / 1e9 + 3.2
+    kwargs = {"context_tokens": 4096, "concurrency": 16, "average_tokens": 700, "serving": True}
     fit = smallest_fit(model, catalog, exact, **kwargs)  # type: ignore[arg-type]
     assert fit is not None and fit.precision == "fp16"  # exactly full fits
-    assert "(700 + 15 x 700 tokens for 16 requests)" in fit.term("kv_cache").formula
+    assert "(4,096 + 15 x 700 tokens for 16 requests)" in fit.term("kv_cache").formula
     short = smallest_fit(model, catalog, exact - 0.001, **kwargs)  # type: ignore[arg-type]
-    assert short is not None and short.precision == "int8"  # 8.0 + 1.468 + 1.6 = 11.07 GB
+    assert short is not None and short.precision == "int8"  # 8.0 + 1.913 + 1.6 = 11.51 GB
     assert smallest_fit(model, catalog, 1.0, **kwargs) is None  # type: ignore[arg-type]
 
 
