@@ -145,16 +145,22 @@ def prepare(modules: list[str], workdir: Path) -> None:
         handle.write(config)
 
 
-def recheck(module: str, workdir: Path) -> int:
-    """Forget the survivors' results so the next run tries them again (after new tests)."""
+def recheck(module: str, workdir: Path, known: dict[str, str]) -> int:
+    """Forget the survivors' results so the next run tries them again (after new tests).
+
+    Listed equivalents keep theirs: no test can kill them, and each costs a full run.
+    """
     meta = workdir / "mutants" / f"{module}.meta"
     if not meta.exists():
         return 0
     data = json.loads(meta.read_text(encoding="utf-8"))
     codes = data["exit_code_by_key"]
-    again = [name for name, code in codes.items() if code in SURVIVED]
+    again = [name for name, code in codes.items() if code in SURVIVED and name not in known]
     for name in again:
         codes[name] = None
+    for name in known.keys() & codes.keys():
+        if codes[name] is None:  # left untried by an interrupted recheck: still equivalent
+            codes[name] = 0
     meta.write_text(json.dumps(data, indent=4), encoding="utf-8")
     return len(again)
 
@@ -252,7 +258,7 @@ def main() -> int:
     if not (options.summary or options.survivors):
         for module in modules:
             if options.recheck:
-                again = recheck(module, workdir)
+                again = recheck(module, workdir, known)
                 print(f"{module}: {again} survivor(s) to try again", file=sys.stderr)
         print(f"mutating {len(modules)} module(s) ...", file=sys.stderr, flush=True)
         seconds = run(modules, workdir, options.children, workdir / "mutmut.log")
