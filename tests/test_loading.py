@@ -595,3 +595,21 @@ def test_a_position_is_the_values_or_its_nearest_parents() -> None:
     assert doc.position(("nowhere", "x")) == (1, 1)  # the document itself
     problem = doc.problem(("a", "b", "zz"), "is wrong")
     assert (problem.line, problem.column, problem.field) == (3, 5, "a.b.zz")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("? [a]\n: 1\n", "r.yaml:1:3: keys must be plain names, not lists or mappings"),
+        # a key that cannot be read is reported under the mapping that holds it
+        ("x:\n  1e400: 1\n", "r.yaml:2:3: x: the number 1e400 is too large"),
+        (
+            "x:\n  !!int 1: 2\n",
+            "r.yaml:2:3: x: tag 'tag:yaml.org,2002:int' is not allowed: slmvllm reads plain data",
+        ),
+    ],
+)
+def test_bad_keys_word_for_word(text: str, message: str) -> None:
+    with pytest.raises(InputError) as err:
+        parse_yaml(Source("r.yaml", text))
+    assert str(err.value) == message
