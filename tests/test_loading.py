@@ -613,3 +613,48 @@ def test_bad_keys_word_for_word(text: str, message: str) -> None:
     with pytest.raises(InputError) as err:
         parse_yaml(Source("r.yaml", text))
     assert str(err.value) == message
+
+
+def _alias_chain(levels: int, kind: str) -> str:
+    # a0 is 1; each a_k wraps a_(k-1) once more, through an alias, so the text stays
+    # shallow while a_k's value holds k levels around the 1 (at depth 1 + k).
+    lines = ["a0: &a0 1"]
+    for k in range(1, levels + 1):
+        inner = f"[*a{k - 1}]" if kind == "list" else f"{{b: *a{k - 1}}}"
+        lines.append(f"a{k}: &a{k} {inner}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("kind", ["list", "mapping"])
+def test_nesting_through_aliases_at_the_depth_limit(kind: str) -> None:
+    # The limit is 64 levels: a63 puts its 1 at depth 1 + 63 = 64 (accepted); a64 at 65.
+    assert parse_yaml(Source("r.yaml", _alias_chain(63, kind))).data["a63"]
+    with pytest.raises(InputError) as err:
+        parse_yaml(Source("r.yaml", _alias_chain(64, kind)))
+    # reported where the innermost 1 is written (a0's value, 1:5), at its path in a64
+    path = "a64" + ("[0]" * 64 if kind == "list" else ".b" * 64)
+    assert str(err.value) == f"r.yaml:1:5: {path}: is nested more than 64 levels deep"
+
+
+def _expanding(extra: int) -> str:
+    # root 1 + a's list 1 + 99 ones + b's list 1 + 998 aliases x (list 1 + 99) + extra ones
+    # = 102 + 99,800 + extra values once the aliases are expanded.
+    ones = ", ".join(["1"] * 99)
+    refs = ", ".join(["*a"] * 998 + ["1"] * extra)
+    return f"a: &a [{ones}]\nb: [{refs}]\n"
+
+
+def test_alias_expansion_at_the_value_limit() -> None:
+    # 102 + 99,800 + 98 = 100,000 values: exactly the limit, accepted
+    assert len(parse_yaml(Source("r.yaml", _expanding(98))).data["b"]) == 998 + 98
+    # 100,001: one too many
+    with pytest.raises(
+        InputError, match=r"expands to more than 100,000 values \(an alias bomb\?\)"
+    ):
+        parse_yaml(Source("r.yaml", _expanding(99)))
+
+
+def test_merge_keys_are_refused_word_for_word() -> None:
+    with pytest.raises(InputError) as err:
+        parse_yaml(Source("r.yaml", "a: &x {b: 1}\nc:\n  <<: *x\n"))
+    assert str(err.value) == "r.yaml:3:3: c: merge keys (<<) are not supported; write keys out"
