@@ -658,3 +658,25 @@ def test_merge_keys_are_refused_word_for_word() -> None:
     with pytest.raises(InputError) as err:
         parse_yaml(Source("r.yaml", "a: &x {b: 1}\nc:\n  <<: *x\n"))
     assert str(err.value) == "r.yaml:3:3: c: merge keys (<<) are not supported; write keys out"
+
+
+@pytest.mark.parametrize(
+    ("digits", "ok"),
+    [(29, True), (30, True), (31, False)],  # up to 30 digits is a number; 31 is refused
+)
+def test_integers_up_to_thirty_digits(digits: int, ok: bool) -> None:
+    text = "a: " + "9" * digits + "\n"
+    if ok:
+        assert parse_yaml(Source("r.yaml", text)).data == {"a": int("9" * digits)}
+    else:
+        with pytest.raises(InputError, match="too large"):
+            parse_yaml(Source("r.yaml", text))
+
+
+def test_a_file_of_exactly_100000_values_is_read() -> None:
+    # a list of 99,999 numbers is 100,000 values with the list itself: the limit, accepted;
+    # one more number is refused while reading.
+    ones = ", ".join(["1"] * 99_999)
+    assert len(parse_yaml(Source("r.yaml", f"[{ones}]\n")).data) == 99_999
+    with pytest.raises(InputError, match="holds more than 100,000 values"):
+        parse_yaml(Source("r.yaml", f"[{ones}, 1]\n"))
