@@ -10,11 +10,94 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
+import slmvllm
 from slmvllm.advice.rule_set_model import RuleSet
 from slmvllm.advice.rule_sets import load_rule_set
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Hypothesis profiles. CI (CI=true, as GitHub Actions, GitLab and .ci/run set it) is
+# derandomized: the same examples every run, so a run's coverage never changes by luck.
+# A local run explores new random examples each time; HYPOTHESIS_PROFILE=long runs
+# many more of them (see the README, "Tests").
+_QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large]
+settings.register_profile(
+    "ci",
+    max_examples=40,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=_QUIET,
+    print_blob=True,
+)
+settings.register_profile(
+    "dev", max_examples=40, derandomize=False, deadline=None, suppress_health_check=_QUIET
+)
+settings.register_profile(
+    "long",
+    max_examples=2_000,
+    derandomize=False,
+    deadline=None,
+    suppress_health_check=_QUIET,
+    print_blob=True,
+)
+
+
+def hypothesis_profile(environ: dict[str, str]) -> str:
+    """HYPOTHESIS_PROFILE when set; else `ci` when CI is true (CI=true, 1, yes); else `dev`."""
+    chosen = environ.get("HYPOTHESIS_PROFILE")
+    if chosen:
+        return chosen
+    return "ci" if environ.get("CI", "").strip().lower() in {"1", "true", "yes"} else "dev"
+
+
+settings.load_profile(hypothesis_profile(dict(os.environ)))
+
+
+def under_mutmut() -> bool:
+    """Whether this run is mutmut's (benchmarks/mutation.py), over a mutated copy."""
+    return "mutmut" in sys.modules
+
+
+def tree_env(base: dict[str, str] | None = None, **extra: str) -> dict[str, str]:
+    """An environment for a child process that runs slmvllm from this working tree.
+
+    PYTHONPATH puts the repository root first, so `python -m slmvllm` (and the
+    `slmvllm` console script) import the code under test, never an installed copy
+    that may be older. `base` defaults to this process's environment.
+    """
+    if under_mutmut():
+        # The tree is a mutated copy whose code needs mutmut's configuration in the
+        # working directory, and mutmut records which tests reach which function in
+        # this process only: a test that starts a process would kill no mutant.
+        pytest.skip("starts a process: left out of mutation runs")
+    env = dict(os.environ if base is None else base)
+    rest = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and p != str(ROOT)]
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *rest])
+    env.update(extra)
+    return env
+
+
+def check_tree_under_test(package_file: str) -> None:
+    """Raise UsageError unless `package_file` (slmvllm.__file__) lies in this repository."""
+    where = Path(package_file).resolve()
+    if not where.is_relative_to(ROOT):
+        raise pytest.UsageError(
+            f"the tests import slmvllm from {where}, not from the tree under test {ROOT}: "
+            f"run pytest from {ROOT} (or set PYTHONPATH={ROOT})"
+        )
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Fail the whole run, loudly, when the tests would import slmvllm from elsewhere."""
+    check_tree_under_test(slmvllm.__file__)
+    # Every child process started by a test inherits this, whatever env it builds on.
+    if not under_mutmut():
+        os.environ["PYTHONPATH"] = tree_env()["PYTHONPATH"]
+
+
 # The top-level keys of the contract's JSON result (shared/CONTRACT.md).
 CONTRACT_KEYS = {
     "schema_version",
@@ -72,7 +155,7 @@ def run_cli(
     timeout: float = 60,
 ) -> Run:
     """Run `python -m slmvllm` as a real process: real streams, real exit code."""
-    full_env = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1", **(env or {})}
+    full_env = tree_env(**{"COLUMNS": "100", "NO_COLOR": "1", **(env or {})})
     data = stdin.encode() if isinstance(stdin, str) else stdin
     proc = subprocess.run(
         [sys.executable, "-m", "slmvllm", *args],

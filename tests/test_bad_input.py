@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import EXAMPLES, ROOT, Run, run_cli
+from .conftest import EXAMPLES, ROOT, Run, run_cli, tree_env
 
 Invoke = Callable[..., Run]
 TRIAGE = str(EXAMPLES / "support-triage.yaml")
@@ -182,7 +182,7 @@ def test_endless_stdin_stops_at_the_limit() -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=ROOT,
-        env={**os.environ, "NO_COLOR": "1"},
+        env=tree_env(NO_COLOR="1"),
     )
     assert proc.stdin is not None
     sent = 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -12,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import CONTRACT_KEYS, EXAMPLES, ROOT, Run, run_cli
+from .conftest import CONTRACT_KEYS, EXAMPLES, ROOT, Run, run_cli, tree_env
 
 Invoke = Callable[..., Run]
 TRIAGE = str(EXAMPLES / "support-triage.yaml")
@@ -228,7 +227,7 @@ def test_version_is_answered_without_building_the_cli() -> None:
         capture_output=True,
         text=True,
         cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env=tree_env(),
     )
     assert probe.stderr.strip() == "False"
 

@@ -107,11 +107,11 @@ def test_models_into_a_closed_pipe_is_not_an_error() -> None:
     import subprocess
     import sys
 
-    from .conftest import ROOT
+    from .conftest import ROOT, tree_env
 
     script = f'"{sys.executable}" -m slmvllm models -f json | head -c 10 >/dev/null; echo "rc=${{PIPESTATUS[0]}}"'
     proc = subprocess.run(
-        ["bash", "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60
+        ["bash", "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60, env=tree_env()
     )
     assert proc.stdout.strip() == "rc=0", proc.stderr
     assert "Traceback" not in proc.stderr

@@ -122,3 +122,88 @@ def test_the_cross_check_is_in_json_and_text(invoke: Invoke) -> None:
     # priorities.cost=0 takes cost out of the rules' judgement: the check says so.
     zero = invoke("advise", "-r", path, "--set", "priorities.cost=0", "-f", "json").out
     assert "cost weighs 0" in json.loads(zero)["estimates"]["cost_check"]["statement"]
+
+
+def test_the_statement_names_a_self_hosted_candidate_and_a_free_one_at_zero() -> None:
+    # A self-hosted small model at $0.00 (a user catalogue may price it so) against an
+    # API model at $50: the figures favour SLM; the labels say where each runs.
+    free = cand("slm", "s", 0.0).model_copy(update={"hosting": "self_hosted", "provider": None})
+    got = cost_check({"slm": {"cost": 6.0}, "llm": {"cost": 0.0}}, set(), numbers(free, L50), 3.0)
+    assert got.statement == (
+        "Cost cross-check: the rules' cost criterion and the figures at 2,000,000 requests a "
+        "month both favour SLM (cheapest SLM s self-hosted, $0.00 a month; cheapest LLM l via "
+        "p, $50.00 a month)."
+    )
+
+
+# fmt: off
+EDGES = [
+    # (criteria scores, cost weight, excluded, candidates, rules, figures, statement part)
+    # the cheapest of several fitting SLMs is the one compared, wherever it is listed
+    ({"slm": {"cost": 6.0}, "llm": {"cost": 0.0}}, 3.0, set(), [S90, S10, L50], "slm", "slm",
+     "cheapest SLM s via p, $10.00 a month"),
+    # $0.00 is the cheapest there is (not "no cost"), on either side
+    ({"slm": {"cost": 6.0}, "llm": {"cost": 0.0}}, 3.0, set(),
+     [cand("slm", "a", 0.5), cand("slm", "free", 0.0), L50], "slm", "slm", "cheapest SLM free via p, $0.00"),
+    ({"slm": {"cost": 6.0}, "llm": {"cost": 0.0}}, 3.0, set(),
+     [cand("slm", "s", 0.0), cand("llm", "l", 0.5)], "slm", "slm", "both favour SLM"),
+    ({"slm": {"cost": 6.0}, "llm": {"cost": 0.0}}, 3.0, set(),
+     [cand("slm", "s", 0.5), cand("llm", "l", 0.0)], "slm", "llm", "the figures favour LLM"),
+    # an option or a criterion missing from the scores counts as 0 points
+    ({"slm": {"cost": 1.0}}, 3.0, set(), [S10, L50], "slm", "slm", "both favour SLM"),
+    ({"slm": {"cost": 1.0}, "llm": {}}, 3.0, set(), [S10, L50], "slm", "slm", "both favour SLM"),
+    ({"llm": {"cost": 1.0}}, 3.0, set(), [S10, L50], "llm", "slm", "favours LLM, but"),
+    # no cost criterion: the rules do not judge cost, whatever the scores hold
+    ({"slm": {"cost": 6.0}, "llm": {"cost": 0.0}}, None, set(), [S10, L50], None, "slm",
+     "the rule set has no cost criterion"),
+    # both ruled out, or neither priced: the statement names both
+    ({"slm": {"cost": 6.0}, "llm": {"cost": 0.0}}, 3.0, {"slm", "llm"}, [S10, L50], None, None,
+     "nothing to compare (SLM and LLM ruled out)"),
+    ({"slm": {"cost": 6.0}, "llm": {"cost": 0.0}}, 3.0, set(), [cand("slm", "s", None)], None, None,
+     "nothing to compare (no fitting SLM or LLM candidate with a monthly cost)"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(
+    ("scores", "weight", "excluded", "cands", "rules", "figures", "part"), EDGES
+)
+def test_cost_check_edges(
+    scores: dict[str, dict[str, float]],
+    weight: float | None,
+    excluded: set[str],
+    cands: list[Candidate],
+    rules: str | None,
+    figures: str | None,
+    part: str,
+) -> None:
+    got = cost_check(scores, excluded, numbers(*cands), weight)
+    assert (got.rules_favour, got.figures_favour) == (rules, figures)
+    assert part in got.statement
+
+
+def test_a_disagreement_is_explained_word_for_word() -> None:
+    got = cost_check({"slm": {"cost": 6.0}, "llm": {"cost": 0.0}}, set(), numbers(S90, L50), 3.0)
+    assert got.statement == (
+        "Cost cross-check: the rules' cost criterion favours SLM, but at 2,000,000 requests a "
+        "month the figures favour LLM (cheapest SLM s via p, $90.00 a month; cheapest LLM l "
+        "via p, $50.00 a month). The rules judge cost in general terms; the figures price "
+        "this volume with the catalogue."
+    )
+
+
+@pytest.mark.parametrize(
+    ("weight", "said"),
+    [
+        (None, "the rule set has no cost criterion"),
+        (0.0, "cost weighs 0 in this run (priorities.cost), so the rules do not judge it"),
+    ],
+)
+def test_cost_not_judged_by_the_rules_is_said_word_for_word(
+    weight: float | None, said: str
+) -> None:
+    got = cost_check({"slm": {"cost": 0.0}, "llm": {"cost": 0.0}}, set(), numbers(S10, L50), weight)
+    assert got.statement == (
+        f"Cost cross-check: {said}; at 2,000,000 requests a month the figures favour SLM "
+        "(cheapest SLM s via p, $10.00 a month; cheapest LLM l via p, $50.00 a month)."
+    )

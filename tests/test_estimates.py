@@ -512,9 +512,7 @@ EDGES: dict[str, list[Any]] = {
 }
 
 
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     picks=st.fixed_dictionaries({k: st.sampled_from(v) for k, v in EDGES.items()}),
     recommendation=st.sampled_from(["slm", "llm", "hybrid"]),
@@ -558,3 +556,150 @@ def test_the_compact_list_holds_every_model_the_estimates_name() -> None:
             g.count for g in est.candidates_left_out or []
         )
     assert named > 50
+
+
+def test_memory_term_lookup_names_a_missing_term(catalog: Catalog) -> None:
+    est = memory_estimate(catalog.model("llama-3.1-8b"), catalog, "fp16", context_tokens=100)
+    assert est.term("weights").gb == pytest.approx(16.0)
+    with pytest.raises(KeyError, match="no_such_term"):
+        est.term("no_such_term")
+
+
+def test_kv_cache_is_not_estimated_when_no_model_has_a_known_shape(catalog: Catalog) -> None:
+    # No shapes anywhere: nothing to scale from, so 0 bytes and a fallback that says so.
+    import dataclasses
+
+    models = tuple(m.model_copy(update={"shape": None}) for m in catalog.models)
+    shapeless = dataclasses.replace(catalog, models=models)
+    value, basis, fallback = kv_bytes_per_token(shapeless.model("llama-3.1-8b"), shapeless)
+    assert (value, fallback) == (0.0, True)
+    assert basis == "not estimated: no model of the catalogue has a known shape"
+
+
+@pytest.mark.parametrize(
+    ("concurrency", "held", "kv_gb"),
+    [
+        # one request of 4,096 tokens: 131,072 x 4,096 = 536,870,912 B = 0.54 GB
+        (1, "4,096 tokens for 1 request", 0.536870912),
+        # two: 4,096 + 1 x 700 = 4,796 tokens: 131,072 x 4,796 = 628,621,312 B = 0.63 GB
+        (2, "4,096 + 1 x 700 tokens for 2 requests", 0.628621312),
+        # three: 4,096 + 2 x 700 = 5,496 tokens = 720,371,712 B
+        (3, "4,096 + 2 x 700 tokens for 3 requests", 0.720371712),
+    ],
+)
+def test_memory_formulas_word_for_word(
+    catalog: Catalog, concurrency: int, held: str, kv_gb: float
+) -> None:
+    est = memory_estimate(
+        catalog.model("llama-3.1-8b"),
+        catalog,
+        "fp16",
+        context_tokens=4096,
+        concurrency=concurrency,
+        average_tokens=700,
+    )
+    assert est.model == "llama-3.1-8b" and est.precision == "fp16"
+    assert est.term("weights").formula == "8B parameters x 16 bits / 8 = 16.00 GB"  # no MoE note
+    kv = est.term("kv_cache")
+    assert kv.formula.startswith(f"131,072 bytes/token x ({held}) = {kv_gb:.2f} GB; 2 x 32 layers")
+    assert kv.gb == kv_gb  # GB are 10^9 bytes, exactly
+    assert est.term("runtime_overhead").formula == "0.2 x 16.00 GB of weights = 3.20 GB"
+
+
+def test_memory_of_a_model_with_no_parameter_count_is_refused(catalog: Catalog) -> None:
+    with pytest.raises(ValueError, match="gpt-4o: parameter count undisclosed"):
+        memory_estimate(catalog.model("gpt-4o"), catalog, "fp16", context_tokens=100)
+
+
+def test_the_kv_cache_memo_never_serves_another_catalogues_figures(catalog: Catalog) -> None:
+    # The memo is keyed by id(); an entry whose catalogue is not this one (an id reused
+    # after the old one was freed) must be ignored, not read.
+    from slmvllm.numbers import gpu_memory
+
+    model = catalog.model("llama-3.1-8b")
+    saved = dict(gpu_memory._KV_CACHE)
+    try:
+        # another catalogue's entry under this catalogue's id
+        stale = (object(), {id(model): (model, (999.0, "stale", False))})
+        gpu_memory._KV_CACHE[id(catalog)] = stale  # type: ignore[assignment]
+        assert kv_bytes_per_token(model, catalog)[0] == 131_072
+        # this catalogue's entry, holding another model's figure under this model's id
+        other = catalog.model("qwen2.5-7b")
+        gpu_memory._KV_CACHE[id(catalog)] = (catalog, {id(model): (other, (999.0, "x", False))})
+        assert kv_bytes_per_token(model, catalog)[0] == 131_072
+    finally:
+        gpu_memory._KV_CACHE.clear()
+        gpu_memory._KV_CACHE.update(saved)
+
+
+def test_memory_table_lists_every_precision_or_the_serving_ones_with_the_same_workload(
+    catalog: Catalog,
+) -> None:
+    from slmvllm.numbers.gpu_memory import memory_table
+
+    model = catalog.model("llama-3.1-8b")
+    every = memory_table(model, catalog, context_tokens=4096)
+    assert [e.precision for e in every] == [
+        "fp16",
+        "bf16",
+        "gguf-q8_0",
+        "int8",
+        "gguf-q6_k",
+        "gguf-q5_k_m",
+        "gguf-q4_k_m",
+        "int4",
+    ]  # least compressed first; by default one request, every precision
+    assert all("(4,096 tokens for 1 request)" in e.term("kv_cache").formula for e in every)
+    served = memory_table(
+        model, catalog, context_tokens=4096, concurrency=3, average_tokens=700, serving=True
+    )
+    assert [e.precision for e in served] == ["fp16", "bf16", "int8", "int4"]
+    assert all(
+        "(4,096 + 2 x 700 tokens for 3 requests)" in e.term("kv_cache").formula for e in served
+    )
+
+
+def test_smallest_fit_at_exactly_the_gpus_memory(catalog: Catalog) -> None:
+    from slmvllm.numbers.gpu_memory import smallest_fit
+
+    model = catalog.model("llama-3.1-8b")
+    # 16 requests, one of 4,096 tokens and 15 of 700: 14,596 tokens; at FP16
+    # 16.0 + 131,072 x 14,596 / 1e9 + 3.2 = 21.113126912 GB
+    exact = 16.0 + 131_072 * 14_596 / 1e9 + 3.2
+    kwargs = {"context_tokens": 4096, "concurrency": 16, "average_tokens": 700, "serving": True}
+    fit = smallest_fit(model, catalog, exact, **kwargs)  # type: ignore[arg-type]
+    assert fit is not None and fit.precision == "fp16"  # exactly full fits
+    assert "(4,096 + 15 x 700 tokens for 16 requests)" in fit.term("kv_cache").formula
+    short = smallest_fit(model, catalog, exact - 0.001, **kwargs)  # type: ignore[arg-type]
+    assert short is not None and short.precision == "int8"  # 8.0 + 1.913 + 1.6 = 11.51 GB
+    assert smallest_fit(model, catalog, 1.0, **kwargs) is None  # type: ignore[arg-type]
+
+
+def test_reported_gigabytes_are_rounded_to_hundredths(catalog: Catalog) -> None:
+    est = memory_estimate(catalog.model("llama-3.1-8b"), catalog, "fp16", context_tokens=4096)
+    report = est.report()
+    # KV 0.536870912 GB -> 0.54; total 16 + 0.536870912 + 3.2 = 19.736870912 -> 19.74
+    assert [t.gb for t in report.terms] == [16.0, 0.54, 3.2]
+    assert report.total_gb == 19.74
+
+
+@pytest.mark.parametrize("stale", ["catalogue", "model"])
+def test_the_memory_memo_never_serves_another_objects_estimate(
+    catalog: Catalog, stale: str
+) -> None:
+    # Keyed by id(); an entry left by another catalogue or model under the same ids
+    # must be recomputed, not served.
+    from slmvllm.numbers import gpu_memory
+
+    model = catalog.model("llama-3.1-8b")
+    wrong = memory_estimate(catalog.model("qwen2.5-7b"), catalog, "fp16", context_tokens=99)
+    key = (id(catalog), id(model), "fp16", 4096, 1, None)
+    entry = (object(), model, wrong) if stale == "catalogue" else (catalog, object(), wrong)
+    saved = dict(gpu_memory._MEMORY_CACHE)
+    try:
+        gpu_memory._MEMORY_CACHE[key] = entry  # type: ignore[assignment]
+        got = memory_estimate(model, catalog, "fp16", context_tokens=4096)
+        assert got.model == "llama-3.1-8b" and got.term("weights").gb == 16.0
+    finally:
+        gpu_memory._MEMORY_CACHE.clear()
+        gpu_memory._MEMORY_CACHE.update(saved)

@@ -12,14 +12,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import EXAMPLES, ROOT
+from .conftest import EXAMPLES, ROOT, tree_env
 
 BIN = Path(sys.executable).parent
 
 
 def _env(**extra: str) -> dict[str, str]:
     # The slmvllm console script of the environment under test comes first on PATH.
-    return {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", **extra}
+    # PYTHONPATH (tree_env) makes that script import the package from the tree under test.
+    return tree_env(PATH=f"{BIN}{os.pathsep}{os.environ['PATH']}", **extra)
 
 
 @pytest.fixture(scope="module")

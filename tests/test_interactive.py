@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import sys
@@ -13,13 +12,13 @@ import pexpect
 import pytest
 import yaml
 
-from .conftest import run_cli
+from .conftest import run_cli, tree_env
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
 
 
 def spawn(*args: str, cwd: Path) -> pexpect.spawn:
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120", "TERM": "dumb"}
+    env = tree_env(NO_COLOR="1", COLUMNS="120", TERM="dumb")
     child = pexpect.spawn(
         sys.executable,
         ["-m", "slmvllm", *args],
@@ -277,7 +276,7 @@ def test_prompts_on_the_terminal_results_in_the_pipe(tmp_path: Path) -> None:
     # stdin and stderr are the terminal; stdout is a pipe into a file.
     args = " ".join(f"'{a}'" for a in ALL_BUT_THREE)
     command = f"'{sys.executable}' -m slmvllm advise -f json {args} | cat > out.json"
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120", "TERM": "dumb"}
+    env = tree_env(NO_COLOR="1", COLUMNS="120", TERM="dumb")
     child = pexpect.spawn(
         "bash", ["-c", command], cwd=str(tmp_path), env=env, encoding="utf-8", timeout=20
     )
@@ -307,7 +306,7 @@ def test_prompts_on_the_terminal_results_in_the_pipe(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("strict", [False, True])
 def test_bytes_that_are_not_utf8_are_asked_again(tmp_path: Path, strict: bool) -> None:
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120", "TERM": "dumb"}
+    env = tree_env(NO_COLOR="1", COLUMNS="120", TERM="dumb")
     if strict:  # a locale that raises on bad bytes instead of keeping them as surrogates
         env["PYTHONIOENCODING"] = "utf-8:strict"
     child = pexpect.spawn(

@@ -507,3 +507,176 @@ def test_cases_libyaml_decides(text: str, outcome: Any) -> None:
         with pytest.raises(InputError) as err:
             _parse(text)
         assert str(err.value).startswith(outcome)
+
+
+YAML_ERRORS = [
+    # (file name, text, the whole message) — the located message, word for word; the
+    # hint "is it a YAML file?" only for a name that does not end in .yaml/.yml
+    (
+        "notes.txt",
+        "a: [1\n",
+        "notes.txt:2:1: not valid YAML: did not find expected ',' or ']' (while parsing a flow sequence); is it a YAML file?",
+    ),
+    (
+        "notes.YAML",
+        "a: [1\n",
+        "notes.YAML:2:1: not valid YAML: did not find expected ',' or ']' (while parsing a flow sequence); is it a YAML file?",
+    ),
+    (
+        "req.yml",
+        "a: [1\n",
+        "req.yml:2:1: not valid YAML: did not find expected ',' or ']' (while parsing a flow sequence)",
+    ),
+    (
+        "req.yaml",
+        "a: [1\n",
+        "req.yaml:2:1: not valid YAML: did not find expected ',' or ']' (while parsing a flow sequence)",
+    ),
+    (
+        "<stdin>",
+        "a: [1\n",
+        "<stdin>:2:1: not valid YAML: did not find expected ',' or ']' (while parsing a flow sequence)",
+    ),
+    # a problem with no context: no brackets
+    (
+        "r.yaml",
+        "a: 1\nb: 2\n  c: 3\n",
+        "r.yaml:3:4: not valid YAML: mapping values are not allowed in this context",
+    ),
+    # tabs, on the first line or later
+    (
+        "r.yaml",
+        "a:\n\tb: 1\n",
+        "r.yaml:2:1: not valid YAML: a tab character here; YAML indents with spaces, not tabs",
+    ),
+    (
+        "r.yaml",
+        "\tb: 1\n",
+        "r.yaml:1:1: not valid YAML: a tab character here; YAML indents with spaces, not tabs",
+    ),
+    (
+        "r.yaml",
+        "a: &x 1\nb: &x 2\n",
+        "r.yaml:2:4: not valid YAML: found duplicate anchor 'x' (first at line 1)",
+    ),
+    # control characters: the column counts from the start of their own line
+    (
+        "r.yaml",
+        "abc: 1\nxy: a\x07b\n",
+        "r.yaml:2:6: not valid YAML: the control character U+0007 is not allowed in YAML text",
+    ),
+    (
+        "r.yaml",
+        "a: 1\nbb: 2\nccc: x\x1by\n",
+        "r.yaml:3:7: not valid YAML: the control character U+001B is not allowed in YAML text",
+    ),
+]
+
+
+@pytest.mark.skipif(
+    not getattr(yaml, "__with_libyaml__", False),
+    reason="the parser's own words are LibYAML's (PyPI's PyYAML wheels have it)",
+)
+@pytest.mark.parametrize(("name", "text", "message"), YAML_ERRORS)
+def test_yaml_errors_word_for_word(name: str, text: str, message: str) -> None:
+    with pytest.raises(InputError) as err:
+        parse_yaml(Source(name, text))
+    assert str(err.value) == message
+
+
+def test_a_position_is_the_values_or_its_nearest_parents() -> None:
+    doc = parse_yaml(Source("req.yaml", "a:\n  b:\n    c: 1\nd: 2\n"))
+    assert doc.position(("a", "b", "c")) == (3, 8)  # the value 1
+    assert doc.position(("a", "b", "c"), key=True) == (3, 5)  # the key c
+    # nothing at a.b.c.x: the nearest parent that has a place, a.b.c, then a.b
+    assert doc.position(("a", "b", "c", "x")) == (3, 8)
+    assert doc.position(("a", "b", "x", "y")) == (3, 5)  # a.b is the mapping at 3:5
+    assert doc.position(("d", "x")) == (4, 4)
+    assert doc.position(("nowhere", "x")) == (1, 1)  # the document itself
+    problem = doc.problem(("a", "b", "zz"), "is wrong")
+    assert (problem.line, problem.column, problem.field) == (3, 5, "a.b.zz")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("? [a]\n: 1\n", "r.yaml:1:3: keys must be plain names, not lists or mappings"),
+        # a key that cannot be read is reported under the mapping that holds it
+        ("x:\n  1e400: 1\n", "r.yaml:2:3: x: the number 1e400 is too large"),
+        (
+            "x:\n  !!int 1: 2\n",
+            "r.yaml:2:3: x: tag 'tag:yaml.org,2002:int' is not allowed: slmvllm reads plain data",
+        ),
+    ],
+)
+def test_bad_keys_word_for_word(text: str, message: str) -> None:
+    with pytest.raises(InputError) as err:
+        parse_yaml(Source("r.yaml", text))
+    assert str(err.value) == message
+
+
+def _alias_chain(levels: int, kind: str) -> str:
+    # a0 is 1; each a_k wraps a_(k-1) once more, through an alias, so the text stays
+    # shallow while a_k's value holds k levels around the 1 (at depth 1 + k).
+    lines = ["a0: &a0 1"]
+    for k in range(1, levels + 1):
+        inner = f"[*a{k - 1}]" if kind == "list" else f"{{b: *a{k - 1}}}"
+        lines.append(f"a{k}: &a{k} {inner}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("kind", ["list", "mapping"])
+def test_nesting_through_aliases_at_the_depth_limit(kind: str) -> None:
+    # The limit is 64 levels: a63 puts its 1 at depth 1 + 63 = 64 (accepted); a64 at 65.
+    assert parse_yaml(Source("r.yaml", _alias_chain(63, kind))).data["a63"]
+    with pytest.raises(InputError) as err:
+        parse_yaml(Source("r.yaml", _alias_chain(64, kind)))
+    # reported where the innermost 1 is written (a0's value, 1:5), at its path in a64
+    path = "a64" + ("[0]" * 64 if kind == "list" else ".b" * 64)
+    assert str(err.value) == f"r.yaml:1:5: {path}: is nested more than 64 levels deep"
+
+
+def _expanding(extra: int) -> str:
+    # root 1 + a's list 1 + 99 ones + b's list 1 + 998 aliases x (list 1 + 99) + extra ones
+    # = 102 + 99,800 + extra values once the aliases are expanded.
+    ones = ", ".join(["1"] * 99)
+    refs = ", ".join(["*a"] * 998 + ["1"] * extra)
+    return f"a: &a [{ones}]\nb: [{refs}]\n"
+
+
+def test_alias_expansion_at_the_value_limit() -> None:
+    # 102 + 99,800 + 98 = 100,000 values: exactly the limit, accepted
+    assert len(parse_yaml(Source("r.yaml", _expanding(98))).data["b"]) == 998 + 98
+    # 100,001: one too many
+    with pytest.raises(
+        InputError, match=r"expands to more than 100,000 values \(an alias bomb\?\)"
+    ):
+        parse_yaml(Source("r.yaml", _expanding(99)))
+
+
+def test_merge_keys_are_refused_word_for_word() -> None:
+    with pytest.raises(InputError) as err:
+        parse_yaml(Source("r.yaml", "a: &x {b: 1}\nc:\n  <<: *x\n"))
+    assert str(err.value) == "r.yaml:3:3: c: merge keys (<<) are not supported; write keys out"
+
+
+@pytest.mark.parametrize(
+    ("digits", "ok"),
+    [(29, True), (30, True), (31, False)],  # up to 30 digits is a number; 31 is refused
+)
+def test_integers_up_to_thirty_digits(digits: int, ok: bool) -> None:
+    text = "a: " + "9" * digits + "\n"
+    if ok:
+        assert parse_yaml(Source("r.yaml", text)).data == {"a": int("9" * digits)}
+    else:
+        with pytest.raises(InputError, match="too large"):
+            parse_yaml(Source("r.yaml", text))
+
+
+def test_a_file_of_exactly_100000_values_is_read() -> None:
+    # a list of 99,999 numbers is 100,000 values with the list itself: the limit, accepted;
+    # one more number is refused while reading.
+    ones = ", ".join(["1"] * 99_999)
+    assert len(parse_yaml(Source("r.yaml", f"[{ones}]\n")).data) == 99_999
+    with pytest.raises(InputError, match="holds more than 100,000 values"):
+        parse_yaml(Source("r.yaml", f"[{ones}, 1]\n"))

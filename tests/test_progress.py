@@ -49,7 +49,7 @@ def test_one_item_never_shows_a_bar(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.slow
 def test_a_long_batch_in_a_real_terminal_shows_the_bar(tmp_path: pytest.TempPathFactory) -> None:
     pexpect = pytest.importorskip("pexpect")
-    from .conftest import EXAMPLES, ROOT
+    from .conftest import EXAMPLES, ROOT, tree_env
 
     folder = tmp_path / "many"  # type: ignore[operator]
     folder.mkdir()
@@ -63,12 +63,10 @@ def test_a_long_batch_in_a_real_terminal_shows_the_bar(tmp_path: pytest.TempPath
         cwd=str(ROOT),
         encoding="utf-8",
         timeout=120,
-        env={
-            "PYTHONPATH": str(ROOT),
-            "PATH": "/usr/bin:/bin",
-            "COLUMNS": "80",
-            "SLMVLLM_PROGRESS_DELAY": "0",  # the batch is quick: show the bar at once
-        },
+        env=tree_env(
+            {"PATH": "/usr/bin:/bin", "COLUMNS": "80"},
+            SLMVLLM_PROGRESS_DELAY="0",  # the batch is quick: show the bar at once
+        ),
     )
     out = child.read()
     child.close()

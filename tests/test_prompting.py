@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import _thread
-import faulthandler
 import io
-import os
+import re
+import subprocess
 import sys
-import threading
-import time
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -16,7 +13,9 @@ from rich.console import Console
 from rich.text import Text
 
 from slmvllm.advice.rule_set_model import RuleSet
-from slmvllm.prompting import QuestionnaireStopped, _TerminalLines, ask, ask_path, ask_yes_no
+from slmvllm.prompting import QuestionnaireStopped, ask, ask_path, ask_yes_no
+
+from .conftest import ROOT, tree_env
 
 Reader = Callable[[Console, Text], str]
 
@@ -125,116 +124,36 @@ def test_bad_bytes_at_the_saving_prompts() -> None:
     assert "not UTF-8 text; try again" in console.file.getvalue()  # type: ignore[attr-defined]
 
 
-class Pipe:
-    """Standard input is the read end of a pipe; `write` feeds it, `close` ends it."""
+def test_the_pipe_cases_pass_in_a_child_process_that_cannot_hang_the_run() -> None:
+    """The reads and Ctrl-Cs of `_TerminalLines`, run where a hang only costs this test.
 
-    def __init__(self) -> None:
-        self.read_fd, self.write_fd = os.pipe()
-        self.stream = open(self.read_fd, encoding="utf-8", closefd=False)  # noqa: SIM115
-
-    def write(self, data: bytes) -> None:
-        os.write(self.write_fd, data)
-
-    def close(self) -> None:
-        if self.write_fd >= 0:
-            os.close(self.write_fd)
-            self.write_fd = -1
-
-
-@pytest.fixture
-def pipe(monkeypatch: pytest.MonkeyPatch) -> Iterator[Pipe]:
-    feed = Pipe()
-    monkeypatch.setattr(sys, "stdin", feed.stream)
-    # A regression here would hang, not fail: end the run with every thread's stack instead.
-    faulthandler.dump_traceback_later(60, exit=True)
+    The cases (tests/prompting_pipe_cases.py) wait on a pipe and trip SIGINT: a
+    regression there hangs instead of failing, and a test process that ignores SIGINT
+    (a background job) never sees the Ctrl-C. So they run in a child pytest that handles
+    SIGINT itself and dumps its stacks after 20 s; this test gives it 60 s, then fails
+    with what it printed. The run always goes on to its summary.
+    """
+    cases = ROOT / "tests" / "prompting_pipe_cases.py"
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rA", str(cases)]
     try:
-        yield feed
-    finally:
-        faulthandler.cancel_dump_traceback_later()
-        feed.close()  # a reader thread still waiting sees the end of input and stops
-        feed.stream.close()
-        time.sleep(0.05)
-        os.close(feed.read_fd)
+        proc = subprocess.run(
+            command, cwd=ROOT, env=tree_env(), capture_output=True, text=True, timeout=60
+        )
+    except subprocess.TimeoutExpired as stopped:
+        pytest.fail(f"the pipe cases hung for 60 s; they printed:\n{stopped.stdout!r}")
+    printed = proc.stdout + proc.stderr
+    assert proc.returncode == 0, printed
+    passed = sorted(re.findall(r"^PASSED \S+::(\w+)", proc.stdout, re.MULTILINE))
+    assert passed == sorted(PIPE_CASES), printed
 
 
-def test_terminal_lines_are_read_one_per_call(pipe: Pipe) -> None:
-    lines = _TerminalLines()
-    pipe.write(b"first\n")
-    assert lines.read() == "first"
-    pipe.write("zweite — ✓\n\nthird\n".encode())  # several lines in one chunk (a paste)
-    assert [lines.read(), lines.read(), lines.read()] == ["zweite — ✓", "", "third"]
-    pipe.write(b"no newline")
-    pipe.close()
-    assert lines.read() == "no newline"
-    with pytest.raises(EOFError):
-        lines.read()
-
-
-def test_a_ctrl_c_pending_before_the_read_is_raised_at_once(pipe: Pipe) -> None:
-    # _thread.interrupt_main() trips the same flag a SIGINT trips. With input(), a flag
-    # tripped just before its read() stayed pending while the read waited for Enter.
-    lines = _TerminalLines()
-    timer = threading.Timer(0.2, _thread.interrupt_main)
-    timer.start()
-    started = time.monotonic()
-    with pytest.raises(KeyboardInterrupt):
-        lines.read()
-    assert time.monotonic() - started < 5
-    # The read under way when Ctrl-C came answers the next prompt: nothing typed is lost.
-    pipe.write(b"after\n")
-    assert lines.read() == "after"
-
-
-def test_a_ctrl_c_before_the_reader_is_woken_loses_nothing(
-    pipe: Pipe, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The Ctrl-C lands after the request is counted and before the reader is woken.
-    lines = _TerminalLines()
-    wake = lines._wanted.set
-    calls = []
-
-    def interrupted_once() -> None:
-        calls.append(1)
-        if len(calls) == 1:
-            raise KeyboardInterrupt
-        wake()
-
-    monkeypatch.setattr(lines._wanted, "set", interrupted_once)
-    with pytest.raises(KeyboardInterrupt):
-        lines.read()
-    pipe.write(b"typed after\n")
-    assert lines.read() == "typed after"
-
-
-def test_a_line_read_before_a_ctrl_c_is_dropped_like_input_drops_it(
-    pipe: Pipe, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The reader has the line; the Ctrl-C reaches the asker before it takes it. input()
-    # would have raised KeyboardInterrupt with that line read and gone: so does read().
-    lines = _TerminalLines()
-    wait = lines._ready.wait
-
-    def line_ready_then_ctrl_c(timeout: float | None = None) -> bool:
-        while lines._served < lines._requested:
-            wait(0.01)
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(lines._ready, "wait", line_ready_then_ctrl_c)
-    pipe.write(b"stale\n")
-    with pytest.raises(KeyboardInterrupt):
-        lines.read()
-    monkeypatch.setattr(lines._ready, "wait", wait)
-    pipe.write(b"fresh\n")
-    assert lines.read() == "fresh"
-
-
-def test_bytes_that_are_not_utf8_reach_the_asker(pipe: Pipe) -> None:
-    lines = _TerminalLines()
-    pipe.write(b"caf\xe9\n")
-    with pytest.raises(UnicodeDecodeError):
-        lines.read()
-    pipe.write("café\n".encode())
-    assert lines.read() == "café"
+PIPE_CASES = [
+    "test_terminal_lines_are_read_one_per_call",
+    "test_a_ctrl_c_pending_before_the_read_is_raised_at_once",
+    "test_a_ctrl_c_before_the_reader_is_woken_loses_nothing",
+    "test_a_line_read_before_a_ctrl_c_is_dropped_like_input_drops_it",
+    "test_bytes_that_are_not_utf8_reach_the_asker",
+]
 
 
 def test_on_windows_the_console_is_read_by_input(monkeypatch: pytest.MonkeyPatch) -> None:

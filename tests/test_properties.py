@@ -2,8 +2,8 @@
 
 Whatever the input, only the project's own errors (`SlmvllmError`) escape; every
 valid input yields a result inside the contract; the engine is deterministic.
-The runs are derandomized and short; `benchmarks/fuzz_yaml.py` runs the YAML
-front door for longer.
+The runs are short, and derandomized in CI (the hypothesis profiles in
+conftest.py); `benchmarks/fuzz_yaml.py` runs the YAML front door for longer.
 """
 
 from __future__ import annotations
@@ -39,10 +39,10 @@ from slmvllm.result import Result
 
 from .conftest import CONTRACT_KEYS
 
+# How many examples, and whether they are the same each run, come from the hypothesis
+# profile (tests/conftest.py): derandomized in CI, random locally, HYPOTHESIS_PROFILE=long.
 FAST = settings(
-    max_examples=40,
     deadline=None,
-    derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 OPTIONS = ("slm", "llm", "hybrid")
@@ -448,7 +448,7 @@ def _resolved(req: Requirements) -> dict[str, Any]:
     return resolve(DEFAULT, req)[0]
 
 
-@settings(FAST, max_examples=50)
+@FAST
 @given(rule_sets, st.lists(good_requirements, min_size=1, max_size=3))
 def test_generated_rule_sets_are_refused_or_give_results_inside_the_contract(
     data: dict[str, Any], cases: list[dict[str, Any]]

@@ -20,10 +20,16 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from .conftest import ROOT, tree_env
+
 EXAMPLE = ROOT / "examples" / "support-triage.yaml"
-ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
-ENV.pop("SLMVLLM_PROGRESS_DELAY", None)
+
+
+def _env() -> dict[str, str]:
+    env = tree_env()  # the tree under test
+    env.pop("SLMVLLM_PROGRESS_DELAY", None)
+    return env
+
 
 # Runs the real entry point in this process, then reports which modules it imported.
 _MODULES_AFTER = """
@@ -49,7 +55,7 @@ def _loaded_modules(*args: str) -> tuple[int, list[str]]:
         [sys.executable, "-c", _MODULES_AFTER, *args],
         capture_output=True,
         text=True,
-        env=ENV,
+        env=_env(),
         cwd=ROOT,
         timeout=120,
         check=False,
@@ -93,7 +99,7 @@ def test_peak_memory_of_a_batch_does_not_grow_with_the_number_of_files(
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            env=ENV,
+            env=_env(),
             cwd=ROOT,
         )
         for count, folder in folders.items()

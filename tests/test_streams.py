@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import EXAMPLES, ROOT, Run
+from .conftest import EXAMPLES, ROOT, Run, tree_env
 
 Invoke = Callable[..., Run]
 TRIAGE = str(EXAMPLES / "support-triage.yaml")
@@ -26,8 +26,7 @@ HOSTILE = (
 
 def clean_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"NO_COLOR", "FORCE_COLOR", "TERM"}}
-    env.update({"COLUMNS": "100", **extra})
-    return env
+    return tree_env(env, **{"COLUMNS": "100", **extra})
 
 
 def real(*args: str, env: dict[str, str]) -> Run:
@@ -309,7 +308,12 @@ def test_escapes_in_a_file_name_are_shown_literally(invoke: Invoke, tmp_path: Pa
 def test_closed_standard_streams(redirect: str, args: list[str], code: int, message: str) -> None:
     command = " ".join([f'"{sys.executable}" -m slmvllm advise', *args, redirect, "; echo $?"])
     proc = subprocess.run(
-        ["bash", "-c", command], capture_output=True, text=True, cwd=ROOT, timeout=60
+        ["bash", "-c", command],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        env=tree_env(),
     )
     assert proc.stdout.strip().splitlines()[-1] == str(code)
     assert message in proc.stderr and "Traceback" not in proc.stderr
@@ -344,7 +348,7 @@ def test_a_full_disk_is_exit_2_not_a_bug(fmt: str) -> None:
         stderr=subprocess.PIPE,
         text=True,
         cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env=tree_env(),
         timeout=60,
     )
     assert proc.returncode == 2, proc.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import zipfile
@@ -59,6 +60,9 @@ def test_wheel_ships_the_rules_and_runs_from_anywhere(tmp_path: Path) -> None:
     )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
+    # The one test of an installed copy: no PYTHONPATH pointing at the tree (conftest sets
+    # one for every other child process).
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     proc = subprocess.run(
         [
             sys.executable,
@@ -72,6 +76,7 @@ def test_wheel_ships_the_rules_and_runs_from_anywhere(tmp_path: Path) -> None:
             "json",
         ],
         cwd=elsewhere,
+        env=env,
         capture_output=True,
         text=True,
     )
