@@ -612,24 +612,21 @@ def test_memory_of_a_model_with_no_parameter_count_is_refused(catalog: Catalog) 
 
 
 def test_the_kv_cache_memo_never_serves_another_catalogues_figures(catalog: Catalog) -> None:
-    # The memo is keyed by id(); an entry whose catalogue is not this one (an id reused
-    # after the old one was freed) must be ignored, not read.
+    # The memo is keyed by id(); an entry kept for another catalogue or model under the
+    # same ids (an id reused after the old object was freed) must be ignored, not read.
     from slmvllm.numbers import gpu_memory
 
     model = catalog.model("llama-3.1-8b")
-    saved = dict(gpu_memory._KV_CACHE)
+    key = (id(catalog), id(model))
+    memo = gpu_memory._KV_CACHE
     try:
-        # another catalogue's entry under this catalogue's id
-        stale = (object(), {id(model): (model, (999.0, "stale", False))})
-        gpu_memory._KV_CACHE[id(catalog)] = stale  # type: ignore[assignment]
+        memo.clear()
+        memo._items[key] = ((object(), model), (999.0, "stale", False))
         assert kv_bytes_per_token(model, catalog)[0] == 131_072
-        # this catalogue's entry, holding another model's figure under this model's id
-        other = catalog.model("qwen2.5-7b")
-        gpu_memory._KV_CACHE[id(catalog)] = (catalog, {id(model): (other, (999.0, "x", False))})
+        memo._items[key] = ((catalog, catalog.model("qwen2.5-7b")), (999.0, "x", False))
         assert kv_bytes_per_token(model, catalog)[0] == 131_072
     finally:
-        gpu_memory._KV_CACHE.clear()
-        gpu_memory._KV_CACHE.update(saved)
+        memo.clear()
 
 
 def test_memory_table_lists_every_precision_or_the_serving_ones_with_the_same_workload(
@@ -694,12 +691,12 @@ def test_the_memory_memo_never_serves_another_objects_estimate(
     model = catalog.model("llama-3.1-8b")
     wrong = memory_estimate(catalog.model("qwen2.5-7b"), catalog, "fp16", context_tokens=99)
     key = (id(catalog), id(model), "fp16", 4096, 1, None)
-    entry = (object(), model, wrong) if stale == "catalogue" else (catalog, object(), wrong)
-    saved = dict(gpu_memory._MEMORY_CACHE)
+    kept = (object(), model) if stale == "catalogue" else (catalog, object())
+    memo = gpu_memory._MEMORY_CACHE
     try:
-        gpu_memory._MEMORY_CACHE[key] = entry  # type: ignore[assignment]
+        memo.clear()
+        memo._items[key] = (kept, wrong)
         got = memory_estimate(model, catalog, "fp16", context_tokens=4096)
         assert got.model == "llama-3.1-8b" and got.term("weights").gb == 16.0
     finally:
-        gpu_memory._MEMORY_CACHE.clear()
-        gpu_memory._MEMORY_CACHE.update(saved)
+        memo.clear()

@@ -47,6 +47,7 @@ from slmvllm.numbers.estimate_models import (
 )
 from slmvllm.numbers.gpu_memory import memory_table
 from slmvllm.numbers.hybrid_share import llm_share
+from slmvllm.numbers.memo import IdentityMemo
 
 #: Volume assumed when the requirements give none (break-even does not depend on it).
 DEFAULT_MONTHLY_REQUESTS = 1_000_000
@@ -254,7 +255,7 @@ def _self_hosted_candidate(model: Model, inp: _Inputs, catalog: Catalog) -> _Can
     return cand
 
 
-_SHAPES: dict[tuple[Any, ...], tuple[Catalog, list[_Candidate]]] = {}
+_SHAPES: IdentityMemo[list[_Candidate]] = IdentityMemo(32)
 
 
 def shape_candidates(inp: _Inputs, catalog: Catalog) -> list[_Candidate]:
@@ -264,22 +265,8 @@ def shape_candidates(inp: _Inputs, catalog: Catalog) -> list[_Candidate]:
     the volume or the budget, so a batch (and the sensitivity search) shares them. Callers
     must not change the list: `estimate` sorts a copy.
     """
-    key = (
-        id(catalog),
-        inp.input_tokens,
-        inp.output_tokens,
-        inp.context_needed,
-        inp.hosting,
-        inp.gpu_memory_gb,
-    )
-    hit = _SHAPES.get(key)
-    if hit is not None and hit[0] is catalog:
-        return hit[1]
-    if len(_SHAPES) >= 32:
-        _SHAPES.clear()
-    made = _candidates(inp, catalog)
-    _SHAPES[key] = (catalog, made)
-    return made
+    shape = (inp.input_tokens, inp.output_tokens, inp.context_needed, inp.hosting)
+    return _SHAPES.get((catalog,), (*shape, inp.gpu_memory_gb), lambda: _candidates(inp, catalog))
 
 
 def _candidates(inp: _Inputs, catalog: Catalog) -> list[_Candidate]:
@@ -395,8 +382,8 @@ def _break_even_of(slm: _Candidate, llm: _Candidate) -> float | None:
     )
 
 
-_PAIRS: dict[tuple[int, float], tuple[list[_Candidate], _Pair]] = {}
 _Pair = tuple["_Candidate | None", "_Candidate | None"]
+_PAIRS: IdentityMemo[_Pair] = IdentityMemo(256)
 
 
 def break_even_pair(cands: list[_Candidate], requests: float) -> _Pair:
@@ -405,15 +392,7 @@ def break_even_pair(cands: list[_Candidate], requests: float) -> _Pair:
     Worked out once per candidate list and volume (the cost figures ask for it at many
     volumes of one request shape, and the estimates again for the same one).
     """
-    key = (id(cands), float(requests))
-    hit = _PAIRS.get(key)
-    if hit is not None and hit[0] is cands:
-        return hit[1]
-    if len(_PAIRS) >= 256:
-        _PAIRS.clear()
-    found = _break_even_pair(cands, requests)
-    _PAIRS[key] = (cands, found)
-    return found
+    return _PAIRS.get((cands,), (float(requests),), lambda: _break_even_pair(cands, requests))
 
 
 def _break_even_pair(cands: list[_Candidate], requests: float) -> _Pair:

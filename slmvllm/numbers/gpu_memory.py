@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
 
 from slmvllm.numbers.catalog import Catalog, Model
 from slmvllm.numbers.estimate_models import MemoryReport, MemoryTermReport
+from slmvllm.numbers.memo import IdentityMemo
 
 _EPS = 1e-9
 
@@ -74,24 +74,12 @@ class MemoryEstimate:
         )
 
 
-_KV_CACHE: dict[int, tuple[Catalog, dict[int, tuple[Model, tuple[float, str, bool]]]]] = {}
+_KV_CACHE: IdentityMemo[tuple[float, str, bool]] = IdentityMemo(1024)
 
 
 def kv_bytes_per_token(model: Model, catalog: Catalog) -> tuple[float, str, bool]:
-    """`_kv_bytes_per_token`, worked out once per catalogue and model (both are frozen).
-
-    Keyed by identity, each entry keeping its catalogue and model alive so that an id
-    cannot be reused while it is cached.
-    """
-    entry = _KV_CACHE.get(id(catalog))
-    if entry is None or entry[0] is not catalog:
-        if len(_KV_CACHE) >= 8:
-            _KV_CACHE.clear()
-        entry = _KV_CACHE[id(catalog)] = (catalog, {})
-    cached = entry[1].get(id(model))
-    if cached is None or cached[0] is not model:
-        cached = entry[1][id(model)] = (model, _kv_bytes_per_token(model, catalog))
-    return cached[1]
+    """`_kv_bytes_per_token`, worked out once per catalogue and model (both are frozen)."""
+    return _KV_CACHE.get((catalog, model), (), lambda: _kv_bytes_per_token(model, catalog))
 
 
 def _kv_bytes_per_token(model: Model, catalog: Catalog) -> tuple[float, str, bool]:
@@ -135,8 +123,7 @@ def weight_params(model: Model) -> float:
     return value
 
 
-_MEMORY_CACHE: dict[tuple[int, int, str, int, int, int | None], tuple[Any, ...]] = {}
-_MEMORY_CACHE_SIZE = 2048
+_MEMORY_CACHE: IdentityMemo[MemoryEstimate] = IdentityMemo(2048)
 
 
 def memory_estimate(
@@ -156,23 +143,18 @@ def memory_estimate(
     shape works each estimate out once (the cache keeps its catalogue and model
     alive, so an entry is found only for the very same objects).
     """
-    key = (id(catalog), id(model), precision, context_tokens, concurrency, average_tokens)
-    hit = _MEMORY_CACHE.get(key)
-    if hit is not None and hit[0] is catalog and hit[1] is model:
-        found: MemoryEstimate = hit[2]
-        return found
-    made = _memory_estimate(
-        model,
-        catalog,
-        precision,
-        context_tokens=context_tokens,
-        concurrency=concurrency,
-        average_tokens=average_tokens,
+    return _MEMORY_CACHE.get(
+        (catalog, model),
+        (precision, context_tokens, concurrency, average_tokens),
+        lambda: _memory_estimate(
+            model,
+            catalog,
+            precision,
+            context_tokens=context_tokens,
+            concurrency=concurrency,
+            average_tokens=average_tokens,
+        ),
     )
-    if len(_MEMORY_CACHE) >= _MEMORY_CACHE_SIZE:
-        _MEMORY_CACHE.clear()
-    _MEMORY_CACHE[key] = (catalog, model, made)
-    return made
 
 
 def _memory_estimate(
