@@ -12,11 +12,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import typer
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
+
+
+def _safe_yaml(text: str) -> Any:
+    """YAML text as plain data, with LibYAML's safe loader (nothing is constructed)."""
+    loader = yaml.CSafeLoader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
 
 app = typer.Typer(add_completion=False)
 
@@ -60,7 +70,7 @@ class Requirements(BaseModel):
 
 @app.command()
 def main(path: Path) -> None:
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    data = _safe_yaml(path.read_text(encoding="utf-8"))
     print(json.dumps(Requirements.model_validate(data).model_dump(mode="json"), indent=2))
 
 

@@ -52,6 +52,16 @@ from typing import Any
 
 import yaml
 
+
+def _safe_yaml(text: str) -> Any:
+    """YAML text as plain data, with LibYAML's safe loader (nothing is constructed)."""
+    loader = yaml.CSafeLoader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
 ROOT = Path(__file__).resolve().parent.parent
 SLMVLLM = [sys.executable, "-m", "slmvllm"]
 ONE_FILE = ROOT / "examples" / "support-triage.yaml"
@@ -275,7 +285,7 @@ def make_folder(folder: Path, count: int, seed: int = 9) -> None:
     for path in sources:
         if path.name == "index.yaml":  # a labels file, not a use case
             continue
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+        data = _safe_yaml(path.read_text(encoding="utf-8"))
         if isinstance(data, dict) and "use_case" in data:
             bases.append(data)
     rng = random.Random(seed)
@@ -367,7 +377,7 @@ def batch(report: Report, repeat: int, work: Path) -> None:
 
 def _default_rules() -> dict[str, Any]:
     path = ROOT / "rules" / "default.yaml"
-    data: dict[str, Any] = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    data: dict[str, Any] = _safe_yaml(path.read_text(encoding="utf-8"))
     return data
 
 

@@ -320,7 +320,7 @@ ERRORS: list[tuple[str, dict[str, str], str, str, str]] = [
     ),
     (
         "base outside through ..",
-        {"team/a.yaml": 'extends: ../shared.yaml\nname: a\nversion: "1"\n', "shared.yaml": HEAD},
+        {"team/a.yaml": 'extends: ../outside.yaml\nname: a\nversion: "1"\n', "outside.yaml": HEAD},
         "team/a.yaml",
         "which leaves the folder of the rule set you named",
         "team/a.yaml:1:10",
