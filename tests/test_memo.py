@@ -22,6 +22,7 @@ def test_a_value_is_made_once_per_objects_and_extra_key() -> None:
     assert memo.get((a,), (1,), lambda: make(99)) == 1  # kept: not made again
     assert memo.get((a,), (2,), lambda: make(2)) == 2  # another extra key
     assert memo.get((b,), (1,), lambda: make(3)) == 3  # another object
+    assert memo.get((a,), (1,), lambda: make(98)) == 1  # a's value outlived b's
     assert made == [1, 2, 3]
 
 

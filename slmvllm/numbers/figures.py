@@ -90,14 +90,10 @@ def cost_figures(
             per_request,
         )
         own = _threshold(volume)
-        figures["self_hosting_vs_api"] = (
-            "cheaper" if own is not None and requests >= own else "dearer"
-        )
         share, _ = llm_share(values, catalog.routing)
         mixed = _threshold(volume, share)
-        figures["hybrid_vs_api"] = (
-            "cheaper" if mixed is not None and requests >= mixed else "dearer"
-        )
+        figures["self_hosting_vs_api"] = _compared(requests, own)
+        figures["hybrid_vs_api"] = _compared(requests, mixed)
         cuts += [t for t in (own, mixed) if t is not None]
         # The router's share turns on the labelled examples too (a trained router from
         # this many): the search must try both sides of that count as well.
