@@ -32,6 +32,7 @@ def test_a_matching_entry_gives_the_data_the_parser_gives() -> None:
     assert doc.data == {"a": 1, "b": ["x", 2.5, True]}
     assert doc.data == parse_yaml(Source("r.yaml", RULES)).data
     assert doc.values == {}  # no positions: the data came from the cache
+    assert doc.source == "r.yaml"  # but still the source's name
 
 
 def test_a_stale_entry_is_ignored_and_the_file_parsed() -> None:
