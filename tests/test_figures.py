@@ -103,3 +103,17 @@ def test_below_every_threshold_the_api_bill_is_small_and_self_hosting_dearer(
         "hybrid_vs_api": "cheaper",
         "llm_api_vs_gpu_month": "over",
     }
+
+
+def test_without_a_small_model_to_self_host_only_the_api_bill_is_known(
+    catalog: Catalog,
+) -> None:
+    # No GPU for self-hosting (gpu_memory_gb 0): no break-even, but the large-model bill
+    # against one GPU-month is still a figure, and its volume threshold is still tried.
+    figures, cuts = cost_figures({**BASE, "gpu_memory_gb": 0}, catalog)
+    assert figures["self_hosting_vs_api"] is None and figures["hybrid_vs_api"] is None
+    assert figures["llm_api_vs_gpu_month"] == "over"  # 5M long requests: a large bill
+    assert list(cuts) == ["monthly_requests"] and len(cuts["monthly_requests"]) == 1
+    cut = cuts["monthly_requests"][0]
+    below = cost_figures({**BASE, "gpu_memory_gb": 0, "monthly_requests": int(cut) - 1}, catalog)
+    assert below[0]["llm_api_vs_gpu_month"] == "under"
