@@ -6,15 +6,11 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from slmvllm.numbers.cost_plans import money
 from slmvllm.numbers.estimate_models import Candidate, Estimates
 from slmvllm.numbers.estimates import shortlist
 from slmvllm.render.markdown import md_cell
 from slmvllm.render.safe import literal
-
-
-def _money(value: float | None) -> str:
-    return "n/a" if value is None else money(value)
+from slmvllm.render.values import estimate_statements, money_or_na
 
 
 def _memory(cand: Candidate) -> str:
@@ -44,21 +40,6 @@ def _license_note(cand: Candidate) -> str:
     return ""
 
 
-def _statements(est: Estimates) -> list[str]:
-    lines = []
-    if est.cost_check is not None:
-        lines.append(est.cost_check.statement)
-    lines.append(f"SLM break-even: {est.break_even.statement}")
-    if est.llm_share is not None:
-        lines.append(
-            f"Hybrid: {est.llm_share:.1%} of requests to the large model, blended "
-            f"{_money(est.blended_monthly_cost_usd)} a month"
-        )
-    if est.break_even_hybrid is not None:
-        lines.append(f"Hybrid break-even: {est.break_even_hybrid.statement}")
-    return lines
-
-
 def render_estimates_text(est: Estimates) -> RenderableType:
     """A rich block: the best three candidates per option, then break-even and assumptions."""
     table = Table(title=None, show_edge=False, pad_edge=False, box=None, header_style="bold")
@@ -70,7 +51,7 @@ def render_estimates_text(est: Estimates) -> RenderableType:
             option,
             Text(literal(cand.model)),
             Text(literal(where)),
-            _money(cand.monthly_cost_usd),
+            money_or_na(cand.monthly_cost_usd),
             _memory(cand),
             Text(_license_note(cand), style="dim"),
         )
@@ -78,7 +59,7 @@ def render_estimates_text(est: Estimates) -> RenderableType:
         Text("Numbers: cheapest fitting candidates per option", style="bold underline"),
         table,
     ]
-    parts += [Text(literal(line)) for line in _statements(est)]
+    parts += [Text(literal(line)) for line in estimate_statements(est)]
     ruled_out = [c for c in est.candidates if not c.fits]
     if ruled_out:
         parts.append(
@@ -110,9 +91,9 @@ def render_estimates_markdown(est: Estimates) -> str:
     for option, cand in _rows(est):
         lines.append(
             f"| {option} | {md_cell(cand.model)} | {md_cell(cand.hosting)} | "
-            f"{_money(cand.monthly_cost_usd)} | {_memory(cand)} | {_license_note(cand)} |"
+            f"{money_or_na(cand.monthly_cost_usd)} | {_memory(cand)} | {_license_note(cand)} |"
         )
-    lines += [""] + [f"- {md_cell(s)}" for s in _statements(est)]
+    lines += [""] + [f"- {md_cell(s)}" for s in estimate_statements(est)]
     lines += ["", "<details><summary>Assumptions behind the numbers</summary>", ""]
     lines += [f"- {md_cell(a)}" for a in est.assumptions]
     lines += ["", "</details>", ""]

@@ -11,11 +11,17 @@ import html
 from urllib.parse import urlsplit
 
 from slmvllm.advice.rule_set_model import RuleSet
-from slmvllm.numbers.cost_plans import money
 from slmvllm.numbers.estimate_models import Candidate, Estimates
 from slmvllm.render.digest import Digest, ReferenceEntry, digest
 from slmvllm.render.safe import literal
-from slmvllm.render.values import confidence_meaning, effect_text, show_value, standing_note
+from slmvllm.render.values import (
+    confidence_meaning,
+    effect_text,
+    estimate_statements,
+    money_or_na,
+    show_value,
+    standing_note,
+)
 from slmvllm.result import Result
 
 # Scripts, frames, forms, fetches and remote images are all refused by the browser itself.
@@ -67,10 +73,6 @@ def _link(url: str | None) -> str:
     if safe is None:
         return f'<span class="url">{_esc(url)}</span>' if url else ""
     return f'<a href="{_esc(safe)}" rel="noopener noreferrer">{_esc(safe)}</a>'
-
-
-def _money(value: float | None) -> str:
-    return "n/a" if value is None else money(value)
 
 
 # --------------------------------------------------------------------------- charts
@@ -252,7 +254,7 @@ def _candidate_row(cand: Candidate) -> str:
     notes = "; ".join(cand.warnings)
     return (
         f"<tr><td>{_esc(cand.option)}</td><td><code>{_esc(cand.model)}</code></td>"
-        f'<td>{_esc(where)}</td><td class="num">{_esc(_money(cand.monthly_cost_usd))}</td>'
+        f'<td>{_esc(where)}</td><td class="num">{_esc(money_or_na(cand.monthly_cost_usd))}</td>'
         f'<td class="num">{_esc(memory)}</td><td>{fits}</td><td>{_esc(notes)}</td></tr>'
     )
 
@@ -262,17 +264,7 @@ def _numbers(est: Estimates) -> str:
     volume = f"{inp.monthly_requests:,} requests a month" + (
         " (assumed)" if inp.monthly_requests_assumed else ""
     )
-    statements = []
-    if est.cost_check is not None:
-        statements.append(est.cost_check.statement)
-    statements.append(f"SLM break-even: {est.break_even.statement}")
-    if est.llm_share is not None:
-        statements.append(
-            f"Hybrid: {est.llm_share:.1%} of requests to the large model, blended "
-            f"{_money(est.blended_monthly_cost_usd)} a month"
-        )
-    if est.break_even_hybrid is not None:
-        statements.append(f"Hybrid break-even: {est.break_even_hybrid.statement}")
+    statements = estimate_statements(est)
     rows = "".join(_candidate_row(c) for c in est.candidates)
     return (
         f"<h3>Numbers at {_esc(volume)}, {inp.input_tokens:,} input and "

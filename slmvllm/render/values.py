@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from slmvllm.numbers.cost_plans import money
+from slmvllm.numbers.estimate_models import Estimates
 from slmvllm.result import Result
 
 
@@ -45,3 +47,24 @@ def confidence_meaning(result: Result) -> str:
             "same, from the score margin (calibrated on documented decisions)."
         )
     return "Confidence = share of the evidence between the top two options that favours the winner."
+
+
+def money_or_na(value: float | None) -> str:
+    """A dollar figure, or "n/a" where none applies."""
+    return "n/a" if value is None else money(value)
+
+
+def estimate_statements(est: Estimates) -> list[str]:
+    """The numbers' sentences every view shows: cost check, break-evens, hybrid share."""
+    lines = []
+    if est.cost_check is not None:
+        lines.append(est.cost_check.statement)
+    lines.append(f"SLM break-even: {est.break_even.statement}")
+    if est.llm_share is not None:
+        lines.append(
+            f"Hybrid: {est.llm_share:.1%} of requests to the large model, blended "
+            f"{money_or_na(est.blended_monthly_cost_usd)} a month"
+        )
+    if est.break_even_hybrid is not None:
+        lines.append(f"Hybrid break-even: {est.break_even_hybrid.statement}")
+    return lines
