@@ -107,7 +107,7 @@ def parse_yaml(source: Source) -> Document:
         except _Stop as stop:
             line, column = stop.mark.line + 1, stop.mark.column + 1
             raise InputError(Problem(source.name, str(stop), line=line, column=column)) from None
-        except RecursionError:  # pragma: no cover - the depth limit stops well before
+        except RecursionError:  # the depth limit stops well before, unless the stack is short
             raise InputError(Problem(source.name, "nesting is too deep")) from None
         except yaml.MarkedYAMLError as exc:
             raise InputError(_yaml_problem(source, exc)) from None
@@ -149,8 +149,13 @@ def _control_problem(source: Source, position: int) -> Problem:
     )
 
 
+# The line breaks YAML counts (YAML 1.1, 5.4; PyYAML's Reader and LibYAML agree), so a
+# mark's line and column point at the same character here as in the parser.
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
 def _char_at(text: str, line: int, column: int) -> str:
-    lines = text.split("\n")
+    lines = _LINE_BREAK.split(text)
     return lines[line][column : column + 1] if 0 <= line < len(lines) else ""
 
 
@@ -165,7 +170,7 @@ def _yaml_problem(source: Source, exc: yaml.MarkedYAMLError) -> Problem:
     else:
         problem = exc.problem_mark
         at_tab = problem is not None and _char_at(source.text, problem.line, problem.column) == "\t"
-        if at_tab or "'\\t'" in message:
+        if at_tab:
             message = "a tab character here; YAML indents with spaces, not tabs"
         elif "<document start>" in message:  # text after a complete value: prose, code, TOML...
             message = "text after the end of the first value"
