@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -117,3 +118,28 @@ def test_without_a_small_model_to_self_host_only_the_api_bill_is_known(
     cut = cuts["monthly_requests"][0]
     below = cost_figures({**BASE, "gpu_memory_gb": 0, "monthly_requests": int(cut) - 1}, catalog)
     assert below[0]["llm_api_vs_gpu_month"] == "under"
+
+
+def test_a_free_large_model_api_gives_figures_without_dividing_by_zero(
+    catalog: Catalog,
+) -> None:
+    # A user's catalogue may price an API at zero (a free tier; prices are >= 0). A free
+    # bill is under any GPU-month, self-hosting never beats it, and no volume turns it:
+    # the GPU-month volume is the GPU-month price / 0, so it is left out of the cuts.
+    zero = {"input_usd_per_million": 0.0, "output_usd_per_million": 0.0}
+    zero |= {"input_usd_per_million_above": None, "output_usd_per_million_above": None}
+    zero |= {"tier_above_input_tokens": None}
+    free = replace(
+        catalog,
+        models=tuple(
+            m.model_copy(update={"prices": [p.model_copy(update=zero) for p in m.prices]})
+            for m in catalog.models
+        ),
+    )
+    figures, cuts = cost_figures(BASE, free)
+    assert figures == {
+        "self_hosting_vs_api": "dearer",
+        "hybrid_vs_api": "dearer",
+        "llm_api_vs_gpu_month": "under",
+    }
+    assert cuts == {"monthly_requests": [], "labelled_examples": [1500.0]}
