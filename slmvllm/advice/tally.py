@@ -48,14 +48,14 @@ def tally(rule_set: RuleSet, *, general_only: bool = False) -> list[OptionTally]
             continue
         when = describe(rule.when) if rule.when is not None else None
         for option, points in rule.points.items():
-            effect = sum(weight.get(c, 0) * p for c, p in points.items())
+            effect = sum(weight[c] * p for c, p in points.items())  # criteria are checked
             item = TallyItem(rule.id, rule.summary, effect, when)
             if effect > 0:
                 out[option].advantages.append(item)
             elif effect < 0:
                 out[option].limitations.append(item)
         for option in rule.exclude:
-            text = f"ruled out: {rule.reason}" if rule.reason else "ruled out"
+            text = f"ruled out: {rule.reason}"  # a rule that excludes must say why
             out[option].limitations.append(TallyItem(rule.id, text, 0.0, when, excludes=True))
     for entry in out.values():  # general first, then by size of the effect
         entry.advantages.sort(key=lambda i: (i.when is not None, -i.effect))
