@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -26,8 +27,9 @@ def test_new_file(tmp_path: Path) -> None:
 def test_existing_file_is_not_overwritten_without_leave(tmp_path: Path) -> None:
     target = tmp_path / "answers.yaml"
     target.write_text("precious\n")
-    with pytest.raises(InputError, match="already exists; pass --force to overwrite it"):
+    with pytest.raises(InputError) as err:
         write_atomic(target, "new\n")
+    assert str(err.value) == f"{target}: already exists; pass --force to overwrite it"
     assert target.read_text() == "precious\n"
     write_atomic(target, "new\n", overwrite=True)
     assert target.read_text() == "new\n"
@@ -53,7 +55,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temp_file(
     monkeypatch.setattr(os, "fsync", fail)  # the data is written, not yet safe on disk
     with pytest.raises(InputError) as err:
         write_atomic(target, "new\n", overwrite=True)
-    assert f"cannot be written: {error.strerror}; nothing changed" in str(err.value)
+    assert str(err.value) == f"{target}: cannot be written: {error.strerror}; nothing changed"
     assert target.read_text() == "precious\n"
     assert leftovers(tmp_path) == []
 
@@ -85,8 +87,9 @@ def test_a_file_created_meanwhile_is_not_replaced(
         target.write_text("theirs\n")
 
     monkeypatch.setattr(os, "fsync", someone_else_writes)
-    with pytest.raises(InputError, match="already exists"):
+    with pytest.raises(InputError) as err:
         write_atomic(target, "mine\n")
+    assert str(err.value) == f"{target}: already exists; pass --force to overwrite it"
     assert target.read_text() == "theirs\n"
     assert leftovers(tmp_path) == []
 
@@ -101,8 +104,9 @@ def test_without_hard_links_it_still_refuses_to_replace(
     target = tmp_path / "answers.yaml"
     write_atomic(target, "mine\n")
     assert target.read_text() == "mine\n"
-    with pytest.raises(InputError, match="already exists"):
+    with pytest.raises(InputError) as err:
         write_atomic(target, "again\n")
+    assert str(err.value) == f"{target}: already exists; pass --force to overwrite it"
     assert leftovers(tmp_path) == []
 
 
@@ -116,8 +120,9 @@ def test_without_hard_links_it_still_refuses_to_replace(
 )
 def test_places_that_cannot_be_written(tmp_path: Path, name: str, message: str) -> None:
     (tmp_path / "folder").mkdir()
-    with pytest.raises(InputError, match=message):
+    with pytest.raises(InputError) as err:
         write_atomic(tmp_path / name, "a: 1\n", overwrite=True)
+    assert str(err.value) == f"{tmp_path / name}: {message}"
     assert leftovers(tmp_path) == [] and leftovers(tmp_path / "folder") == []
 
 
@@ -163,3 +168,97 @@ def test_overwriting_a_symbolic_link_replaces_the_link_not_its_target(tmp_path: 
     assert not link.is_symlink()
     assert link.read_text(encoding="utf-8") == "mine: true\n"
     assert target.read_text(encoding="utf-8") == "theirs: true\n"
+
+
+def test_the_temporary_file_is_hidden_beside_the_target_and_not_yaml(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # While the text is written, the only other file is `.answers.yaml.<random>.tmp`:
+    # in the same folder (so the rename is atomic), hidden, and not picked up as *.yaml.
+    target = tmp_path / "answers.yaml"
+    seen: list[str] = []
+    real_fsync = os.fsync
+
+    def look(fd: int) -> None:
+        real_fsync(fd)
+        seen.extend(p.name for p in tmp_path.iterdir())
+
+    monkeypatch.setattr(os, "fsync", look)
+    write_atomic(target, "a: 1\n")
+    (temp,) = seen
+    assert temp.startswith(".answers.yaml.") and temp.endswith(".tmp")
+    assert len(temp) > len(".answers.yaml..tmp")  # a random part between
+    assert [p.name for p in tmp_path.iterdir()] == ["answers.yaml"]
+
+
+def test_a_relative_name_saves_in_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_atomic(Path("answers.yaml"), "a: 1\n")
+    assert (tmp_path / "answers.yaml").read_text(encoding="utf-8") == "a: 1\n"
+    assert leftovers(tmp_path) == []
+
+
+def test_answers_are_saved_as_utf8_whatever_the_locale(tmp_path: Path) -> None:
+    # Under an ASCII locale (LC_CTYPE=C), a file opened without an encoding could not
+    # hold "é": the save names UTF-8 itself. (In Python's UTF-8 mode every default is
+    # UTF-8 and the locale cannot change it, so there is nothing to tell apart.)
+    import locale
+
+    if sys.flags.utf8_mode:
+        pytest.skip("Python runs in UTF-8 mode: the locale does not choose the encoding")
+    before = locale.setlocale(locale.LC_CTYPE)
+    locale.setlocale(locale.LC_CTYPE, "C")
+    try:
+        assert locale.getencoding().lower() in {"ascii", "ansi_x3.4-1968"}
+        write_atomic(tmp_path / "answers.yaml", "use_case: café\n")
+    finally:
+        locale.setlocale(locale.LC_CTYPE, before)
+    assert (tmp_path / "answers.yaml").read_bytes() == "use_case: café\n".encode()
+
+
+def test_a_failed_clean_up_still_gives_one_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The disk fills up and the temporary file cannot be removed either (a read-only
+    # remount): still one located message, never a traceback.
+    target = tmp_path / "answers.yaml"
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def stuck(self: Path, missing_ok: bool = False) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(os, "fsync", full)
+    monkeypatch.setattr(Path, "unlink", stuck)
+    with pytest.raises(InputError) as err:
+        write_atomic(target, "a: 1\n")
+    assert (
+        str(err.value) == f"{target}: cannot be written: No space left on device; nothing changed"
+    )
+
+
+def test_without_hard_links_a_file_created_meanwhile_is_not_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No hard links (some network and FAT file systems), and another program creates the
+    # file after the first check: the second check, just before the rename, refuses.
+    target = tmp_path / "answers.yaml"
+    real_fsync = os.fsync
+
+    def someone_else_writes(fd: int) -> None:
+        real_fsync(fd)
+        target.write_text("theirs\n")
+
+    def no_links(src: object, dst: object) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "fsync", someone_else_writes)
+    monkeypatch.setattr(os, "link", no_links)
+    with pytest.raises(InputError) as err:
+        write_atomic(target, "mine\n")
+    assert str(err.value) == f"{target}: already exists; pass --force to overwrite it"
+    assert target.read_text() == "theirs\n"
+    assert leftovers(tmp_path) == []

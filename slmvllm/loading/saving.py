@@ -22,8 +22,9 @@ def write_atomic(path: Path, text: str, *, overwrite: bool = False) -> None:
             raise InputError(Problem(str(path), "is a folder; give a file name to save to"))
         if path.exists() and not overwrite:
             raise InputError(Problem(str(path), "already exists; pass --force to overwrite it"))
-        folder = path.parent if str(path.parent) else Path()
-        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        # Hidden, beside the target (a rename never crosses file systems), and not *.yaml:
+        # a folder being advised meanwhile never picks it up.
+        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise InputError(Problem(str(path), f"cannot write here: {exc.strerror or exc}")) from None
     try:
