@@ -248,3 +248,135 @@ def test_the_calibration_labels_have_sources() -> None:
     assert all(c.label.sources for c in cases)
     assert sum(c.label.ambiguous for c in cases) == 11
     assert {c.label.expected for c in cases} == {"slm", "llm", "hybrid"}
+
+
+# ---------------------------------------------------------------- in-process, word for word
+
+WORD_FOR_WORD = [
+    # (name, labels text, every problem after "<labels file>:")
+    (
+        "a mapping, not a list",
+        "id: triage\nfile: triage.yaml\n",
+        [
+            "1:1: the top level is a mapping; a labels file is a YAML list, one item per case "
+            "(- id: ..., file: ..., expected: ...)"
+        ],
+    ),
+    (
+        "a single value",
+        "42\n",
+        [
+            "1:1: the top level is a single value; a labels file is a YAML list, one item per "
+            "case (- id: ..., file: ..., expected: ...)"
+        ],
+    ),
+    ("an empty list", "[]\n", ["1:1: the list of cases is empty; add at least one case"]),
+    (
+        # A duplicate id, then a duplicate file, then a case that is fine after both:
+        # each duplicate is reported against its first copy, and checking goes on.
+        "duplicates go on to the next case",
+        GOOD
+        + item(**{**BASE, "file": "other.yaml"})  # line 8: id again
+        + item(**{**BASE, "id": "again"})  # line 12: file again
+        + item(**{**BASE, "id": "third", "file": "gone.yaml"}),  # line 16: a missing file
+        [
+            "8:7: [1].id: duplicate id 'triage' (first at line 1); each case is listed once",
+            "13:9: [2].file: duplicate file 'triage.yaml' (first at line 2); each case is "
+            "listed once",
+            "17:9: [3].file: 'gone.yaml' ({folder}/gone.yaml): no such requirements file; "
+            "check the path",
+        ],
+    ),
+    (
+        # Problems in two requirements files after a duplicate: all three are kept.
+        "every problem of every case",
+        item(**{**BASE, "file": "a.yaml"})
+        + item(**{**BASE, "file": "b.yaml"})  # line 5: id again
+        + item(**{**BASE, "id": "second", "file": "gone.yaml"})  # line 9
+        + item(**{**BASE, "id": "third", "file": "gone-too.yaml"}),  # line 13
+        [
+            "5:7: [1].id: duplicate id 'triage' (first at line 1); each case is listed once",
+            "10:9: [2].file: 'gone.yaml' ({folder}/gone.yaml): no such requirements file; "
+            "check the path",
+            "14:9: [3].file: 'gone-too.yaml' ({folder}/gone-too.yaml): no such requirements "
+            "file; check the path",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("labels", "problems"), [w[1:] for w in WORD_FOR_WORD], ids=[w[0] for w in WORD_FOR_WORD]
+)
+def test_labels_problems_word_for_word(tmp_path: Path, labels: str, problems: list[str]) -> None:
+    files = dict.fromkeys(("triage.yaml", "other.yaml", "a.yaml", "b.yaml"), REQUIREMENTS)
+    path = make(tmp_path, labels, files)
+    with pytest.raises(InputError) as caught:
+        load_labels(path)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}:" + p.format(folder=tmp_path) for p in problems
+    ]
+
+
+def test_every_path_of_a_run_is_checked_and_every_problem_kept(tmp_path: Path) -> None:
+    # stdin, a bad labels file, a good folder, and the same folder again (its ids repeat):
+    # one problem for each, in the order given, none stopping the others.
+    for name in ("bad", "good"):
+        (tmp_path / name).mkdir()
+    bad = make(tmp_path / "bad", "[]\n")
+    good = make(tmp_path / "good", GOOD)
+    with pytest.raises(InputError) as caught:
+        load_labels(["-", bad, tmp_path / "good", good])
+    assert [str(p) for p in caught.value.problems] == [
+        "command line: labels are read from a file or folder, not from stdin (-)",
+        f"{bad}:1:1: the list of cases is empty; add at least one case",
+        f"{good}:1:3: triage: duplicate id 'triage' (first at {good}:1); "
+        "ids are unique across every labels file of a run",
+    ]
+
+
+def test_a_name_too_long_for_the_file_system_is_reported_as_given(tmp_path: Path) -> None:
+    # Asking whether it is a folder fails (ENAMETOOLONG): it is read as a file, and the
+    # message names it, not <name>/index.yaml.
+    long = tmp_path / ("x" * 300)
+    with pytest.raises(InputError) as caught:
+        load_labels(long)
+    (problem,) = caught.value.problems
+    assert problem.source == str(long)
+
+
+def test_a_duplicate_names_the_line_of_its_own_first_copy(tmp_path: Path) -> None:
+    # The first copy of 'b' is the second item (line 5), not the top of the file.
+    labels = (
+        item(**{**BASE, "id": "a", "file": "a.yaml"})
+        + item(**{**BASE, "id": "b", "file": "b.yaml"})  # line 5
+        + item(**{**BASE, "id": "b", "file": "other.yaml"})  # line 9
+    )
+    files = dict.fromkeys(("a.yaml", "b.yaml", "other.yaml"), REQUIREMENTS)
+    path = make(tmp_path, labels, files)
+    with pytest.raises(InputError) as caught:
+        load_labels(path)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}:9:7: [2].id: duplicate id 'b' (first at line 5); each case is listed once"
+    ]
+
+
+def test_ids_after_a_duplicate_still_count_across_files(tmp_path: Path) -> None:
+    # File B repeats A's 'triage' and then adds 'other'; file C repeats 'other'. Both
+    # repeats are found: the duplicate in B does not stop B's later ids from counting.
+    folders = {name: tmp_path / name for name in ("a", "b", "c")}
+    for folder in folders.values():
+        folder.mkdir()
+    other = item(**{**BASE, "id": "other", "file": "other.yaml"})
+    files = {"triage.yaml": REQUIREMENTS, "other.yaml": REQUIREMENTS}
+    a = make(folders["a"], GOOD, files)
+    b = make(folders["b"], GOOD + other, files)  # 'other' at line 8
+    c = make(folders["c"], other, files)
+    with pytest.raises(InputError) as caught:
+        load_labels([a, b, c])
+    assert [str(p) for p in caught.value.problems] == [
+        f"{b}:1:3: triage: duplicate id 'triage' (first at {a}:1); "
+        "ids are unique across every labels file of a run",
+        f"{c}:1:3: other: duplicate id 'other' (first at {b}:8); "
+        "ids are unique across every labels file of a run",
+    ]

@@ -127,10 +127,11 @@ class LabelledCase:
 def labels_path(path: Path) -> Path:
     """The labels file a command-line argument stands for: a file, or a folder's index.yaml."""
     try:
-        folder = path.is_dir()
-    except OSError:  # a name too long...: `read_source` reports it
-        folder = False
-    return path / LABELS_INDEX if folder else path
+        if path.is_dir():
+            return path / LABELS_INDEX
+    except OSError:  # a name too long...: `read_source` reports it, on the name as given
+        pass
+    return path
 
 
 def load_labels(paths: Path | str | Iterable[Path | str]) -> list[LabelledCase]:
@@ -177,7 +178,8 @@ def load_labels(paths: Path | str | Iterable[Path | str]) -> list[LabelledCase]:
 
 
 def _where(case: LabelledCase) -> str:
-    return f"{case.labels_file}:{case.line}" if case.line else case.labels_file
+    # Every case `_load_file` makes has the line of its item.
+    return f"{case.labels_file}:{case.line}"
 
 
 def _load_file(path: Path) -> tuple[list[Problem], list[LabelledCase]]:
@@ -215,7 +217,7 @@ def _load_file(path: Path) -> tuple[list[Problem], list[LabelledCase]]:
         except InputError as exc:
             problems += [_relocated(doc, index, label, p, str(target)) for p in exc.problems]
             continue
-        line, column = doc.position((index,)) or (None, None)
+        line, column = _position(doc, (index,))
         cases.append(
             LabelledCase(label, doc.source, str(target), requirements, req_doc, line, column)
         )
@@ -223,9 +225,17 @@ def _load_file(path: Path) -> tuple[list[Problem], list[LabelledCase]]:
 
 
 def _duplicate(doc: Document, index: int, key: str, value: str, first: int) -> Problem:
-    line = (doc.position((first, key)) or (None,))[0]
-    where = f" (first at line {line})" if line else ""
-    return doc.problem((index, key), f"duplicate {key} {value!r}{where}; each case is listed once")
+    line, _ = _position(doc, (first, key))
+    return doc.problem(
+        (index, key), f"duplicate {key} {value!r} (first at line {line}); each case is listed once"
+    )
+
+
+def _position(doc: Document, loc: tuple[int | str, ...]) -> tuple[int, int]:
+    # Items and their keys were read from this document, so each has a place in it.
+    position = doc.position(loc)
+    assert position is not None, loc
+    return position
 
 
 def _relocated(doc: Document, index: int, label: Label, problem: Problem, shown: str) -> Problem:
