@@ -85,6 +85,4 @@ def advise(
     excluded = {e.option for e in advice.excluded}
     check = cost_check(advice.criteria_scores, excluded, numbers, cost_weight)
     numbers = numbers.model_copy(update={"cost_check": check})
-    return Result.model_construct(
-        advice.model_fields_set | {"estimates"}, **dict(advice), estimates=numbers
-    )
+    return Result.model_construct(**dict(advice), estimates=numbers)

@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, settings
 import slmvllm
 from slmvllm.advice.rule_set_model import RuleSet
 from slmvllm.advice.rule_sets import load_rule_set
+from slmvllm.numbers.catalog import Catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -111,6 +112,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     durations: dict[str, float] = json.loads(stats.read_text(encoding="utf-8"))["duration_by_test"]
     items.sort(key=lambda item: durations.get(item.nodeid, 0.0))
+
+
+def free_api_catalog(catalog: Catalog) -> Catalog:
+    """`catalog` with every API price at zero: a user's catalogue may hold a free tier."""
+    zero = {"input_usd_per_million": 0.0, "output_usd_per_million": 0.0}
+    zero |= {"input_usd_per_million_above": None, "output_usd_per_million_above": None}
+    zero |= {"tier_above_input_tokens": None}
+    return replace(
+        catalog,
+        models=tuple(
+            m.model_copy(update={"prices": [p.model_copy(update=zero) for p in m.prices]})
+            for m in catalog.models
+        ),
+    )
 
 
 # The top-level keys of the contract's JSON result (shared/CONTRACT.md).

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -10,6 +9,8 @@ import pytest
 from slmvllm.numbers.catalog import Catalog, load_catalog
 from slmvllm.numbers.cost_plans import BREAK_EVEN_LIMIT
 from slmvllm.numbers.figures import _compared, _threshold, cost_figures
+
+from .conftest import free_api_catalog
 
 
 @pytest.fixture(scope="module")
@@ -126,16 +127,7 @@ def test_a_free_large_model_api_gives_figures_without_dividing_by_zero(
     # A user's catalogue may price an API at zero (a free tier; prices are >= 0). A free
     # bill is under any GPU-month, self-hosting never beats it, and no volume turns it:
     # the GPU-month volume is the GPU-month price / 0, so it is left out of the cuts.
-    zero = {"input_usd_per_million": 0.0, "output_usd_per_million": 0.0}
-    zero |= {"input_usd_per_million_above": None, "output_usd_per_million_above": None}
-    zero |= {"tier_above_input_tokens": None}
-    free = replace(
-        catalog,
-        models=tuple(
-            m.model_copy(update={"prices": [p.model_copy(update=zero) for p in m.prices]})
-            for m in catalog.models
-        ),
-    )
+    free = free_api_catalog(catalog)
     figures, cuts = cost_figures(BASE, free)
     assert figures == {
         "self_hosting_vs_api": "dearer",
