@@ -660,19 +660,6 @@ def test_merge_keys_are_refused_word_for_word() -> None:
     assert str(err.value) == "r.yaml:3:3: c: merge keys (<<) are not supported; write keys out"
 
 
-@pytest.mark.parametrize(
-    ("digits", "ok"),
-    [(29, True), (30, True), (31, False)],  # up to 30 digits is a number; 31 is refused
-)
-def test_integers_up_to_thirty_digits(digits: int, ok: bool) -> None:
-    text = "a: " + "9" * digits + "\n"
-    if ok:
-        assert parse_yaml(Source("r.yaml", text)).data == {"a": int("9" * digits)}
-    else:
-        with pytest.raises(InputError, match="too large"):
-            parse_yaml(Source("r.yaml", text))
-
-
 def test_a_file_of_exactly_100000_values_is_read() -> None:
     # a list of 99,999 numbers is 100,000 values with the list itself: the limit, accepted;
     # one more number is refused while reading.
@@ -680,3 +667,77 @@ def test_a_file_of_exactly_100000_values_is_read() -> None:
     assert len(parse_yaml(Source("r.yaml", f"[{ones}]\n")).data) == 99_999
     with pytest.raises(InputError, match="holds more than 100,000 values"):
         parse_yaml(Source("r.yaml", f"[{ones}, 1]\n"))
+
+
+# --------------------------------------------------------------------------- reading, word for word
+
+READ_REFUSALS = [
+    # (bytes, the message after the file name) — line and column count bytes, 1-based
+    (b"a: 1\x00\n", "1:5: is a binary file, not YAML text"),
+    (b"\na: \xff\n", "2:4: is not UTF-8 text (byte 0xff); save it as UTF-8"),  # a newline first
+    (b"\n\nb: 2\x00", "3:5: is a binary file, not YAML text"),
+    (b"\xfe", "1:1: is not UTF-8 text (byte 0xfe); save it as UTF-8"),
+]
+
+
+@pytest.mark.parametrize(("raw", "message"), READ_REFUSALS)
+def test_bytes_that_cannot_be_read_word_for_word(tmp_path: Path, raw: bytes, message: str) -> None:
+    path = tmp_path / "f.yaml"
+    path.write_bytes(raw)
+    with pytest.raises(InputError) as err:
+        read_source(path)
+    assert str(err.value) == f"{path}:{message}"
+
+
+def test_a_folder_lists_yaml_and_yml_files_only_by_name(tmp_path: Path) -> None:
+    from slmvllm.loading.reading import directory_yaml_files
+
+    for name in ("b.yml", "a.yaml", "c.YML", "d.yaml.txt", "index.yaml"):
+        (tmp_path / name).write_text("a: 1\n")
+    found = directory_yaml_files(tmp_path, skip=frozenset({"index.yaml"}))
+    assert [p.name for p in found] == ["a.yaml", "b.yml"]
+
+
+@pytest.mark.parametrize(
+    ("skip", "message"),
+    [
+        # (files skipped that are present, the end of the message)
+        ((), "folder has no *.yaml or *.yml file"),
+        (
+            ("index.yaml",),
+            "folder has no *.yaml or *.yml file but index.yaml, which is not read here",
+        ),
+        (
+            ("index.yaml", "b.yaml"),
+            "folder has no *.yaml or *.yml file but b.yaml, index.yaml, which is not read here",
+        ),
+    ],
+)
+def test_an_empty_folder_word_for_word(tmp_path: Path, skip: tuple[str, ...], message: str) -> None:
+    from slmvllm.loading.reading import directory_yaml_files
+
+    for name in skip:
+        (tmp_path / name).write_text("a: 1\n")
+    with pytest.raises(InputError) as err:
+        directory_yaml_files(tmp_path, skip=frozenset(skip) | {"absent.yaml"})
+    assert str(err.value) == f"{tmp_path}: {message}"
+
+
+def test_folders_that_cannot_be_listed_word_for_word(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from slmvllm.loading.reading import directory_yaml_files
+
+    a_file = tmp_path / "f.yaml"
+    a_file.write_text("a: 1\n")
+    with pytest.raises(InputError) as err:
+        directory_yaml_files(a_file)  # not a folder: the OS's own words, without errno
+    assert str(err.value) == f"{a_file}: cannot list the folder: Not a directory"
+
+    def refuse(self: Path) -> Any:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "iterdir", refuse)
+    with pytest.raises(InputError) as err:
+        directory_yaml_files(tmp_path)
+    assert str(err.value) == f"{tmp_path}: permission denied; cannot list the folder"

@@ -61,8 +61,8 @@ def _decode(raw: bytes, name: str) -> str:
 
 def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
     # Line and column (1-based, counting bytes) of a byte the decoder stopped at.
-    line_start = raw.rfind(b"\n", 0, offset) + 1
-    return raw.count(b"\n", 0, offset) + 1, offset - line_start + 1
+    before = raw[:offset]
+    return before.count(b"\n") + 1, offset - (before.rfind(b"\n") + 1) + 1
 
 
 def directory_yaml_files(path: Path, *, skip: frozenset[str] = frozenset()) -> list[Path]:
