@@ -111,10 +111,17 @@ def equivalents() -> dict[str, str]:
 
 
 def prepare(modules: list[str], workdir: Path) -> None:
-    """A copy of the working tree with mutmut told to mutate the core modules.
+    """A copy of the working tree with mutmut told to mutate these modules only.
 
     Copied again on every run, so new tests take part (mutmut collects coverage for new
     tests only); mutants/ is kept, so mutants already tried keep their results.
+
+    Only the modules of this run are mutated: mutmut routes every call of a mutated
+    function through a trampoline, and with the whole core trampolined the tests run
+    several times slower. A module left out of an earlier run was copied into mutants/
+    as plain source, newer than the original, which mutmut would take for its mutated
+    copy: each module of this run is removed there first, so mutmut writes it again
+    (its .meta stays, and with it the results of every function that did not change).
     """
     files = subprocess.run(
         ["git", "ls-files", "-co", "--exclude-standard"],
@@ -143,6 +150,8 @@ def prepare(modules: list[str], workdir: Path) -> None:
     )
     with (workdir / "pyproject.toml").open("a", encoding="utf-8") as handle:
         handle.write(config)
+    for module in modules:
+        (workdir / "mutants" / module).unlink(missing_ok=True)
 
 
 def recheck(module: str, workdir: Path, known: dict[str, str]) -> int:
@@ -254,7 +263,7 @@ def main() -> int:
     if not (options.summary or options.survivors):
         if options.fresh and workdir.exists():
             shutil.rmtree(workdir)
-        prepare(every, workdir)
+        prepare(modules, workdir)
     if not (options.summary or options.survivors):
         for module in modules:
             if options.recheck:
