@@ -152,6 +152,13 @@ def prepare(modules: list[str], workdir: Path) -> None:
         handle.write(config)
     for module in modules:
         (workdir / "mutants" / module).unlink(missing_ok=True)
+    # mutmut copies the package's data files (the catalogue, the compiled cache) into
+    # mutants/ once, when it first makes the folder: bring them up to date each run.
+    for name in files:
+        if name.startswith("slmvllm/") and not name.endswith(".py"):
+            target = workdir / "mutants" / name
+            if target.parent.is_dir():
+                shutil.copy2(ROOT / name, target)
 
 
 def recheck(module: str, workdir: Path, known: dict[str, str]) -> int:
