@@ -741,3 +741,59 @@ def test_folders_that_cannot_be_listed_word_for_word(
     with pytest.raises(InputError) as err:
         directory_yaml_files(tmp_path)
     assert str(err.value) == f"{tmp_path}: permission denied; cannot list the folder"
+
+
+def test_stdin_reads_exactly_one_byte_past_the_limit() -> None:
+    # One byte more than 4 MiB is enough to know the input is too large; the rest of a
+    # pipe is left unread (a producer is not made to write gigabytes for nothing).
+    import io
+
+    from slmvllm.loading.documents import MAX_BYTES
+
+    pipe = io.BytesIO(b"#" * (MAX_BYTES + 100))
+    with pytest.raises(InputError):
+        read_source(Path("-"), stdin=pipe)
+    assert pipe.tell() == MAX_BYTES + 1
+
+
+def test_a_file_is_read_exactly_one_byte_past_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The same for a file: a huge file is not read whole to find out it is too large.
+    from slmvllm.loading.documents import MAX_BYTES
+
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"#" * (MAX_BYTES + 100))
+    asked: list[int | None] = []
+    real_open = Path.open
+
+    class Recording:
+        def __init__(self, handle: Any) -> None:
+            self.handle = handle
+
+        def __enter__(self) -> Recording:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.handle.close()
+
+        def read(self, size: int | None = -1) -> bytes:
+            asked.append(size)
+            return bytes(self.handle.read(size))
+
+    monkeypatch.setattr(Path, "open", lambda self, *a, **k: Recording(real_open(self, *a, **k)))
+    with pytest.raises(InputError) as err:
+        read_source(big)
+    assert str(err.value) == f"{big}: is larger than 4 MiB; is it the right file?"
+    assert asked == [MAX_BYTES + 1]
+
+
+def test_an_endless_device_is_cut_off_at_the_limit() -> None:
+    # /dev/zero is a file that never ends: it is read up to the limit and refused.
+    zero = Path("/dev/zero")
+    if not zero.exists():
+        pytest.skip("no /dev/zero on this system")
+    with pytest.raises(InputError) as err:
+        read_source(zero)
+    # (Its first 4 MiB are NUL bytes, but the size is checked first.)
+    assert str(err.value) == "/dev/zero: is larger than 4 MiB; is it the right file?"
