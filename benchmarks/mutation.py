@@ -50,6 +50,7 @@ LEFT_OUT = (
 KILLED = {1, 3, 36, 37, 24, -24, 152, 255}  # a failing test, a timeout or a type error
 SURVIVED = {0, 5, 33}  # every test passed, or no test reaches the mutant
 NO_TEST = 33  # mutmut's code for a mutant no test reaches
+STOPPED = -9  # its test process was killed (an interrupted run): tried again
 
 
 @dataclass
@@ -155,7 +156,8 @@ def prepare(modules: list[str], workdir: Path) -> None:
         (workdir / "mutants" / module).unlink(missing_ok=True)
     # Which tests reach which function is recorded only for the functions mutated when
     # mutmut collects it: with another set of modules it must be collected again, and a
-    # "no test reaches it" found with the old record is not to be trusted.
+    # "no test reaches it" found with the old record is not to be trusted. A mutant whose
+    # tests were killed (the run was interrupted) is tried again too.
     (workdir / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
     for module in modules:
         meta = workdir / "mutants" / f"{module}.meta"
@@ -163,7 +165,7 @@ def prepare(modules: list[str], workdir: Path) -> None:
             data = json.loads(meta.read_text(encoding="utf-8"))
             codes = data["exit_code_by_key"]
             for name, code in codes.items():
-                if code == NO_TEST:
+                if code in (NO_TEST, STOPPED):
                     codes[name] = None
             meta.write_text(json.dumps(data, indent=4), encoding="utf-8")
     # mutmut copies the package's data files (the catalogue, the compiled cache) into
