@@ -436,3 +436,57 @@ def test_every_reported_change_holds_on_the_corpus(rule_set: RuleSet) -> None:
                 assert changed.recommendation == change.recommendation, (case.label.id, change)
                 checked += 1
     assert checked > 50
+
+
+# --------------------------------------------------------------------------- small pieces, by hand
+
+
+def test_rule_facts_word_for_word(rule_set: RuleSet) -> None:
+    from slmvllm.advice.engine import rule_facts
+    from slmvllm.advice.rule_set_model import Citation, Reference, Rule
+
+    rule = Rule.model_validate(
+        {
+            "id": "t.cheap",
+            "summary": "small is cheap",
+            "claim": "a 7B model costs a tenth of a frontier API per token",
+            "when": {"field": "monthly_requests", "gte": 1000},
+            "points": {"slm": {"cost": 2}},
+            "sources": [{"ref": "paper", "where": "table 3"}, {"ref": "missing"}],
+        }
+    )
+    references = {"paper": Reference(title="A paper", url="https://example.org/p")}
+    rs = rule_set.model_copy(update={"references": references, "rules": [rule]})
+    assert rule.sources[0] == Citation(ref="paper", where="table 3")
+    assert rule_facts(rs, rule) == {
+        "id": "t.cheap",
+        "summary": "small is cheap",
+        "claim": "a 7B model costs a tenth of a frontier API per token",
+        "when": "monthly_requests >= 1,000",
+        "points": {"slm": {"cost": 2}},
+        "exclude": [],
+        "reason": None,
+        # title, where, <url>; an unknown reference is shown by its name
+        "source": "A paper, table 3 <https://example.org/p> | missing",
+    }
+
+
+def test_an_unknown_priority_names_every_criterion(rule_set: RuleSet) -> None:
+    from slmvllm.advice.engine import check_requirements
+
+    problems = check_requirements(rule_set, Requirements(priorities={"costs": 5}))
+    assert problems == [
+        (
+            ("priorities", "costs"),
+            "unknown criterion 'costs'; the rule set's criteria are: cost, generalization, "
+            "domain_fit, deployment_speed, data_control, quality, latency, "
+            "customization_effort; did you mean 'cost'?",
+        )
+    ]
+
+
+def test_feasibility_without_figures_leaves_them_unknown(rule_set: RuleSet) -> None:
+    from slmvllm.advice.engine import check_feasible
+
+    # No figure source: cost figures are unknown, and the check still runs.
+    check_feasible(rule_set, Requirements(task_type="chat", monthly_requests=5_000_000))
