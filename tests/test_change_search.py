@@ -95,7 +95,6 @@ SWINGS = [
         [True],
         False,
     ),
-    # lead 3 over a gain of 2 + 1e-9: the tolerance is 1e-9 either way, no more
     (
         "a lead well over the swing",
         {"a": 3, "b": 0},
@@ -104,6 +103,9 @@ SWINGS = [
         [True],
         True,
     ),
+    # a lead of 1e-9 or less is float noise, a tie: never beyond, even with no swing at all
+    ("a lead of 1e-9 is a tie", {"a": 1e-9, "b": 0}, ["a", "b"], [{"a": 0, "b": 0}], [True], False),
+    ("a lead of 2e-9 is not", {"a": 2e-9, "b": 0}, ["a", "b"], [{"a": 0, "b": 0}], [True], True),
 ]
 
 
@@ -153,23 +155,42 @@ def test_the_value_shown_is_the_nearest_then_a_threshold_then_the_smaller(
 
 
 REGIONS = [
-    # (candidate, cuts, now, shown) for monthly_requests, an integer >= 0
-    (15, [10.0, 20.0], 5, 11),  # between 10 and 20, now below: the region's lowest, 10 + 1
-    (15, [10.0, 20.0], 30, 19),  # now above: the region's highest, 20 - 1
-    (15, [10.0, 20.0], None, 11),  # now unknown: the lowest
-    (5, [10.0, 20.0], None, 9),  # below every threshold: just under the first
-    (25, [10.0, 20.0], 5, 21),  # above every threshold: just over the last
-    (10, [10.0, 20.0], 5, 10),  # a threshold itself: as it is
-    (15, [], 5, 15),  # no thresholds: as it is
-    ("x", [10.0], 5, "x"),  # not a number: as it is
+    # (field, candidate, cuts, now, shown)
+    # monthly_requests: an integer >= 0
+    ("monthly_requests", 15, [10.0, 20.0], 5, 11),  # now below: the region's lowest, 10 + 1
+    ("monthly_requests", 15, [10.0, 20.0], 30, 19),  # now above: its highest, 20 - 1
+    ("monthly_requests", 15, [10.0, 20.0], 15, 11),  # now the candidate itself: the lowest
+    ("monthly_requests", 15, [10.0, 20.0], None, 11),  # now unknown: the lowest
+    ("monthly_requests", 5, [10.0, 20.0], None, 9),  # below every threshold: just under it
+    ("monthly_requests", 25, [10.0, 20.0], 5, 21),  # above every threshold: just over it
+    ("monthly_requests", 10, [10.0, 20.0], 5, 10),  # a threshold itself: as it is
+    ("monthly_requests", 15, [], 5, 15),  # no thresholds: as it is
+    ("monthly_requests", "x", [10.0], 5, "x"),  # not a number: as it is
+    # weeks_to_launch: a number > 0. Steps are whole units; a step that would land on a
+    # threshold (or past it) is not taken.
+    ("weeks_to_launch", 10.5, [10.0, 11.0], 20, 10.5),  # 11 - 1 = 10 is a threshold
+    ("weeks_to_launch", 10.5, [10.0, 11.0], 5, 10.5),  # 10 + 1 = 11 is a threshold
+    ("weeks_to_launch", 0.5, [1.0], None, 0.5),  # 1 - 1 = 0 is not a valid value
+    ("weeks_to_launch", 0.75, [1.5], None, 0.5),  # 1.5 - 1 = 0.5: valid, and a float
+    # budget_usd_per_month: a number >= 0; 1 - 1 = 0 is valid
+    ("budget_usd_per_month", 0.5, [1.0], None, 0.0),
 ]
 
 
-@pytest.mark.parametrize(("candidate", "cuts", "now", "shown"), REGIONS)
+@pytest.mark.parametrize(("name", "candidate", "cuts", "now", "shown"), REGIONS)
 def test_a_change_is_shown_at_the_edge_of_its_region_nearest_now(
-    candidate: Any, cuts: list[float], now: Any, shown: Any
+    name: str, candidate: Any, cuts: list[float], now: Any, shown: Any
 ) -> None:
-    assert _nearest_in_region(candidate, cuts, now, "monthly_requests", Requirements) == shown
+    found = _nearest_in_region(candidate, cuts, now, name, Requirements)
+    assert found == shown
+    assert type(found) is type(shown)
+
+
+def test_a_field_a_rule_set_adds_is_shown_at_its_edge_too(tmp_path: Path) -> None:
+    path = tmp_path / "probes.yaml"
+    path.write_text(RULES, encoding="utf-8")
+    model = load_rule_set(path).rule_set.requirements_model()
+    assert _nearest_in_region(15, [10.0, 20.0], 5, "team_size", model) == 11
 
 
 # --------------------------------------------------------------------------- the values tried

@@ -295,3 +295,20 @@ def test_a_calibrated_rule_set_reports_the_logistic_map_of_the_margin(
     # One option left by the constraints: certain, whatever the map says.
     forced = advice_for(rs, Requirements.model_validate({"hosting": "on_device"}))
     assert forced.confidence == 1.0
+
+
+def test_confidence_of_a_scoring_by_hand() -> None:
+    from slmvllm.advice.engine import Scoring
+    from slmvllm.advice.rule_set_model import Rule
+
+    rule = Rule.model_validate(
+        {"id": "r", "summary": "r", "sources": [{"ref": "paper"}], "points": {"slm": {"cost": 1}}}
+    )
+    # nothing left to recommend: no confidence, no evidence
+    assert confidence(Scoring()) == (0.0, 0.0, 0.0)
+    # one option left: certain, though no rule separates it from another
+    assert confidence(Scoring(recommendation="slm")) == (1.0, 0.0, 0.0)
+    # gaps of +0.5 and -0.25 between winner and runner-up: for 0.5, against 0.25, 2/3
+    fired = [(rule, {"slm": 0.5, "llm": 0.0}), (rule, {"slm": 0.0, "llm": 0.25})]
+    scoring = Scoring(fired=fired, recommendation="slm", runner_up="llm")
+    assert confidence(scoring) == (pytest.approx(2 / 3), 0.5, 0.25)

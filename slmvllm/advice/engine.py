@@ -572,8 +572,9 @@ def _nearest_in_region(
     elif low is not None:
         shown = low + step
         ok = high is None or shown < high
-    else:  # below the lowest threshold, now unknown or lower still
-        shown = high - step if high is not None else candidate
+    else:  # below the lowest threshold (so one lies above), now unknown or lower still
+        assert high is not None
+        shown = high - step
         ok = shown >= 0
     shown_value = shown if isinstance(candidate, float) else int(shown)
     if not ok or not valid_value(name, shown_value, model):
