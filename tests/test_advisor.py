@@ -10,6 +10,7 @@ from slmvllm.advice.rule_set_model import RuleSet
 from slmvllm.advice.rule_sets import load_rule_set
 from slmvllm.advisor import check_feasible, default_catalog
 from slmvllm.errors import NoFeasibleOptionError
+from slmvllm.numbers.figures import FIGURE_INPUTS
 from slmvllm.requirements import Requirements
 
 from .conftest import free_api_catalog
@@ -84,3 +85,60 @@ def test_the_shipped_rule_set_and_catalogue_by_default(tmp_path: Path) -> None:
     # The shipped rule set leaves an option for this use case (it has no such exclusion).
     check_feasible(OPEN_ENDED_AT_VOLUME)
     check_feasible(OPEN_ENDED_AT_VOLUME, catalog=default_catalog())
+
+
+# A rule that reads a field directly and a cost figure: both kinds of assumed input
+# must be named on its reason. The questions give domain_focus and input_tokens defaults.
+BEHIND = """\
+name: behind-figures
+version: "1.0"
+description: a rule that reads an assumed field and a figure (tests/test_advisor.py)
+references:
+  paper: {title: "A paper", url: "https://example.org/paper"}
+options:
+  llm: {label: LLM, description: large}
+  slm: {label: SLM, description: small}
+  hybrid: {label: Hybrid, description: both}
+criteria:
+  cost: {meaning: money, weight: 1}
+questions:
+  - field: domain_focus
+    prompt: How narrow is the domain?
+    help: narrow, moderate or broad
+    type: enum
+    default: narrow
+    assumption: most use cases are narrow
+  - field: input_tokens
+    prompt: Tokens in?
+    help: a whole number
+    type: integer
+    default: 2000
+    assumption: a typical prompt
+rules:
+  - id: narrow-bill
+    summary: a narrow domain at a large bill
+    sources: [{ref: paper}]
+    when:
+      all:
+        - {field: domain_focus, is: narrow}
+        - {field: llm_api_vs_gpu_month, is: over}
+    points: {slm: {cost: 1}}
+"""
+
+
+def test_a_reason_names_assumed_fields_read_directly_and_behind_a_figure(
+    tmp_path: Path,
+) -> None:
+    from slmvllm.advisor import advise
+
+    path = tmp_path / "behind.yaml"
+    path.write_text(BEHIND, encoding="utf-8")
+    rs = load_rule_set(path).rule_set
+    result = advise(Requirements(monthly_requests=5_000_000, output_tokens=500), rs)
+    (reason,) = [r for r in result.reasons if r.rule == "narrow-bill"]
+    # domain_focus is read directly (no figure reads it); input_tokens (a default) and
+    # every other input of the figures not given (FIGURE_INPUTS), through the bill.
+    given = {"monthly_requests", "output_tokens"}
+    behind = {f for f in FIGURE_INPUTS if f not in given}
+    assert "input_tokens" in behind and "domain_focus" not in FIGURE_INPUTS
+    assert reason.assumed == sorted({"domain_focus"} | behind)

@@ -312,3 +312,50 @@ def test_confidence_of_a_scoring_by_hand() -> None:
     fired = [(rule, {"slm": 0.5, "llm": 0.0}), (rule, {"slm": 0.0, "llm": 0.25})]
     scoring = Scoring(fired=fired, recommendation="slm", runner_up="llm")
     assert confidence(scoring) == (pytest.approx(2 / 3), 0.5, 0.25)
+
+
+def test_reasons_carry_the_rules_points_and_fields_without_a_question_say_so(
+    by_hand: RuleSet,
+) -> None:
+    advice = advice_for(by_hand, Requirements(task_type="chat"))
+    points = {r.rule: r.points for r in advice.reasons}
+    assert points == {
+        "small-is-cheap": {"slm": {"cost": 2.0}},
+        "large-is-good": {"llm": {"quality": 3.0}},
+        "chat-needs-breadth": {"llm": {"quality": 2.0}, "hybrid": {"cost": 1.0}},
+    }
+    # This rule set asks no questions: a field not given has no default to assume.
+    hosting = next(a for a in advice.assumptions if a.field == "hosting")
+    assert (hosting.value, hosting.why) == (None, "not given; no default")
+
+
+def test_the_evidence_is_reported_to_four_places(by_hand: RuleSet) -> None:
+    # Not chat; quality weighs 0.25: llm gets 3 x 0.25 = 0.75, slm 2 x 2 = 4, hybrid 0.
+    # Winner slm, runner-up llm: for 4, against 0.75, share 4 / 4.75.
+    advice = advice_for(by_hand, Requirements(task_type="code", priorities={"quality": 0.25}))
+    basis = advice.confidence_basis
+    assert (basis["runner_up"], basis["evidence_for"], basis["evidence_against"]) == (
+        "llm",
+        4.0,
+        0.75,
+    )
+    assert basis["evidence_share"] == round(4 / 4.75, 4) == 0.8421
+
+
+@pytest.mark.parametrize(
+    ("weight", "expected"),
+    [
+        # (criterion weights, margin of a 2-point lead): the lead over the mean weight
+        ({"cost": 2.0, "quality": 2.0}, 1.0),  # mean 2
+        ({"cost": 4.0, "quality": 0.0}, 1.0),  # mean 2
+        ({"cost": 1.0}, 2.0),
+        ({}, 2.0),  # no criteria: a mean of 1
+        ({"cost": 0.0}, 2.0),  # every weight zero: divided by 1, not by zero
+    ],
+)
+def test_margin_is_the_lead_over_the_mean_weight(weight: dict[str, float], expected: float) -> None:
+    from slmvllm.advice.engine import Scoring, margin
+
+    scoring = Scoring(scores={"slm": 3.0, "llm": 1.0}, recommendation="slm", runner_up="llm")
+    assert margin(scoring, weight) == expected
+    assert margin(Scoring(scores={"slm": 3.0}, recommendation="slm"), weight) is None

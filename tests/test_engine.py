@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
@@ -310,8 +311,68 @@ def test_every_option_excluded_is_an_input_error(rule_set: RuleSet) -> None:
     on_device = next(r for r in rule_set.rules if r.id == "constraint.on-device")
     no_slm = on_device.model_copy(update={"id": "test.no-slm", "exclude": ["slm"], "points": {}})
     rs = rule_set.model_copy(update={"rules": [*rule_set.rules, no_slm]})
-    with pytest.raises(NoFeasibleOptionError, match="rule out every option"):
+    with pytest.raises(NoFeasibleOptionError) as err:
         advice_for(rs, Requirements(hosting="on_device"))
+    # Each option with the reason of the rule that ruled it out, in rule order.
+    device = on_device.reason
+    assert str(err.value) == (
+        "requirements: the hard constraints rule out every option "
+        f"(llm: {device}; hybrid: {device}; slm: {device})"
+    )
+
+
+def test_a_change_that_would_leave_no_option_is_not_offered(rule_set: RuleSet) -> None:
+    # The same rule set: on a device nothing is left, so "hosting: on_device" is never a
+    # change that flips the recommendation, whatever else the search finds.
+    on_device = next(r for r in rule_set.rules if r.id == "constraint.on-device")
+    no_slm = on_device.model_copy(update={"id": "test.no-slm", "exclude": ["slm"], "points": {}})
+    rs = rule_set.model_copy(update={"rules": [*rule_set.rules, no_slm]})
+    advice = advice_for(rs, Requirements(task_type="classification", hosting="any"))
+    assert not [c for c in advice.what_would_change if c.to == "on_device"]
+    assert [c for c in advice.what_would_change if c.field == "hosting"]  # others are offered
+
+
+@pytest.mark.parametrize(
+    ("lead", "standing"),
+    [
+        (None, "clear"),  # no rival left
+        (0.0, "tie"),
+        (5e-10, "tie"),  # float noise
+        (-5e-10, "tie"),
+        (1e-9, "close"),  # from 1e-9 on, a lead
+        (1.0, "close"),  # at most one point at the mean weight
+        (1.0001, "clear"),
+    ],
+)
+def test_closeness_at_its_edges(lead: float | None, standing: str) -> None:
+    from slmvllm.advice.engine import closeness
+
+    assert closeness(lead) == standing
+
+
+@pytest.mark.parametrize(
+    ("intercept", "expected"),
+    [
+        (0.0, 0.5),
+        # the logit is held within +-50: below it, exactly the value at -50
+        (-50.0, 1 / (1 + math.exp(50))),
+        (-50.5, 1 / (1 + math.exp(50))),
+        (-400.0, 1 / (1 + math.exp(50))),  # no overflow
+        (400.0, 1.0),
+    ],
+)
+def test_calibrated_confidence_is_held_at_a_logit_of_50(
+    rule_set: RuleSet, intercept: float, expected: float
+) -> None:
+    from slmvllm.advice.engine import calibrated
+    from slmvllm.advice.rule_set_model import Calibration
+
+    assert rule_set.calibration is not None
+    flat = Calibration.model_validate(
+        {**rule_set.calibration.model_dump(), "intercept": intercept, "slope": 0.0}
+    )
+    rs = rule_set.model_copy(update={"calibration": flat})
+    assert calibrated(rs, 3.0, 0.9) == expected
 
 
 # --------------------------------------------------------------------------- conditions in words

@@ -439,10 +439,7 @@ def candidate_values(rs: RuleSet) -> dict[str, tuple[list[Any], list[float]]]:
     for name in field_names(model):
         if name in read:
             field_cuts = cuts.get(name, set())
-            values = [
-                v for v in probe_values(name, field_cuts, model) if valid_value(name, v, model)
-            ]
-            out[name] = (values, sorted(field_cuts))
+            out[name] = (probe_values(name, field_cuts, model), sorted(field_cuts))
     return out
 
 
@@ -467,13 +464,12 @@ def what_would_change(
     fired_now = _fired(compiled, now_values)
     by_figure = tuple(sorted({i for f in FIGURE_FIELDS for i in compiled.reads.get(f, ())}))
     probes = dict(compiled.probes)
-    if figures is not None and by_figure:
+    if by_figure:  # (without a figure source, figure_cuts is empty)
         model = rs.requirements_model()
         for name, extra in figure_cuts.items():
             joined = set(probes[name][1]) if name in probes else set()
             joined |= set(extra)
-            found = [v for v in probe_values(name, joined, model) if valid_value(name, v, model)]
-            probes[name] = (found, sorted(joined))
+            probes[name] = (probe_values(name, joined, model), sorted(joined))
     swing = _figure_swing(rs, by_figure, effects)
     now_scores, _, now_ranked = _ranked(rs, fired_now, effects)
     changes: list[Change] = []

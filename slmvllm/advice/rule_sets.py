@@ -325,10 +325,9 @@ def question_type(field: str, model: type[Requirements] = Requirements) -> str:
     return "text"
 
 
-def probe_values(
-    field: str, cuts: set[float], model: type[Requirements] = Requirements
-) -> list[Any]:
-    """Values of `field` that visit every region its thresholds cut the number line into."""
+def probe_values(field: str, cuts: set[float], model: type[Requirements]) -> list[Any]:
+    """Valid values of `field` that visit every region its thresholds cut the number line
+    into (a value the field does not allow is unreachable, so it is left out)."""
     annotation = condition_annotation(model, field)
     choices = literal_choices(annotation)
     if choices:
@@ -353,11 +352,11 @@ def probe_values(
         if value not in seen:
             seen.add(value)
             out.append(value)
-    return out
+    return [v for v in out if valid_value(field, v, model)]
 
 
 @lru_cache(maxsize=4096)
-def valid_value(name: str, value: Any, model: type[Requirements] = Requirements) -> bool:
+def valid_value(name: str, value: Any, model: type[Requirements]) -> bool:
     """Whether `value` is allowed for requirements field `name` (a probe outside is unreachable)."""
     try:
         (Figures if name in FIGURE_FIELDS else model).model_validate({name: value})
@@ -380,11 +379,7 @@ def _probe_cases(
     cuts = thresholds(condition)
     names = sorted(fields_read(condition))
     spaces = [
-        [
-            v
-            for v in probe_values(name, cuts.get(name, set()), budget.model)
-            if valid_value(name, v, budget.model)
-        ]
+        probe_values(name, cuts.get(name, set()), budget.model)
         + ([None] if name in unknowns else [])
         for name in names
     ]
