@@ -1,0 +1,274 @@
+"""The estimates at their edges: API price rows and context windows, the hybrid's split at
+shares of 0 and 1, its budget, rounding, and the shortlist's one entry per model.
+
+Every figure is worked out by hand in the comments (prices from slmvllm/data/catalog.yaml).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from slmvllm.numbers.catalog import Catalog, Model, load_catalog
+from slmvllm.numbers.estimate_models import Candidate, Estimates
+from slmvllm.numbers.estimates import _api_candidate, estimate, shape_inputs, shortlist
+
+from .test_estimates import values
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+# --------------------------------------------------------------------------- API candidates
+
+
+def price(**changes: Any) -> dict[str, Any]:
+    row = {
+        "provider": "host-a",
+        "input_usd_per_million": 1.0,
+        "output_usd_per_million": 2.0,
+        "as_of": "2026-11-01",
+        "source": "https://example.org/prices",
+    }
+    return {**row, **changes}
+
+
+def model(prices: list[dict[str, Any]], **changes: Any) -> Model:
+    data = {
+        "id": "acme-api",
+        "name": "Acme API",
+        "vendor": "Acme",
+        "params_billion": None,
+        "open_weights": False,
+        "license": "proprietary",
+        "commercial_use": True,
+        "context_tokens": 8192,
+        "size_class": "llm",
+        "prices": prices,
+        "sources": ["https://example.org/card"],
+    }
+    return Model.model_validate({**data, **changes})
+
+
+def api(m: Model, context: int = 8192) -> Any:
+    # 1,000 tokens in, 500 out; the longest request needs `context` tokens.
+    inp = shape_inputs(
+        {"input_tokens": 1000, "output_tokens": 500, "context_tokens": context, "hosting": "any"}
+    )
+    return _api_candidate(m, inp)
+
+
+def test_no_price_that_can_be_bought_names_each_providers_state() -> None:
+    cand = api(model([price(status="deprecated"), price(provider="host-b", status="retired")]))
+    assert cand.blockers == [
+        "no price that can still be bought (host-a deprecated, host-b retired)"
+    ]
+    assert cand.api is None
+
+
+@pytest.mark.parametrize(
+    ("row_limit", "model_window", "needed", "blockers"),
+    [
+        # the price row's own limit first, then the model's window
+        (8192, None, 8192, []),  # exactly the window: it fits
+        (8192, None, 8193, ["context window 8,192 tokens is smaller than the 8,193 needed"]),
+        (None, 8192, 8192, []),
+        (None, 8192, 8193, ["context window 8,192 tokens is smaller than the 8,193 needed"]),
+        (4096, 8192, 5000, ["context window 4,096 tokens is smaller than the 5,000 needed"]),
+        (None, None, 10**6, []),  # no window stated anywhere: not checked
+    ],
+)
+def test_an_api_price_row_holds_a_request_of_exactly_its_window(
+    row_limit: int | None, model_window: int | None, needed: int, blockers: list[str]
+) -> None:
+    cand = api(model([price(max_input_tokens=row_limit)], context_tokens=model_window), needed)
+    assert cand.blockers == blockers
+    assert cand.api is not None  # priced either way, so the cost can still be shown
+
+
+@pytest.mark.parametrize(
+    ("row_limit", "model_window", "warned"),
+    [
+        (None, None, True),  # nothing stated: warned
+        (8192, None, False),  # the row's limit is stated
+        (None, 8192, False),  # the model's window is stated
+    ],
+)
+def test_an_unstated_window_is_said(
+    row_limit: int | None, model_window: int | None, warned: bool
+) -> None:
+    cand = api(model([price(max_input_tokens=row_limit)], context_tokens=model_window), 100)
+    assert ("context window not stated; not checked" in cand.warnings) is warned
+
+
+def test_an_api_candidate_keeps_its_license_warning() -> None:
+    m = model([price()], commercial_use="restricted", commercial_use_note="under 700M users")
+    assert api(m).warnings == ["license restricts commercial use: under 700M users"]
+
+
+# --------------------------------------------------------------------------- the hybrid's split
+
+
+def hybrid(est: Estimates) -> dict[str, Any]:
+    return est.model_dump(mode="json")["hybrid"]
+
+
+def test_hybrid_costs_are_rounded_to_cents(catalog: Catalog) -> None:
+    # 10,100,000 chat requests, quality high: 31.3% to the large model.
+    # LLM: 3,161,300 x $0.00013 (Gemini 2.5 Flash-Lite) = $410.969 -> $410.97
+    # SLM: 6,938,700 x $0.000014 (Llama 3.2 3B) = $97.1418 -> $97.14
+    # blended 508.1108 -> $508.11
+    est = estimate(values(monthly_requests=10_100_000, task_type="chat"), "hybrid", catalog)
+    plan = hybrid(est)
+    assert (plan["llm_model"], plan["slm_model"]) == ("gemini-2.5-flash-lite", "llama-3.2-3b")
+    assert (plan["llm_hosting"], plan["slm_hosting"]) == ("api", "api")
+    assert (plan["llm_requests"], plan["slm_requests"]) == (3_161_300, 6_938_700)
+    assert plan["llm_monthly_cost_usd"] == 410.97
+    assert plan["slm_monthly_cost_usd"] == 97.14
+    assert est.blended_monthly_cost_usd == 508.11
+    assert (plan["fits"], plan["why_not"]) == (True, None)
+
+
+def test_the_llm_share_is_rounded_to_four_places(catalog: Catalog) -> None:
+    # A user's routing figure of 0.12345: reported as 0.1235 (to 4 places).
+    routing = catalog.routing
+    odd = routing.learned_router_cpt80.model_copy(update={"value": 0.12345})
+    mine = replace(catalog, routing=routing.model_copy(update={"learned_router_cpt80": odd}))
+    est = estimate(values(task_type="chat"), "hybrid", mine)
+    assert est.llm_share == 0.1235
+
+
+def test_every_request_to_the_large_model_costs_no_small_model(catalog: Catalog) -> None:
+    # Critical quality, no sign a router can be trained: share 1, every request goes to
+    # the large model. In a private cloud the small model would be self-hosted and cost a
+    # GPU-month even idle: with no request to serve, it costs nothing here.
+    est = estimate(
+        values(quality_bar="critical", task_type="classification", hosting="private_cloud"),
+        "hybrid",
+        catalog,
+    )
+    plan = hybrid(est)
+    assert est.llm_share == 1.0
+    assert (plan["slm_requests"], plan["slm_monthly_cost_usd"]) == (0, 0.0)
+    assert plan["llm_requests"] == 1_000_000
+    assert est.blended_monthly_cost_usd == plan["llm_monthly_cost_usd"] > 0
+
+
+def test_every_request_to_the_large_model_needs_no_small_model_at_all(catalog: Catalog) -> None:
+    # A 500,000-token context: no small model's window holds it; with share 1 the hybrid
+    # is the large model alone, and it still fits.
+    est = estimate(
+        values(quality_bar="critical", task_type="classification", context_tokens=500_000),
+        "hybrid",
+        catalog,
+    )
+    plan = hybrid(est)
+    assert est.llm_share == 1.0
+    assert plan["slm_model"] is None and plan["slm_monthly_cost_usd"] == 0.0
+    assert plan["fits"] is True and plan["llm_model"] is not None
+
+
+def test_no_request_to_the_large_model_costs_no_large_model(catalog: Catalog) -> None:
+    # A user's routing figure of 0: every request stays on the small model; a self-hosted
+    # large model (private cloud) with nothing to serve costs nothing.
+    routing = catalog.routing
+    none = routing.learned_router_cpt80.model_copy(update={"value": 0.0})
+    mine = replace(catalog, routing=routing.model_copy(update={"learned_router_cpt80": none}))
+    est = estimate(values(task_type="chat", hosting="private_cloud"), "hybrid", mine)
+    plan = hybrid(est)
+    assert est.llm_share == 0.0
+    assert (plan["llm_requests"], plan["llm_monthly_cost_usd"]) == (0, 0.0)
+    assert est.blended_monthly_cost_usd == plan["slm_monthly_cost_usd"] > 0
+
+
+def test_a_hybrid_without_a_large_model_says_why(catalog: Catalog) -> None:
+    # On premises with one 8 GB GPU, no large model fits: there is no pair to route between.
+    est = estimate(values(hosting="on_prem", gpu_memory_gb=8), "hybrid", catalog)
+    plan = hybrid(est)
+    assert plan["llm_model"] is None and plan["llm_hosting"] is None
+    assert (plan["fits"], plan["why_not"]) == (
+        False,
+        "no small and large model pair fits the requirements",
+    )
+    assert est.blended_monthly_cost_usd is None
+
+
+def test_a_hybrid_at_exactly_its_budget_fits_and_a_cent_less_does_not(catalog: Catalog) -> None:
+    given = values(monthly_requests=10_100_000, task_type="chat")
+    blended = 508.1108  # worked out above: $410.969 + $97.1418
+    at = estimate({**given, "budget_usd_per_month": blended}, "hybrid", catalog)
+    assert hybrid(at)["fits"] is True
+    under = estimate({**given, "budget_usd_per_month": 508.10}, "hybrid", catalog)
+    assert (hybrid(under)["fits"], hybrid(under)["why_not"]) == (
+        False,
+        "costs $508.11 a month, over the $508.10 budget",
+    )
+
+
+# --------------------------------------------------------------------------- the shortlist
+
+
+def listed(model_id: str, option: str, hosting: str, fits: bool = True) -> Candidate:
+    return Candidate.model_construct(model=model_id, option=option, hosting=hosting, fits=fits)
+
+
+def test_the_shortlist_keeps_one_entry_per_model_and_goes_on() -> None:
+    # a's API and self-hosted rows are both cheap: a is listed once, and the list goes on
+    # to b, c (b's unfitting row is skipped) until three; d would be the fourth.
+    cands = [
+        listed("a", "slm", "api"),
+        listed("a", "slm", "self_hosted"),
+        listed("b", "slm", "api", fits=False),
+        listed("b", "slm", "self_hosted"),
+        listed("c", "slm", "api"),
+        listed("d", "slm", "api"),
+        listed("x", "llm", "api"),
+    ]
+    est = Estimates.model_construct(candidates=cands)
+    short = shortlist(est)
+    assert [(c.model, c.hosting) for c in short["slm"]] == [
+        ("a", "api"),
+        ("b", "self_hosted"),
+        ("c", "api"),
+    ]
+    assert [c.model for c in short["llm"]] == ["x"]
+
+
+# --------------------------------------------------------------------------- the compact list
+
+
+def test_the_compact_list_keeps_what_fits_the_budget_and_what_is_named(catalog: Catalog) -> None:
+    # 1,000,000 requests of 500 + 200 tokens under $30 a month: only Llama 3.2 3B's API
+    # fits ($14). The rest of the list is what the break-even statement names: the
+    # self-hosted Llama 3.1 8B (one H100, $1,963.70) and Gemini 2.5 Flash-Lite ($130).
+    est = estimate(values(budget_usd_per_month=30.0), "llm", catalog, all_candidates=False)
+    assert [(c.model, c.hosting, c.fits) for c in est.candidates] == [
+        ("llama-3.2-3b", "api", True),
+        ("llama-3.1-8b", "self_hosted", False),
+        ("gemini-2.5-flash-lite", "api", False),
+    ]
+
+
+def test_the_compact_list_without_a_budget_is_the_shortlist_and_the_named(
+    catalog: Catalog,
+) -> None:
+    # The three cheapest fitting per option (the shortlist), and the self-hosted small
+    # models the break-even and the cheapest self-hosted line name: 8 of 81 rows.
+    full = estimate(values(), "llm", catalog)
+    compact = estimate(values(), "llm", catalog, all_candidates=False)
+    assert len(full.candidates) == 81
+    assert [(c.model, c.hosting) for c in compact.candidates] == [
+        ("llama-3.2-3b", "api"),
+        ("gemma-3-4b", "api"),
+        ("qwen2.5-7b", "api"),
+        ("qwen2.5-14b", "self_hosted"),
+        ("llama-3.1-8b", "self_hosted"),
+        ("gemini-2.5-flash-lite", "api"),
+        ("gpt-4.1-nano", "api"),
+        ("qwen2.5-72b", "api"),
+    ]
+    assert shortlist(compact) == shortlist(full)
