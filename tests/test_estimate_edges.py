@@ -272,3 +272,45 @@ def test_the_compact_list_without_a_budget_is_the_shortlist_and_the_named(
         ("qwen2.5-72b", "api"),
     ]
     assert shortlist(compact) == shortlist(full)
+
+
+@pytest.mark.parametrize(
+    ("usd_per_million", "cost", "kept"),
+    [
+        # Ministral 8B (2410) is not for commercial use, so it ranks after every
+        # commercial model, out of the top 3. The cost check names the cheapest small
+        # model by monthly cost rounded to cents (first of equals in rank order), and
+        # the compact list keeps it. 1,000,000 requests x 700 tokens = 700M tokens.
+        (0.001, 0.70, True),  # far cheaper than Llama 3.2 3B's $14.00
+        (13.8 / 700, 13.80, True),  # 20 cents cheaper: still the cheapest
+        (13.996 / 700, 14.0, False),  # $13.996 is $14.00 in cents: a tie, Llama first
+    ],
+)
+def test_the_compact_list_keeps_the_cheapest_by_cents_whatever_its_rank(
+    catalog: Catalog, usd_per_million: float, cost: float, kept: bool
+) -> None:
+    def priced(m: Model) -> Model:
+        if m.id != "ministral-8b-2410":
+            return m
+        each = {"input_usd_per_million": usd_per_million, "output_usd_per_million": usd_per_million}
+        return m.model_copy(update={"prices": [p.model_copy(update=each) for p in m.prices]})
+
+    mine = replace(catalog, models=tuple(priced(m) for m in catalog.models))
+    est = estimate(values(), "llm", mine, all_candidates=False)
+    listed_now = {(c.model, c.hosting) for c in est.candidates}
+    assert (("ministral-8b-2410", "api") in listed_now) is kept
+    full = estimate(values(), "llm", mine)
+    row = next(c for c in full.candidates if (c.model, c.hosting) == ("ministral-8b-2410", "api"))
+    assert row.monthly_cost_usd == cost
+    assert "ministral-8b-2410" not in [c.model for c in shortlist(full)["slm"]]
+
+
+def test_candidates_left_out_are_grouped_by_reason(catalog: Catalog) -> None:
+    est = estimate(values(), "llm", catalog, all_candidates=False)
+    groups = {g.reason: g.count for g in est.candidates_left_out}
+    # 81 rows: 8 listed, 9 with no price that can be bought, 64 that fit but cost more
+    assert groups == {
+        "fits, but costs more than the candidates listed": 64,
+        "no price that can still be bought": 9,
+    }
+    assert est.candidates_total == 81 == len(est.candidates) + sum(groups.values())
