@@ -314,3 +314,174 @@ def test_candidates_left_out_are_grouped_by_reason(catalog: Catalog) -> None:
         "no price that can still be bought": 9,
     }
     assert est.candidates_total == 81 == len(est.candidates) + sum(groups.values())
+
+
+# --------------------------------------------------------------------------- candidate records
+
+
+def only_model(catalog: Catalog, m: Model) -> Catalog:
+    return replace(catalog, models=(m,))
+
+
+ODD = {"monthly_requests": 1_234_567, "input_tokens": 1000, "output_tokens": 500}
+
+
+def test_an_api_candidates_record_word_for_word(catalog: Catalog) -> None:
+    # 1,234,567 requests x 1,000 input tokens x $1 / 1e6 = $1,234.567 -> $1,234.57;
+    # x 500 output tokens x $2 / 1e6 = $1,234.567 -> $1,234.57; total $2,469.134 -> $2,469.13.
+    m = model([price(max_input_tokens=16000, key="acme/api")], context_tokens=8192)
+    est = estimate(values(**ODD), "llm", only_model(catalog, m))
+    (record,) = est.model_dump(mode="json")["candidates"]
+    assert record["cost"] == {
+        "formula": "1,234,567 requests x (1,000 input tokens x $1 + 500 output tokens x $2)"
+        " / 1,000,000",
+        "input_usd": 1234.57,
+        "output_usd": 1234.57,
+        "input_usd_per_million": 1.0,
+        "output_usd_per_million": 2.0,
+        "price_as_of": "2026-11-01",
+        "price_key": "acme/api",
+        "price_source": "https://example.org/prices",
+        "tier_price": False,
+    }
+    assert (record["provider"], record["monthly_cost_usd"]) == ("host-a", 2469.13)
+    assert record["context_tokens"] == 16000  # the price row's limit, not the model's 8,192
+    assert (record["gpus"], record["memory"], record["precision"]) == (None, None, None)
+
+
+def test_a_tier_price_record_shows_the_tier_it_paid(catalog: Catalog) -> None:
+    # Above 500 input tokens the row charges $3 / $6: a 1,000-token request pays the tier.
+    tiered = price(
+        tier_above_input_tokens=500,
+        input_usd_per_million_above=3.0,
+        output_usd_per_million_above=6.0,
+    )
+    est = estimate(values(**ODD), "llm", only_model(catalog, model([tiered])))
+    (record,) = est.model_dump(mode="json")["candidates"]
+    assert (record["cost"]["input_usd_per_million"], record["cost"]["output_usd_per_million"]) == (
+        3.0,
+        6.0,
+    )
+    assert record["cost"]["tier_price"] is True
+    # 1,234,567 x 1,000 x $3 / 1e6 = $3,703.701 -> $3,703.70
+    assert record["cost"]["input_usd"] == 3703.7
+    assert record["context_tokens"] == 8192  # no row limit: the model's window
+
+
+def test_a_self_hosted_record_counts_gpus_and_the_throughput_needed(catalog: Catalog) -> None:
+    # 1,234,567 requests x 500 output tokens / (730 h x 3,600 s) = 234.887 tokens/s -> 234.9;
+    # one replica of one GPU serves it.
+    est = estimate(values(**ODD), "slm", catalog)
+    record = next(
+        c
+        for c in est.model_dump(mode="json")["candidates"]
+        if (c["model"], c["hosting"]) == ("llama-3.1-8b", "self_hosted")
+    )
+    assert record["cost"]["output_tokens_per_s_needed"] == 234.9
+    assert (record["gpus"], record["cost"]["replicas"], record["cost"]["gpus_per_replica"]) == (
+        1,
+        1,
+        1,
+    )
+    assert record["provider"] is None and record["context_tokens"] == 131072
+
+
+# --------------------------------------------------------------------------- self-hosted candidates
+
+
+def self_hosted(est: Estimates, model_id: str) -> Candidate:
+    return next(c for c in est.candidates if (c.model, c.hosting) == (model_id, "self_hosted"))
+
+
+@pytest.mark.parametrize(
+    ("context", "why_not"),
+    [
+        # Llama 3.1 8B has a 131,072-token window
+        (131_072, None),  # exactly its window: fits
+        (131_073, "context window 131,072 tokens is smaller than the 131,073 needed"),
+    ],
+)
+def test_a_self_hosted_model_holds_a_request_of_exactly_its_window(
+    catalog: Catalog, context: int, why_not: str | None
+) -> None:
+    est = estimate(values(context_tokens=context, gpu_memory_gb=None), "slm", catalog)
+    found = self_hosted(est, "llama-3.1-8b")
+    assert (found.why_not or "").startswith(why_not or "") and (found.why_not is None) is (
+        why_not is None
+    )
+
+
+def test_a_self_hosted_model_without_a_stated_window_is_warned(catalog: Catalog) -> None:
+    unstated = catalog.model("llama-3.1-8b").model_copy(update={"context_tokens": None})
+    est = estimate(values(), "slm", only_model(catalog, unstated))
+    assert "context window not stated; not checked" in self_hosted(est, "llama-3.1-8b").warnings
+
+
+@pytest.mark.parametrize(
+    ("gpu", "blocked"),
+    [
+        (0, "no GPU for self-hosting (gpu_memory_gb is 0)"),
+        (0.5, "does not fit one 0.5 GB GPU"),  # a GPU, if a small one: not "no GPU"
+    ],
+)
+def test_no_gpu_is_zero_gb_and_any_gpu_is_sized(catalog: Catalog, gpu: float, blocked: str) -> None:
+    est = estimate(values(gpu_memory_gb=gpu), "slm", catalog)
+    assert (self_hosted(est, "llama-3.1-8b").why_not or "").startswith(blocked)
+
+
+def test_a_model_that_needs_exactly_the_users_gpu_fits_and_a_larger_one_names_the_gpus(
+    catalog: Catalog,
+) -> None:
+    from slmvllm.numbers.gpu_memory import memory_table
+
+    inp = shape_inputs(values())
+    m = catalog.model("llama-3.1-8b")
+    # What one replica needs at the least compressed precision the serving table has
+    # for this workload (the catalogue's concurrency), and at the most compressed.
+    table = memory_table(
+        m,
+        catalog,
+        context_tokens=inp.context_needed,
+        concurrency=catalog.throughput.concurrency,
+        average_tokens=inp.input_tokens + inp.output_tokens,
+        serving=True,
+    )
+    most, least = table[0], table[-1]
+    exact = estimate(values(gpu_memory_gb=most.total_gb), "slm", catalog)
+    assert self_hosted(exact, "llama-3.1-8b").fits  # exactly its size: it fits
+    # A GPU of half the smallest footprint: exactly 2 such GPUs would share the model.
+    half = least.total_gb / 2
+    est = estimate(values(gpu_memory_gb=half), "slm", catalog)
+    assert self_hosted(est, "llama-3.1-8b").why_not == (
+        f"does not fit one {half:g} GB GPU even at {least.precision_label} "
+        f"({least.total_gb:,.1f} GB); it needs 2 such GPUs sharing the model"
+    )
+
+
+def test_on_the_device_a_model_is_sized_for_one_user_and_not_priced(catalog: Catalog) -> None:
+    from slmvllm.numbers.gpu_memory import memory_table
+
+    est = estimate(values(hosting="on_device"), "slm", catalog)
+    small = self_hosted(est, "llama-3.1-8b")
+    inp = shape_inputs(values(hosting="on_device"))
+    device = memory_table(
+        catalog.model("llama-3.1-8b"),
+        catalog,
+        context_tokens=inp.context_needed,
+        concurrency=1,
+        average_tokens=inp.input_tokens + inp.output_tokens,
+    )
+    smallest = min(device, key=lambda e: e.total_gb)
+    assert (small.gpu_memory_gb, small.precision) == (
+        round(smallest.total_gb, 2),
+        smallest.precision,
+    )
+    assert small.monthly_cost_usd is None and small.gpus == 1
+    assert small.cost is not None and small.cost.model_dump()["not_priced"] == (
+        "runs on the users' devices: no GPU rental to price"
+    )
+    assert small.cost.model_dump()["sharded"] is False
+    large = self_hosted(est, "llama-3.1-70b")
+    assert large.why_not is not None and large.why_not.startswith(
+        "a large model does not run on a user's device (hosting: on_device)"
+    )
