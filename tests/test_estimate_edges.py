@@ -464,12 +464,9 @@ def test_on_the_device_a_model_is_sized_for_one_user_and_not_priced(catalog: Cat
     est = estimate(values(hosting="on_device"), "slm", catalog)
     small = self_hosted(est, "llama-3.1-8b")
     inp = shape_inputs(values(hosting="on_device"))
+    # one request at a time: the KV cache holds the longest request's context only
     device = memory_table(
-        catalog.model("llama-3.1-8b"),
-        catalog,
-        context_tokens=inp.context_needed,
-        concurrency=1,
-        average_tokens=inp.input_tokens + inp.output_tokens,
+        catalog.model("llama-3.1-8b"), catalog, context_tokens=inp.context_needed, concurrency=1
     )
     smallest = min(device, key=lambda e: e.total_gb)
     assert (small.gpu_memory_gb, small.precision) == (
