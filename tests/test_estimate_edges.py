@@ -482,3 +482,117 @@ def test_on_the_device_a_model_is_sized_for_one_user_and_not_priced(catalog: Cat
     assert large.why_not is not None and large.why_not.startswith(
         "a large model does not run on a user's device (hosting: on_device)"
     )
+
+
+# --------------------------------------------------------------------------- break-even statements
+
+
+def scaled_prices(catalog: Catalog, factor: float) -> Catalog:
+    """Every API price times `factor` (tiers dropped): a user's catalogue with other prices."""
+    flat = {"input_usd_per_million_above": None, "output_usd_per_million_above": None}
+    flat |= {"tier_above_input_tokens": None}
+
+    def scaled(m: Model) -> Model:
+        rows = [
+            p.model_copy(
+                update={
+                    **flat,
+                    "input_usd_per_million": p.input_usd_per_million * factor,
+                    "output_usd_per_million": p.output_usd_per_million * factor,
+                }
+            )
+            for p in m.prices
+        ]
+        return m.model_copy(update={"prices": rows})
+
+    return replace(catalog, models=tuple(scaled(m) for m in catalog.models))
+
+
+FROM = (
+    "From 75,526,924 requests a month self-hosting llama-3.1-8b stays cheaper than sending "
+    "everything to gemini-2.5-flash-lite via gemini ($0.13 per 1,000 requests); it is first "
+    "cheaper at 15,105,385, while one replica suffices; one replica (1 x h100-80gb) costs "
+    "$1,963.70 a month and serves up to 18,188,388 requests."
+)
+
+STATEMENTS = [
+    # (name, changes, prices x, the statement) — 1,000,000 requests of 500 + 200 tokens.
+    # $1,963.70 a month for one H100 serving 18,188,388 requests, against $0.13 per 1,000:
+    # 1,963.70 / 0.00013 = 15,105,385 is where one replica first wins; with more replicas
+    # 75,526,924 (tests/test_estimates.py works it out) is where it stays cheaper.
+    ("shipped prices", {}, 1.0, FROM),
+    (
+        "on the device",
+        {"hosting": "on_device"},
+        1.0,
+        "Not estimated: on_device runs on the users' devices, not rented GPUs.",
+    ),
+    (
+        "no API allowed",
+        {"hosting": "on_prem"},
+        1.0,
+        "Not applicable: hosting is on_prem, so no API is allowed.",
+    ),
+    (
+        "no API fits",
+        {"context_tokens": 3_000_000},
+        1.0,
+        "Not applicable: no large-model API fits the requirements.",
+    ),
+    (
+        "no GPU",
+        {"gpu_memory_gb": 0},
+        1.0,
+        "Not applicable: no small model can be self-hosted under the requirements.",
+    ),
+    (
+        "free API",
+        {},
+        0.0,
+        "Never: at 500 input and 200 output tokens a request, deepseek-r1 via deepinfra "
+        "costs nothing.",
+    ),
+    (
+        # At 1% of the prices Gemini 2.5 Flash-Lite costs $0.0013 per 1,000 requests; the
+        # cheapest replica per request is Qwen2.5-14B's: $1,963.70 / 9,898,442 x 1,000.
+        "an API cheaper than a full replica",
+        {},
+        0.01,
+        "Never: even the small model that comes closest, qwen2.5-14b, costs $0.198385 per "
+        "1,000 requests on a fully used replica (1 x h100-80gb, $1,963.70 a month for "
+        "9,898,442 requests), more than gemini-2.5-flash-lite via gemini at $0.0013 per "
+        "1,000 requests.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("changes", "factor", "statement"),
+    [s[1:] for s in STATEMENTS],
+    ids=[s[0] for s in STATEMENTS],
+)
+def test_break_even_statements_word_for_word(
+    catalog: Catalog, changes: dict[str, Any], factor: float, statement: str
+) -> None:
+    est = estimate(values(**changes), "slm", scaled_prices(catalog, factor))
+    assert est.break_even is not None
+    assert est.break_even.statement == statement
+    assert (est.break_even_monthly_requests is None) is (statement != FROM)
+
+
+def test_the_hybrids_break_even_statements_word_for_word(catalog: Catalog) -> None:
+    chat = estimate(values(task_type="chat"), "hybrid", catalog)
+    assert chat.break_even_hybrid is not None
+    assert chat.break_even_hybrid.statement == (
+        "From 109,937,298 requests a month the hybrid (llama-3.1-8b self-hosted for 68.7% of "
+        "requests) stays cheaper than sending everything to gemini-2.5-flash-lite via gemini "
+        "($0.13 per 1,000 requests); it is first cheaper at 21,987,460, while one replica "
+        "suffices; one replica (1 x h100-80gb) costs $1,963.70 a month and serves up to "
+        "18,188,388 requests."
+    )
+    # 15,105,385 / 0.687 = 21,987,460.0 -> 21,987,460; 75,526,923.1 / 0.687 -> 109,937,298
+    every = estimate(values(quality_bar="critical", task_type="classification"), "hybrid", catalog)
+    assert every.break_even_hybrid is not None
+    assert every.break_even_hybrid.statement == (
+        "Never: every request goes to the large model, so the router saves nothing."
+    )
