@@ -596,3 +596,88 @@ def test_the_hybrids_break_even_statements_word_for_word(catalog: Catalog) -> No
     assert every.break_even_hybrid.statement == (
         "Never: every request goes to the large model, so the router saves nothing."
     )
+
+
+# --------------------------------------------------------------------------- more words and figures
+
+
+@pytest.mark.parametrize(
+    ("requests", "line"),
+    [
+        (None, "monthly volume: 1,000,000 requests of 500 input and 200 output tokens (assumed)"),
+        (1_000_000, "monthly volume: 1,000,000 requests of 500 input and 200 output tokens"),
+    ],
+)
+def test_the_volume_line_says_when_it_was_assumed(
+    catalog: Catalog, requests: int | None, line: str
+) -> None:
+    est = estimate(values(monthly_requests=requests), "slm", catalog)
+    assert [a for a in est.assumptions if a.startswith("monthly volume:")] == [line]
+
+
+def test_a_self_hosted_record_names_the_model_and_its_scaled_throughput(catalog: Catalog) -> None:
+    # Qwen2.5-14B reads 14.7B parameters per token against the benchmark's 8B: 1,384.2 x
+    # 8 / 14.7 = 753.306 output tokens/s per GPU, shown to one place: 753.3.
+    est = estimate(values(), "slm", catalog)
+    record = next(
+        c
+        for c in est.model_dump(mode="json")["candidates"]
+        if (c["model"], c["hosting"]) == ("qwen2.5-14b", "self_hosted")
+    )
+    assert record["cost"]["output_tokens_per_s_per_gpu"] == 753.3
+    assert (record["params_billion"], record["active_params_billion"]) == (14.7, None)
+    assert record["license"] == catalog.model("qwen2.5-14b").license
+    moe = next(
+        c
+        for c in est.model_dump(mode="json")["candidates"]
+        if (c["model"], c["hosting"]) == ("mixtral-8x7b", "self_hosted")
+    )
+    assert (moe["params_billion"], moe["active_params_billion"]) == (46.7, 12.9)
+
+
+def test_a_closed_model_of_known_size_is_never_self_hosted(catalog: Catalog) -> None:
+    # A user's catalogue may give a closed model's size; without its weights it can only
+    # be bought through an API.
+    closed = model([price()], params_billion=200.0)
+    est = estimate(values(), "llm", only_model(catalog, closed))
+    assert [(c.model, c.hosting) for c in est.candidates] == [("acme-api", "api")]
+
+
+def test_rows_over_the_budget_are_grouped_as_such(catalog: Catalog) -> None:
+    est = estimate(values(budget_usd_per_month=30.0), "llm", catalog, all_candidates=False)
+    groups = {g.reason: g.count for g in est.candidates_left_out}
+    assert groups["over the monthly budget"] > 0
+    assert "fits, but costs more than the candidates listed" not in groups
+
+
+def test_the_break_even_names_its_provider_and_prices_to_six_places(catalog: Catalog) -> None:
+    shipped = estimate(values(), "slm", catalog)
+    assert shipped.break_even is not None and shipped.break_even.llm_provider == "gemini"
+    # At a third of the prices, Gemini 2.5 Flash-Lite costs $0.13 / 3 = $0.0433333... per
+    # 1,000 requests, shown as $0.043333: less than any fully used replica, so "never".
+    third = estimate(values(), "slm", scaled_prices(catalog, 1 / 3))
+    assert third.break_even is not None
+    assert third.break_even.statement.endswith("via gemini at $0.043333 per 1,000 requests.")
+
+
+def test_a_model_too_large_for_the_users_gpu_is_sized_for_the_workload(catalog: Catalog) -> None:
+    from slmvllm.numbers.gpu_memory import memory_table
+
+    # An 8,192-token context and requests of 500 + 200 tokens: one long request and 15
+    # average ones share the KV cache, at the smallest serving precision.
+    given = values(context_tokens=8192)
+    inp = shape_inputs(given)
+    least = memory_table(
+        catalog.model("llama-3.1-8b"),
+        catalog,
+        context_tokens=8192,
+        concurrency=catalog.throughput.concurrency,
+        average_tokens=inp.input_tokens + inp.output_tokens,
+        serving=True,
+    )[-1]
+    gpu = least.total_gb / 2
+    est = estimate({**given, "gpu_memory_gb": gpu}, "slm", catalog)
+    assert self_hosted(est, "llama-3.1-8b").why_not == (
+        f"does not fit one {gpu:g} GB GPU even at {least.precision_label} "
+        f"({least.total_gb:,.1f} GB); it needs 2 such GPUs sharing the model"
+    )
