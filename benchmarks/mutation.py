@@ -7,13 +7,15 @@
 
 mutmut (in the test extras) changes the code one small step at a time (`<` to `<=`,
 `+` to `-`, a constant to another, a call argument dropped...) and runs the tests
-that reach the changed function; a mutant is *killed* when a test fails. The run
-works in a copy of the working tree (`--workdir`, default /tmp/slmvllm-mutation),
-where mutmut keeps its results in `mutants/`: a second run resumes, and modules run
-one after another (in the order given) so each module's score is final as soon as
-it is printed. Tests that lint, build a wheel, drive a browser or a terminal are
-left out, and so is every test that starts a process (tests/conftest.py skips
-them under mutmut): mutmut records coverage in its own process only.
+that reach the changed function, quickest first (tests/conftest.py orders them by
+mutmut's own timings); a mutant is *killed* when a test fails. The run works in a copy
+of the working tree (`--workdir`, default /tmp/slmvllm-mutation), where mutmut keeps
+its results in `mutants/`: a second run resumes. Only the modules named are mutated
+(a mutated function is called through a trampoline, which slows every test), so run
+a few modules at a time; which tests reach which function is collected again for
+each run. Tests that lint, build a wheel, drive a browser or a terminal are left
+out, and so is every test that starts a process (tests/conftest.py skips them under
+mutmut): mutmut records coverage in its own process only.
 
 The score is killed / (killed + survived): a mutant that times out counts as killed
 (the change made the code loop), one no test reaches counts as survived. Mutants
