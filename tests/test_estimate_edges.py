@@ -681,3 +681,57 @@ def test_a_model_too_large_for_the_users_gpu_is_sized_for_the_workload(catalog: 
         f"does not fit one {gpu:g} GB GPU even at {least.precision_label} "
         f"({least.total_gb:,.1f} GB); it needs 2 such GPUs sharing the model"
     )
+
+
+def test_a_self_hosted_replica_holds_one_long_request_and_fifteen_average_ones(
+    catalog: Catalog,
+) -> None:
+    # Llama 3.1 8B at FP16, 16 concurrent requests (the catalogue's throughput point):
+    # one of the 8,192-token context and 15 of 500 + 200 = 700 tokens = 18,692 tokens;
+    # weights 16 GB + KV 131,072 B x 18,692 = 2.449997824 GB + overhead 3.2 GB = 21.65 GB.
+    est = estimate(values(context_tokens=8192), "slm", catalog)
+    found = self_hosted(est, "llama-3.1-8b")
+    assert (found.precision, found.gpu_memory_gb) == ("fp16", 21.65)
+
+
+def test_every_reason_a_row_does_not_fit_is_given(catalog: Catalog) -> None:
+    # A 150,000-token context is beyond Llama 3.1 8B's 131,072, and one H100 a month
+    # ($1,963.70) is over a $100 budget: both reasons, in that order.
+    est = estimate(values(context_tokens=150_000, budget_usd_per_month=100.0), "slm", catalog)
+    assert self_hosted(est, "llama-3.1-8b").why_not == (
+        "context window 131,072 tokens is smaller than the 150,000 needed; "
+        "costs $1,963.70 a month, over the $100.00 budget"
+    )
+
+
+def test_the_full_list_has_no_left_out_counts(catalog: Catalog) -> None:
+    full = estimate(values(), "slm", catalog)  # every candidate: nothing left out
+    assert (full.candidates_total, full.candidates_left_out) == (None, None)
+
+
+def test_a_throughput_figure_without_a_date_is_cited_without_one(catalog: Catalog) -> None:
+    undated = replace(catalog, throughput=catalog.throughput.model_copy(update={"as_of": None}))
+    line = next(
+        a for a in estimate(values(), "slm", undated).assumptions if a.startswith("throughput:")
+    )
+    assert line.startswith(
+        "throughput: 1384.2 output tokens/s per h100-80gb for meta-llama/Llama-3.1-8B-Instruct "
+        "(FP16, vLLM 0.21.0, 16 concurrent requests; https://"
+    )
+    dated = next(
+        a for a in estimate(values(), "slm", catalog).assumptions if a.startswith("throughput:")
+    )
+    assert "16 concurrent requests, 2026-05-16; https://" in dated
+
+
+def test_on_the_device_a_large_model_is_one_unsharded_copy(catalog: Catalog) -> None:
+    # Served, Llama 3.1 405B (202.5 GB of weights even at 4 bits) is split over H100s; on a
+    # device there is no server to split it over: one copy, not sharded (and blocked).
+    served = self_hosted(estimate(values(), "llm", catalog), "llama-3.1-405b")
+    assert served.cost is not None and served.cost.model_dump()["gpus_per_replica"] > 1
+    device = self_hosted(estimate(values(hosting="on_device"), "llm", catalog), "llama-3.1-405b")
+    assert device.cost is not None
+    assert (device.cost.model_dump()["gpus_per_replica"], device.cost.model_dump()["sharded"]) == (
+        1,
+        False,
+    )

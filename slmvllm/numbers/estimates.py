@@ -243,7 +243,7 @@ def _self_hosted_candidate(model: Model, inp: _Inputs, catalog: Catalog) -> _Can
             )
         # One user, one request at a time, as compressed as the catalogue goes (GGUF Q4_K_M
         # and the like are what on-device runtimes load).
-        device = memory_table(model, catalog, context_tokens=inp.context_needed, concurrency=1)
+        device = memory_table(model, catalog, context_tokens=inp.context_needed)  # one request
         smallest = min(device, key=lambda m: m.total_gb)
         cand.serving = replace(cand.serving, memory=smallest, gpus_per_replica=1, sharded=False)
     return cand
