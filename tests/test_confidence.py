@@ -359,3 +359,40 @@ def test_margin_is_the_lead_over_the_mean_weight(weight: dict[str, float], expec
     scoring = Scoring(scores={"slm": 3.0, "llm": 1.0}, recommendation="slm", runner_up="llm")
     assert margin(scoring, weight) == expected
     assert margin(Scoring(scores={"slm": 3.0}, recommendation="slm"), weight) is None
+
+
+def test_an_option_no_rule_touches_scores_a_float_zero(by_hand: RuleSet) -> None:
+    # Not chat: no rule gives hybrid anything. Its score is 0.0, a number like the others
+    # (JSON 0.0), not the integer 0.
+    advice = advice_for(by_hand, Requirements(task_type="code"))
+    assert advice.scores["hybrid"] == 0.0 and type(advice.scores["hybrid"]) is float
+    assert '"hybrid":0.0' in advice.model_dump_json()
+
+
+def test_with_two_options_left_the_other_is_the_runner_up(by_hand: RuleSet) -> None:
+    # On a device, exclude only hybrid (widened after loading): llm and slm are left, and
+    # slm (+4) leads llm (+3) with llm as the runner-up: for 4, against 3.
+    device = next(r for r in by_hand.rules if r.id == "on-device-is-small")
+    narrow = device.model_copy(update={"exclude": ["hybrid"]})
+    rs = by_hand.model_copy(
+        update={"rules": [r if r.id != device.id else narrow for r in by_hand.rules]}
+    )
+    advice = advice_for(rs, Requirements(task_type="code", hosting="on_device"))
+    basis = advice.confidence_basis
+    assert (advice.recommendation, basis["runner_up"]) == ("slm", "llm")
+    assert (basis["evidence_for"], basis["evidence_against"]) == (4.0, 3.0)
+
+
+def test_a_compiled_rule_set_is_never_served_for_another(by_hand: RuleSet) -> None:
+    # The compiled forms are kept by id(); a stale entry under this rule set's id (an
+    # id Python reused) must be recompiled, not served.
+    from slmvllm.advice import engine
+
+    other = by_hand.model_copy(update={"rules": by_hand.rules[:1]})
+    stale = engine._compiled(other)
+    engine._COMPILED[id(by_hand)] = stale
+    try:
+        assert engine._compiled(by_hand).rule_set is by_hand
+        assert len(engine._compiled(by_hand).tests) == len(by_hand.rules)
+    finally:
+        engine._COMPILED.pop(id(by_hand), None)

@@ -513,12 +513,12 @@ def test_rule_facts_word_for_word(rule_set: RuleSet) -> None:
             "claim": "a 7B model costs a tenth of a frontier API per token",
             "when": {"field": "monthly_requests", "gte": 1000},
             "points": {"slm": {"cost": 2}},
-            "sources": [{"ref": "paper", "where": "table 3"}, {"ref": "missing"}],
+            "sources": [{"ref": "missing"}, {"ref": "paper", "where": "table 3"}],
         }
     )
     references = {"paper": Reference(title="A paper", url="https://example.org/p")}
     rs = rule_set.model_copy(update={"references": references, "rules": [rule]})
-    assert rule.sources[0] == Citation(ref="paper", where="table 3")
+    assert rule.sources[1] == Citation(ref="paper", where="table 3")
     assert rule_facts(rs, rule) == {
         "id": "t.cheap",
         "summary": "small is cheap",
@@ -527,8 +527,9 @@ def test_rule_facts_word_for_word(rule_set: RuleSet) -> None:
         "points": {"slm": {"cost": 2}},
         "exclude": [],
         "reason": None,
-        # title, where, <url>; an unknown reference is shown by its name
-        "source": "A paper, table 3 <https://example.org/p> | missing",
+        # an unknown reference is shown by its name, and the next still follows;
+        # a known one as title, where, <url>
+        "source": "missing | A paper, table 3 <https://example.org/p>",
     }
 
 
