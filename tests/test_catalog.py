@@ -248,7 +248,7 @@ BAD_FILES = [
         MODEL.format(id="x", price_key="input_usd_per_million")
         + MODEL.format(id="x", price_key="input_usd_per_million").replace("models:\n", ""),
         "2:3",
-        "duplicate model id 'x'",
+        "duplicate model id 'x' (entries 0 and 1)",
     ),
     (
         "price without a date",
@@ -272,7 +272,8 @@ BAD_FILES = [
           source: my benchmark
         """,
         "4:8",
-        "GPU 'h100-80g' is not in the catalogue's gpus",
+        "GPU 'h100-80g' is not in the catalogue's gpus: t4, l4, a10, l40s, a100-40gb, a100-80gb, "
+        "h100-80gb, h100-nvl-94gb, h200-141gb; did you mean 'h100-80gb'?",
     ),
 ]
 
@@ -386,3 +387,35 @@ def test_impossible_dates_are_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(InputError, match="not a date on the calendar"):
         load_catalog(extra=bad)
+
+
+def test_the_shipped_files_are_named_by_their_real_paths(catalog: Catalog) -> None:
+    # Messages and `catalog.files` name the files a user can open.
+    assert [Path(f).name for f in catalog.files] == ["serving.yaml", "catalog.yaml"]
+    assert all(Path(f).is_absolute() and Path(f).is_file() for f in catalog.files)
+
+
+def test_a_section_missing_after_every_file_is_asked_of_the_last_file(tmp_path: Path) -> None:
+    # A base catalogue with GPUs but no models, then a user's file: the merged catalogue
+    # has no models, and the message names the last file given, where to add them.
+    base = write(
+        tmp_path,
+        """
+        gpus:
+          - id: h100-80gb
+            name: NVIDIA H100 80GB SXM
+            memory_gb: 80
+            usd_per_gpu_hour: 2.0
+            provider: ours
+            as_of: "2026-12-01"
+            source: purchase order 42
+        """,
+        "base.yaml",
+    )
+    mine = write(tmp_path, "gpus: []\n", "mine.yaml")
+    for extra, named in ((None, base), (mine, mine)):
+        with pytest.raises(InputError) as caught:
+            load_catalog(path=base, extra=extra)
+        assert str(caught.value) == (
+            f"{named}: the merged catalogue has no models; add the section(s)"
+        )
