@@ -419,3 +419,80 @@ def test_a_section_missing_after_every_file_is_asked_of_the_last_file(tmp_path: 
         assert str(caught.value) == (
             f"{named}: the merged catalogue has no models; add the section(s)"
         )
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("2026-11", None),  # a month: read as its first day
+        ("2026-02", None),
+        ("2026-11-30", None),
+        ("2026-1", "expected a date written YYYY-MM-DD (or YYYY-MM), got the text '2026-1'"),
+        ("26-11-01", "expected a date written YYYY-MM-DD (or YYYY-MM), got the text '26-11-01'"),
+        ("2026-02-30", "the text '2026-02-30' is not a date on the calendar"),
+    ],
+)
+def test_as_of_dates_word_for_word(text: str, problem: str | None) -> None:
+    from slmvllm.numbers.catalog import _date
+
+    if problem is None:
+        assert _date(text) == text
+    else:
+        with pytest.raises(ValueError) as err:
+            _date(text)
+        assert str(err.value) == problem
+
+
+def test_a_bad_id_word_for_word() -> None:
+    from slmvllm.numbers.catalog import _slug
+
+    with pytest.raises(ValueError) as err:
+        _slug("Bad Id")
+    assert str(err.value) == (
+        "the text 'Bad Id' is not an id: use lower-case letters, digits, '.', '_' and '-' "
+        "(at most 80)"
+    )
+
+
+def test_a_lookup_of_an_unknown_id_names_it(catalog: Catalog) -> None:
+    with pytest.raises(KeyError) as model:
+        catalog.model("no-such-model")
+    with pytest.raises(KeyError) as gpu:
+        catalog.gpu("no-such-gpu")
+    with pytest.raises(KeyError) as precision:
+        catalog.memory.precision("no-such-precision")
+    assert (model.value.args, gpu.value.args, precision.value.args) == (
+        ("no-such-model",),
+        ("no-such-gpu",),
+        ("no-such-precision",),
+    )
+
+
+def test_precisions_are_all_listed_unless_only_the_serving_ones_are_asked(
+    catalog: Catalog,
+) -> None:
+    every = [p.id for p in catalog.memory.ordered()]
+    served = [p.id for p in catalog.memory.ordered(serving=True)]
+    assert set(served) == set(catalog.memory.serving_precisions) and set(served) < set(every)
+    bits = [catalog.memory.precision(p).bits_per_weight for p in every]
+    assert bits == sorted(bits, reverse=True)  # least compressed first
+
+
+def test_the_shipped_files_are_read_as_utf8_whatever_the_locale() -> None:
+    # serving.yaml holds non-ASCII text; under an ASCII locale (LC_CTYPE=C) a file read
+    # without an encoding would fail. (In Python's UTF-8 mode the locale cannot change it.)
+    import locale
+    import sys
+
+    from slmvllm.numbers.catalog import _shipped
+
+    if sys.flags.utf8_mode:
+        pytest.skip("Python runs in UTF-8 mode: the locale does not choose the encoding")
+    expected = (Path(__file__).parents[1] / "slmvllm" / "data" / "serving.yaml").read_bytes()
+    before = locale.setlocale(locale.LC_CTYPE)
+    locale.setlocale(locale.LC_CTYPE, "C")
+    try:
+        text = _shipped("serving.yaml").text
+    finally:
+        locale.setlocale(locale.LC_CTYPE, before)
+    assert text.encode("utf-8") == expected and not text.isascii()
