@@ -735,3 +735,19 @@ def test_on_the_device_a_large_model_is_one_unsharded_copy(catalog: Catalog) -> 
         1,
         False,
     )
+
+
+def test_what_was_assumed_about_the_volume_and_the_context_is_said(catalog: Catalog) -> None:
+    unknown = estimate(values(monthly_requests=None), "slm", catalog)
+    assert unknown.assumptions[0] == (
+        "monthly_requests not given: 1,000,000 requests a month assumed, a round mid-size "
+        "volume, so costs can be shown; the break-even volumes do not depend on it"
+    )
+    assert estimate(values(context_tokens=4096), "slm", catalog).inputs.context_tokens_given
+    assert not estimate(values(), "slm", catalog).inputs.context_tokens_given
+
+
+def test_an_empty_request_still_needs_a_context_of_one_token(catalog: Catalog) -> None:
+    # 0 input and 0 output tokens (both allowed): the longest request is taken as 1 token.
+    est = estimate(values(input_tokens=0, output_tokens=0), "slm", catalog)
+    assert est.inputs.context_tokens == 1
