@@ -17,6 +17,16 @@ from .conftest import run_cli, tree_env
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
 
 
+def as_at_a_terminal() -> None:
+    """Run in the child before it starts: Ctrl-C interrupts, as in a user's terminal.
+
+    A test run started as a background job (`cmd &` in a script) ignores SIGINT, and a
+    child inherits that; Python then installs no KeyboardInterrupt handler at all, and
+    every Ctrl-C case would time out instead of testing the questionnaire.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def spawn(*args: str, cwd: Path) -> pexpect.spawn:
     env = tree_env(NO_COLOR="1", COLUMNS="120", TERM="dumb")
     child = pexpect.spawn(
@@ -26,6 +36,7 @@ def spawn(*args: str, cwd: Path) -> pexpect.spawn:
         env=env,
         encoding="utf-8",
         timeout=20,
+        preexec_fn=as_at_a_terminal,
     )
     child.delaybeforesend = 0.02
     return child
@@ -278,7 +289,13 @@ def test_prompts_on_the_terminal_results_in_the_pipe(tmp_path: Path) -> None:
     command = f"'{sys.executable}' -m slmvllm advise -f json {args} | cat > out.json"
     env = tree_env(NO_COLOR="1", COLUMNS="120", TERM="dumb")
     child = pexpect.spawn(
-        "bash", ["-c", command], cwd=str(tmp_path), env=env, encoding="utf-8", timeout=20
+        "bash",
+        ["-c", command],
+        cwd=str(tmp_path),
+        env=env,
+        encoding="utf-8",
+        timeout=20,
+        preexec_fn=as_at_a_terminal,
     )
     child.delaybeforesend = 0.02
     answer(child, "Describe the use case", "Étiquetage — 日本語 ✓")
@@ -310,7 +327,12 @@ def test_bytes_that_are_not_utf8_are_asked_again(tmp_path: Path, strict: bool) -
     if strict:  # a locale that raises on bad bytes instead of keeping them as surrogates
         env["PYTHONIOENCODING"] = "utf-8:strict"
     child = pexpect.spawn(
-        sys.executable, ["-m", "slmvllm", "advise"], cwd=str(tmp_path), env=env, timeout=20
+        sys.executable,
+        ["-m", "slmvllm", "advise"],
+        cwd=str(tmp_path),
+        env=env,
+        timeout=20,
+        preexec_fn=as_at_a_terminal,
     )
     child.delaybeforesend = 0.02
     child.expect_exact(b"Describe the use case")
