@@ -114,6 +114,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items.sort(key=lambda item: durations.get(item.nodeid, 0.0))
 
 
+def rule_set_from_text(folder: Path, text: str, name: str = "rules.yaml") -> RuleSet:
+    """A rule set a test writes as YAML, loaded and checked by the real loader."""
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return load_rule_set(path).rule_set
+
+
 def free_api_catalog(catalog: Catalog) -> Catalog:
     """`catalog` with every API price at zero: a user's catalogue may hold a free tier."""
     zero = {"input_usd_per_million": 0.0, "output_usd_per_million": 0.0}

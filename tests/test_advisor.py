@@ -7,13 +7,12 @@ from pathlib import Path
 import pytest
 
 from slmvllm.advice.rule_set_model import RuleSet
-from slmvllm.advice.rule_sets import load_rule_set
 from slmvllm.advisor import check_feasible, default_catalog
 from slmvllm.errors import NoFeasibleOptionError
 from slmvllm.numbers.figures import FIGURE_INPUTS
 from slmvllm.requirements import Requirements
 
-from .conftest import free_api_catalog
+from .conftest import free_api_catalog, rule_set_from_text
 
 # Open-ended work rules out the small model; a large-model bill over one GPU-month rules
 # out both options that call the API. Together: nothing is left. Only the catalogue's
@@ -60,9 +59,7 @@ OPEN_ENDED_AT_VOLUME = Requirements(
 
 @pytest.fixture(scope="module")
 def bill_or_breadth(tmp_path_factory: pytest.TempPathFactory) -> RuleSet:
-    path = tmp_path_factory.mktemp("rules") / "bill-or-breadth.yaml"
-    path.write_text(RULES, encoding="utf-8")
-    loaded = load_rule_set(path).rule_set
+    loaded = rule_set_from_text(tmp_path_factory.mktemp("rules"), RULES)
     breadth, bill = loaded.rules
     wider = bill.model_copy(update={"exclude": ["llm", "hybrid"]})
     return loaded.model_copy(update={"rules": [breadth, wider]})
@@ -131,9 +128,7 @@ def test_a_reason_names_assumed_fields_read_directly_and_behind_a_figure(
 ) -> None:
     from slmvllm.advisor import advise
 
-    path = tmp_path / "behind.yaml"
-    path.write_text(BEHIND, encoding="utf-8")
-    rs = load_rule_set(path).rule_set
+    rs = rule_set_from_text(tmp_path, BEHIND)
     result = advise(Requirements(monthly_requests=5_000_000, output_tokens=500), rs)
     (reason,) = [r for r in result.reasons if r.rule == "narrow-bill"]
     # domain_focus is read directly (no figure reads it); input_tokens (a default) and

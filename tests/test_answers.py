@@ -20,6 +20,8 @@ from slmvllm.advice.questions import (
 )
 from slmvllm.advice.rule_set_model import RuleSet
 
+from .conftest import rule_set_from_text
+
 CRITERIA = (
     "cost, generalization, domain_fit, deployment_speed, data_control, quality, latency, "
     "customization_effort"
@@ -196,11 +198,8 @@ def test_a_field_a_rule_set_adds_is_read_with_that_rule_set() -> None:
 
 def test_a_number_field_a_rule_set_adds_is_checked_with_that_rule_set(tmp_path: Any) -> None:
     from slmvllm.advice.questions import parse_value
-    from slmvllm.advice.rule_sets import load_rule_set
 
     from .test_change_search import RULES  # adds team_size, an integer
 
-    path = tmp_path / "probes.yaml"
-    path.write_text(RULES, encoding="utf-8")
-    rs = load_rule_set(path).rule_set
+    rs = rule_set_from_text(tmp_path, RULES)
     assert parse_value(rs, "team_size", "12") == 12

@@ -18,8 +18,9 @@ from slmvllm.advice.engine import (
     _nearest_in_region,
     candidate_values,
 )
-from slmvllm.advice.rule_sets import load_rule_set
 from slmvllm.requirements import Requirements
+
+from .conftest import rule_set_from_text
 
 # --------------------------------------------------------------------------- the figures' swing
 
@@ -187,9 +188,7 @@ def test_a_change_is_shown_at_the_edge_of_its_region_nearest_now(
 
 
 def test_a_field_a_rule_set_adds_is_shown_at_its_edge_too(tmp_path: Path) -> None:
-    path = tmp_path / "probes.yaml"
-    path.write_text(RULES, encoding="utf-8")
-    model = load_rule_set(path).rule_set.requirements_model()
+    model = rule_set_from_text(tmp_path, RULES).requirements_model()
     assert _nearest_in_region(15, [10.0, 20.0], 5, "team_size", model) == 11
 
 
@@ -229,9 +228,7 @@ rules:
 
 
 def test_values_tried_are_valid_for_the_field_and_include_added_fields(tmp_path: Path) -> None:
-    path = tmp_path / "probes.yaml"
-    path.write_text(RULES, encoding="utf-8")
-    probes = candidate_values(load_rule_set(path).rule_set)
+    probes = candidate_values(rule_set_from_text(tmp_path, RULES))
     # latency_p95_ms must be > 0: of 0, 1 and 2 around the threshold 1, 0 is left out.
     assert probes["latency_p95_ms"] == ([1, 2], [1.0])
     # A field the rule set adds is tried like any other: 9, 10 and 11 around 10.

@@ -23,6 +23,8 @@ from slmvllm.advice.rule_set_model import RuleSet
 from slmvllm.advice.rule_sets import load_rule_set
 from slmvllm.requirements import Requirements
 
+from .conftest import rule_set_from_text
+
 # Criteria weights: cost 2, quality 1. Options listed llm, slm, hybrid (ties go to llm).
 RULES = """\
 name: by-hand
@@ -74,9 +76,7 @@ def expected_confidence(favour: float, against: float, one_option: bool = False)
 
 @pytest.fixture(scope="module")
 def by_hand(tmp_path_factory: pytest.TempPathFactory) -> RuleSet:
-    path = tmp_path_factory.mktemp("rules") / "by-hand.yaml"
-    path.write_text(RULES, encoding="utf-8")
-    return load_rule_set(path).rule_set
+    return rule_set_from_text(tmp_path_factory.mktemp("rules"), RULES)
 
 
 CASES = [

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from slmvllm.advice.rule_set_model import RuleSet
-from slmvllm.advice.rule_sets import load_rule_set
 from slmvllm.advice.tally import OptionTally, TallyItem, tally
+
+from .conftest import rule_set_from_text
 
 RULES = """\
 name: chart-by-hand
@@ -68,9 +69,7 @@ ON_PREM = "hosting is on_prem"
 
 @pytest.fixture(scope="module")
 def chart_rules(tmp_path_factory: pytest.TempPathFactory) -> RuleSet:
-    path = tmp_path_factory.mktemp("rules") / "chart.yaml"
-    path.write_text(RULES, encoding="utf-8")
-    return load_rule_set(path).rule_set
+    return rule_set_from_text(tmp_path_factory.mktemp("rules"), RULES)
 
 
 def test_the_whole_chart_by_hand(chart_rules: RuleSet) -> None:
@@ -140,8 +139,6 @@ def test_a_rule_is_an_advantage_above_zero_and_a_limitation_below(
         "rules:\n  - id: one\n    summary: one rule\n    sources: [{ref: paper}]\n"
         f"    points: {{slm: {points}}}\n".replace("'", "")
     )
-    path = tmp_path / "one.yaml"
-    path.write_text(rules, encoding="utf-8")
-    slm = {t.option: t for t in tally(load_rule_set(path).rule_set)}["slm"]
+    slm = {t.option: t for t in tally(rule_set_from_text(tmp_path, rules))}["slm"]
     assert [i.rule for i in slm.advantages] == (["one"] if side == "advantages" else [])
     assert [i.rule for i in slm.limitations] == (["one"] if side == "limitations" else [])
