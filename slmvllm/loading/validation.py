@@ -6,16 +6,13 @@ import re
 import types
 import typing
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, RootModel, ValidationError
 
 from slmvllm.errors import InputError, Problem, did_you_mean
 from slmvllm.loading.documents import Document, Location, M
-from slmvllm.loading.reading import read_source
 from slmvllm.loading.scalars import resolve_plain
-from slmvllm.loading.yaml_parsing import parse_yaml
 
 # --------------------------------------------------------------------------- validating
 
@@ -33,28 +30,34 @@ def validation_problems(
 ) -> list[Problem]:
     """One `Problem` per pydantic error, with file:line:col, a reworded message and hints."""
     problems: list[Problem] = []
-    seen: set[tuple[int | None, int | None, str | None]] = set()
+    seen: set[tuple[int | None, int | None, str | None, str]] = set()
     for error in exc.errors(include_url=False):
         kind = error["type"]
         raw: Location = tuple(p for p in error["loc"] if not _is_union_tag(p))
-        loc = raw if kind == "missing" else _existing(doc, raw)
-        given = error.get("input")
-        if kind == "extra_forbidden":
-            name = str(loc[-1])
-            allowed = allowed_keys(model, loc[:-1])
-            message = f"unknown key {name!r}" + did_you_mean(name, allowed)
-            problems.append(doc.problem(loc, message, key=True))
-            continue
-        if kind == "missing":
-            problems.append(doc.problem(loc[:-1], f"missing required key {loc[-1]!r}"))
-            continue
-        message = _reword(error["msg"], kind, given, model, raw, error.get("ctx"))
-        problem = doc.problem(loc, message)
-        spot = (problem.line, problem.column, problem.field)
-        if spot not in seen:  # a union reports once per member; the first says enough
+        if kind in _KEY_KINDS:
+            # The key is the last part; pydantic puts a union's member names before it.
+            parent = _existing(doc, raw[:-1])
+            name = str(raw[-1])
+            if kind == "missing":
+                problem = doc.problem(parent, f"missing required key {name!r}")
+            else:
+                hint = did_you_mean(name, allowed_keys(model, parent))
+                problem = doc.problem((*parent, raw[-1]), f"unknown key {name!r}{hint}", key=True)
+            # Two keys of one mapping share its position: only exact repeats are dropped.
+            spot = (problem.line, problem.column, problem.field, problem.message)
+        else:
+            given = error.get("input")
+            message = _reword(error["msg"], kind, given, model, raw, error.get("ctx"))
+            problem = doc.problem(_existing(doc, raw), message)
+            # A union reports once per member; the first says enough.
+            spot = (problem.line, problem.column, problem.field, "")
+        if spot not in seen:
             seen.add(spot)
             problems.append(problem)
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
+
+
+_KEY_KINDS = frozenset({"missing", "extra_forbidden"})
 
 
 def _existing(doc: Document, loc: Location) -> Location:
@@ -83,7 +86,7 @@ def _reword(
             f"{describe(given)} is not allowed; use one of: {', '.join(map(str, choices))}"
             + did_you_mean(str(given), [str(c) for c in choices])
         )
-    if kind in {"int_type", "float_type", "int_from_float"}:
+    if kind in {"int_type", "float_type"}:  # every model is strict: no "int_from_float"
         hint = ""
         if isinstance(given, str):
             if given[:1] == "0" and given[1:2].isdigit():
@@ -92,24 +95,22 @@ def _reword(
                 hint = "; write a single number"
             elif _reads_as_number(given):  # it was quoted in a file
                 hint = "; numbers are written without quotes"
-        elif kind == "int_from_float" or isinstance(given, float):
+        elif isinstance(given, float):
             hint = "; use a whole number"
         what = "a whole number" if kind != "float_type" else "a number"
         return f"expected {what}, got {describe(given)}{hint}"
-    if kind == "string_unicode":
-        return "expected text, got bytes that are not valid UTF-8"
     if kind == "string_type":
         hint = "; put it in quotes to keep it as text" if given is not None else ""
         return f"expected text, got {describe(given)}{hint}"
     if kind == "bool_type":
         return f"expected true or false, got {describe(given)}"
-    if kind in {"dict_type", "model_type", "model_attributes_type"}:
+    if kind in {"dict_type", "model_type"}:
         return f"expected a mapping of keys, got {describe(given)}"
     if kind == "list_type":
         return f"expected a list, got {describe(given)}"
     if msg.startswith("Value error, "):
         return msg[len("Value error, ") :]
-    return msg[:1].lower() + msg[1:] + (f" (got {describe(given)})" if given is not None else "")
+    return f"{msg[:1].lower()}{msg[1:]} (got {describe(given)})"
 
 
 def _reads_as_number(text: str) -> bool:
@@ -140,9 +141,9 @@ def describe(value: Any) -> str:
 
 def annotation_at(model: type[BaseModel], loc: Location) -> Any:
     """The type annotation of the value at `loc` inside `model`, or None when unknown."""
-    current: Any = _root_of(model)
+    current: Any = model
     for part in loc:
-        current = _root_of(_unwrap_optional(current))
+        current = _bare(current)
         if isinstance(current, type) and issubclass(current, BaseModel):
             info = current.model_fields.get(str(part)) or _by_alias(current, str(part))
             if info is None:
@@ -153,19 +154,19 @@ def annotation_at(model: type[BaseModel], loc: Location) -> Any:
         args = get_args(current)
         if origin in (list, tuple) and args:
             current = args[0]
-        elif origin is dict and len(args) == 2:
+        elif origin is dict and args:
             current = args[1]
-        elif origin is typing.Annotated:
-            current = args[0]
         else:
             return None
     return current
 
 
-def _root_of(annotation: Any) -> Any:
-    # A RootModel (a file that is a list, say) validates its `root` at the same location.
+def _bare(annotation: Any) -> Any:
+    # Without Optional and Annotated; a RootModel (a file that is a list, say) stands for
+    # its `root`, which it validates at the same location.
+    annotation = _unwrap_optional(annotation)
     if isinstance(annotation, type) and issubclass(annotation, RootModel):
-        return annotation.model_fields["root"].annotation
+        return _unwrap_optional(annotation.model_fields["root"].annotation)
     return annotation
 
 
@@ -197,22 +198,10 @@ def literal_choices(annotation: Any) -> list[Any]:
 
 def allowed_keys(model: type[BaseModel], loc: Location) -> list[str]:
     """The keys a mapping at `loc` may hold (field names or aliases), for did-you-mean hints."""
-    target = _root_of(_unwrap_optional(annotation_at(model, loc) if loc else model))
-    if isinstance(target, type) and issubclass(target, BaseModel):
-        return [info.alias or name for name, info in target.model_fields.items()]
-    origin = get_origin(target)
-    if origin in (Union, types.UnionType) or origin is typing.Annotated:
-        keys: list[str] = []
-        for arg in get_args(target):
-            arg = _unwrap_optional(arg)
-            if isinstance(arg, type) and issubclass(arg, BaseModel):
-                keys += [info.alias or name for name, info in arg.model_fields.items()]
-        return keys
-    return []
-
-
-def load_model(
-    path: Path, model: type[M], *, what: str, context: dict[str, Any] | None = None
-) -> M:
-    """Read, parse and validate one YAML file into `model`."""
-    return validate(model, parse_yaml(read_source(path, what=what)), context=context)
+    target = _bare(annotation_at(model, loc))
+    members = get_args(target) if get_origin(target) in (Union, types.UnionType) else (target,)
+    keys: list[str] = []
+    for member in map(_bare, members):
+        if isinstance(member, type) and issubclass(member, BaseModel):
+            keys += [info.alias or name for name, info in member.model_fields.items()]
+    return keys
