@@ -305,7 +305,9 @@ CHOICES: list[tuple[Any, list[Any]]] = [
 ]
 
 
-@pytest.mark.parametrize(("annotation", "expected"), CHOICES, ids=[str(c[0]) for c in CHOICES])
+@pytest.mark.parametrize(
+    ("annotation", "expected"), CHOICES, ids=[str(i) for i in range(len(CHOICES))]
+)
 def test_literal_choices_see_through_optional_and_annotated(
     annotation: Any, expected: list[Any]
 ) -> None:

@@ -138,7 +138,7 @@ class LayerFile:
 
     doc: Document
     label: str  # how listings name it: `default` for the shipped rule set, else the path
-    folder: Path | None  # where relative bases are looked up; None for stdin
+    folder: Path  # where relative bases are looked up (stdin may extend only the default)
 
 
 def is_layer(doc: Document) -> bool:
@@ -151,15 +151,13 @@ def _label(path: Path) -> str:
 
 
 def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return os.path.realpath(a) == os.path.realpath(b)
-    except (OSError, ValueError):
-        return False
+    # Paths come from the command line or from `_base_path`, which resolved them already.
+    return os.path.realpath(a) == os.path.realpath(b)
 
 
-def _parse(path: Path, use_cache: bool = True) -> Document:
+def _parse(path: Path, use_cache: bool) -> Document:
     source = read_source(path, what="rule set")
-    if use_cache and str(path) != "-" and _same_file(path, default_rule_set_path()):
+    if use_cache and _same_file(path, default_rule_set_path()):
         return parse_shipped(source, SHIPPED_KEY)  # the shipped file: parsed ahead of time
     return parse_yaml(source)
 
@@ -172,10 +170,10 @@ def resolve_chain(path: Path, *, use_cache: bool = True) -> list[LayerFile]:
     """
     stdin = str(path) == "-"
     doc = _parse(path, use_cache)
-    top = LayerFile(doc, STDIN_NAME if stdin else _label(path), None if stdin else path.parent)
+    top = LayerFile(doc, STDIN_NAME if stdin else _label(path), path.parent)
     root = None if stdin else Path(os.path.realpath(path.parent))
     chain = [top]
-    seen = {"<stdin>" if stdin else os.path.realpath(path)}
+    seen = {os.path.realpath(path)}
     while is_layer(chain[-1].doc):
         current = chain[-1]
         base = _base_path(current, root)
@@ -224,7 +222,7 @@ def _base_path(layer: LayerFile, root: Path | None) -> Path:
         )
     if value == DEFAULT_NAME:
         return default_rule_set_path()
-    if layer.folder is None or root is None:
+    if root is None:  # the top file came from stdin: it has no folder to look in
         raise InputError(
             _at(doc, f"a rule set read from stdin can only extend {DEFAULT_NAME!r}; got {value!r}")
         )
@@ -334,8 +332,8 @@ class Placement:
             origin, overrides = self.rules[rest[0]]
             tail = rest[1:]
             if tail and str(tail[0]) in overrides:
-                place = overrides[str(tail[0])]
-                return place.doc, (*place.loc, *tail)
+                place = overrides[str(tail[0])]  # written at ("override", id, key)
+                return place.doc, (*place.loc, *tail[1:])
             return origin.doc, (*origin.loc, *tail)
         if head == "questions" and rest and isinstance(rest[0], int):
             if rest[0] < len(self.questions):
@@ -450,7 +448,6 @@ def _apply(
                     key=True,
                 )
             )
-    added_ids: dict[str, int] = {}
     for i, rule in enumerate(layer.rules):
         if rule.id in ids:
             problems.append(
@@ -460,7 +457,6 @@ def _apply(
                     f"{placement.origins[rule.id].layer}); change it under 'override'",
                 )
             )
-        added_ids.setdefault(rule.id, i)
     for ref in layer.references:
         if ref in base.references:
             problems.append(
@@ -511,7 +507,7 @@ def _apply(
             try:
                 model.model_validate({name: change.default})
             except ValidationError as exc:
-                detail = exc.errors(include_url=False)[0]["msg"]
+                detail = exc.errors()[0]["msg"]
                 problems.append(
                     doc.problem(
                         ("defaults", name, "default"),
@@ -551,7 +547,7 @@ def _apply(
         try:
             rules.append(Rule.model_validate({**dict(rule), **updates}, context=context))
         except ValidationError as exc:
-            detail = exc.errors(include_url=False)[0]["msg"].removeprefix("Value error, ")
+            detail = exc.errors()[0]["msg"].removeprefix("Value error, ")
             problems.append(doc.problem(("override", rule.id), detail, key=True))
             continue
         overrides = dict(places[1])

@@ -292,7 +292,7 @@ def _check_questions(rs: RuleSet) -> list[Finding]:
             try:
                 model.model_validate({question.field: question.default})
             except ValidationError as exc:
-                detail = exc.errors(include_url=False)[0]["msg"]
+                detail = exc.errors()[0]["msg"]
                 findings.append(
                     Finding(
                         (*here, "default"), f"default {question.default!r} is not valid: {detail}"

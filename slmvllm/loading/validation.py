@@ -31,7 +31,7 @@ def validation_problems(
     """One `Problem` per pydantic error, with file:line:col, a reworded message and hints."""
     problems: list[Problem] = []
     seen: set[tuple[int | None, int | None, str | None, str]] = set()
-    for error in exc.errors(include_url=False):
+    for error in exc.errors():
         kind = error["type"]
         raw: Location = tuple(p for p in error["loc"] if not _is_union_tag(p))
         if kind in _KEY_KINDS:
