@@ -751,3 +751,63 @@ def test_an_empty_request_still_needs_a_context_of_one_token(catalog: Catalog) -
     # 0 input and 0 output tokens (both allowed): the longest request is taken as 1 token.
     est = estimate(values(input_tokens=0, output_tokens=0), "slm", catalog)
     assert est.inputs.context_tokens == 1
+
+
+# --------------------------------------------------------------------------- ranking and the compact list
+
+
+@pytest.mark.parametrize(("context", "gpu"), [(100_000, None), (100_000, 24), (300_000, 24)])
+def test_fitting_candidates_are_listed_before_blocked_ones(
+    catalog: Catalog, context: int, gpu: int | None
+) -> None:
+    # Blocked candidates (too small a window, too little GPU memory) can still be priced,
+    # and some are cheaper than every fitting one: they come after all of those anyway.
+    e = estimate(values(context_tokens=context, gpu_memory_gb=gpu), "slm", catalog)
+    for option in ("slm", "llm"):
+        fits = [c.fits for c in e.candidates if c.option == option]
+        blocked_but_priced = [
+            c for c in e.candidates if c.option == option and not c.fits and c.monthly_cost_usd
+        ]
+        assert blocked_but_priced, "the case must hold a priced blocked candidate"
+        assert fits == sorted(fits, reverse=True), option
+
+
+def test_a_model_too_big_for_the_gpu_is_measured_at_the_least_serving_precision(
+    catalog: Catalog,
+) -> None:
+    # A catalogue whose servers go no lower than int8: int4 is listed (on-device runtimes
+    # load it) but no batching server runs it, so the refusal is worked out at int8.
+    int8_floor = catalog.memory.model_copy(update={"serving_precisions": ["fp16", "bf16", "int8"]})
+    for cat, word in ((catalog, "INT4"), (replace(catalog, memory=int8_floor), "INT8")):
+        e = estimate(values(gpu_memory_gb=8, hosting="self_hosted"), "slm", cat)
+        refusals = [c.why_not for c in e.candidates if c.why_not and "does not fit" in c.why_not]
+        assert refusals, "the case must hold a model too big for 8 GB"
+        assert all(f"even at {word} (" in why for why in refusals), (word, refusals)
+
+
+@pytest.mark.parametrize("hosting", ["self_hosted", "api", "any"])
+def test_the_compact_list_keeps_every_model_the_hybrid_plan_names(
+    catalog: Catalog, hosting: str
+) -> None:
+    # With a $20 budget the plan's models cost more than the budget at the full volume, so
+    # only their being named keeps them in the list the reports read.
+    e = estimate(
+        values(monthly_requests=10_000, budget_usd_per_month=20, hosting=hosting),
+        "hybrid",
+        catalog,
+        all_candidates=False,
+    )
+    assert e.hybrid is not None
+    listed = {(c.model, c.hosting) for c in e.candidates}
+    plan = e.hybrid
+    assert {(plan.slm_model, plan.slm_hosting), (plan.llm_model, plan.llm_hosting)} <= listed
+
+
+def test_at_equal_cost_a_stated_size_ranks_before_an_unknown_one(catalog: Catalog) -> None:
+    # Two API models at the same prices: equal cost, so the larger model first; a size the
+    # catalogue does not state counts as none at all, so even 0.5 B comes before it. The
+    # ids are in the other order, so the id tie-break alone would put the unknown first.
+    unknown = model([price()], id="a-unknown", params_billion=None)
+    stated = model([price()], id="b-stated", params_billion=0.5)
+    e = estimate(values(), "llm", replace(catalog, models=(unknown, stated)))
+    assert [c.model for c in e.candidates if c.hosting == "api"] == ["b-stated", "a-unknown"]

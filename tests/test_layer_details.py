@@ -363,7 +363,9 @@ PLACES: list[tuple[tuple[Any, ...], str, tuple[Any, ...]]] = [
 ]
 
 
-@pytest.mark.parametrize(("loc", "doc", "where"), PLACES, ids=[str(p[0]) for p in PLACES])
+@pytest.mark.parametrize(
+    ("loc", "doc", "where"), PLACES, ids=["-".join(map(str, p[0])) or "root" for p in PLACES]
+)
 def test_placement_finds_the_file_and_place_a_part_was_written(
     tmp_path: Path, loc: tuple[Any, ...], doc: str, where: tuple[Any, ...]
 ) -> None:
