@@ -13,7 +13,13 @@ import pytest
 
 from slmvllm.numbers.catalog import Catalog, Model, load_catalog
 from slmvllm.numbers.estimate_models import Candidate, Estimates
-from slmvllm.numbers.estimates import _api_candidate, estimate, shape_inputs, shortlist
+from slmvllm.numbers.estimates import (
+    _api_candidate,
+    estimate,
+    shape_inputs,
+    shortlist,
+    whole_traffic,
+)
 
 from .test_estimates import values
 
@@ -811,3 +817,35 @@ def test_at_equal_cost_a_stated_size_ranks_before_an_unknown_one(catalog: Catalo
     stated = model([price()], id="b-stated", params_billion=0.5)
     e = estimate(values(), "llm", replace(catalog, models=(unknown, stated)))
     assert [c.model for c in e.candidates if c.hosting == "api"] == ["b-stated", "a-unknown"]
+
+
+# --------------------------------------------------------------------------- the hybrid's break-even in all traffic
+
+WHOLE = [
+    # (the small model's part, the large model's share, all requests) -- part / (1 - share)
+    (100, 0.5, 200),
+    (100.2, 0.5, 201),  # 200.4 rounds up to whole requests
+    (7, 0.0, 7),
+    (1, 0.9, 10),  # 1 / 0.09999999999999998 = 10.000000000000002: float noise, not an 11th
+    (5e9, 0.5, 10_000_000_000),  # exactly the limit: stated
+    (5_000_000_000.5, 0.5, None),  # 10,000,000,001: above it
+    (1e10, 0.0, 10_000_000_000),
+    (1e10 + 1, 0.0, None),
+]
+
+
+@pytest.mark.parametrize(("part", "share", "expected"), WHOLE)
+def test_the_hybrid_break_even_counts_all_traffic_up_to_the_limit(
+    part: float, share: float, expected: int | None
+) -> None:
+    assert whole_traffic(part, share) == expected
+
+
+def test_a_hybrid_break_even_past_the_limit_is_not_within_it(catalog: Catalog) -> None:
+    # 5 input and 1 output token a request: one replica serves billions a month, and the
+    # cheapest APIs cost a few ten-millionths of a dollar a request, so the router's
+    # break-even lies past 10 billion requests a month.
+    e = estimate(values(input_tokens=5, output_tokens=1), "hybrid", catalog)
+    assert e.break_even_hybrid is not None
+    assert e.break_even_hybrid.statement == "Not within 0 to 10,000,000,000 requests a month."
+    assert e.break_even_hybrid.first_cheaper_monthly_requests is None

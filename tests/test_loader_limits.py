@@ -11,6 +11,7 @@ import sys
 from typing import Any
 
 import pytest
+import yaml
 
 from slmvllm.errors import InputError
 from slmvllm.loading import yaml_parsing
@@ -191,3 +192,47 @@ def test_the_pure_python_parser_names_a_tab_too(monkeypatch: pytest.MonkeyPatch)
     assert refusal("a:\r\tb: 1\r") == (
         "r.yaml:2:1: not valid YAML: a tab character here; YAML indents with spaces, not tabs"
     )
+
+
+# --------------------------------------------------------------------------- errors without a place
+
+# PyYAML gives every error it raises for text a place; these stand in for one that would
+# not (a future parser, a reader error), so the user still gets one message, never a crash.
+UNPLACED: list[tuple[str, Exception, str]] = [
+    (
+        "a plain YAML error",
+        yaml.YAMLError("the stream broke"),
+        "r.yaml: not valid YAML: the stream broke",
+    ),
+    (
+        "a marked error without marks",
+        yaml.MarkedYAMLError(problem="no such thing"),
+        "r.yaml: not valid YAML: no such thing",
+    ),
+    (
+        "a marked error with only its context",
+        yaml.MarkedYAMLError(context="while reading a value"),
+        "r.yaml: not valid YAML: while reading a value",
+    ),
+    (
+        "a marked error with nothing",
+        yaml.MarkedYAMLError(),
+        "r.yaml: not valid YAML: the parser gave no reason",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"), [u[1:] for u in UNPLACED], ids=[u[0] for u in UNPLACED]
+)
+def test_an_error_without_a_place_names_the_file_only(
+    monkeypatch: pytest.MonkeyPatch, error: Exception, expected: str
+) -> None:
+    def fail(self: Any) -> Any:
+        raise error
+
+    monkeypatch.setattr(yaml_parsing._Loader, "get_single_node", fail)
+    with pytest.raises(InputError) as err:
+        parse_yaml(Source("r.yaml", "a: 1\n"))
+    assert [str(p) for p in err.value.problems] == [expected]
+    assert err.value.problems[0].line is None and err.value.problems[0].column is None

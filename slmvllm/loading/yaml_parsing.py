@@ -162,8 +162,9 @@ def _char_at(text: str, line: int, column: int) -> str:
 def _yaml_problem(source: Source, exc: yaml.MarkedYAMLError) -> Problem:
     name = source.name
     mark = exc.problem_mark or exc.context_mark
-    message = exc.problem or exc.context or "not valid YAML"
-    if "expected a single document" in (exc.context or ""):
+    context = exc.context or ""
+    message = exc.problem or context or "the parser gave no reason"
+    if "expected a single document" in context:
         message = "holds several YAML documents (---); put one use case per file"
     elif "maximum nesting depth" in message:  # LibYAML >= 0.2.6 stops at 1000 by itself
         message = f"is nested more than {MAX_DEPTH} levels deep"
@@ -174,11 +175,11 @@ def _yaml_problem(source: Source, exc: yaml.MarkedYAMLError) -> Problem:
             message = "a tab character here; YAML indents with spaces, not tabs"
         elif "<document start>" in message:  # text after a complete value: prose, code, TOML...
             message = "text after the end of the first value"
-        elif "duplicate anchor" in (exc.context or "") and exc.context_mark:
-            anchor = (exc.context or "").split(";")[0]
+        elif "duplicate anchor" in context and exc.context_mark:
+            anchor = context.split(";")[0]
             message = f"{anchor} (first at line {exc.context_mark.line + 1})"
-        elif exc.context and exc.problem and "duplicate anchor" not in message:
-            message = f"{message} ({exc.context})"
+        elif context and exc.problem:
+            message = f"{message} ({context})"
         message = f"not valid YAML: {message}"
         if not name.endswith((".yaml", ".yml")) and name != STDIN_NAME:
             message += "; is it a YAML file?"

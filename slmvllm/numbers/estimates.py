@@ -421,6 +421,15 @@ def _break_even_block(
     )
 
 
+def whole_traffic(part: float, share: float) -> int | None:
+    """The monthly requests in all, when the small model's part (`1 - share`) is `part`.
+
+    Whole requests, rounded up; None above `BREAK_EVEN_LIMIT` (not stated, as for one model).
+    """
+    total = math.ceil(part / (1 - share) - _EPS)
+    return total if total <= BREAK_EVEN_LIMIT else None
+
+
 def _break_even_terms(
     slm: _Candidate | None, llm: _Candidate | None, inp: _Inputs, share: float
 ) -> tuple[int | None, int | None, str]:
@@ -475,12 +484,13 @@ def _break_even_terms(
                 f"{llm.api.price.provider} at {per_k}.",
             )
         return None, None, not_within
-    total = math.ceil(volume / (1 - share) - _EPS)
-    if total > BREAK_EVEN_LIMIT:
+    total = whole_traffic(volume, share)
+    if total is None:
         return None, None, not_within
     first = first_cheaper_requests(c, r, k)
     assert first is not None  # a break-even exists, so one replica beats the API somewhere
-    first_total = math.ceil(first / (1 - share) - _EPS)
+    first_total = whole_traffic(first, share)
+    assert first_total is not None  # first <= volume, so it is within the limit too
     earlier = (
         f"; it is first cheaper at {first_total:,}, while one replica suffices"
         if first_total < total
