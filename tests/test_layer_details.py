@@ -479,8 +479,8 @@ RAW_QUESTIONS: list[tuple[str, Any, tuple[AddedField, ...]]] = [
                 {"field": "t", "type": "text", "adds_field": True},
                 {"field": "n", "type": "number", "adds_field": True},
                 {"field": "i", "type": "integer", "adds_field": True},
-                {"field": "e", "type": "enum", "adds_field": True, "choices": ["a", "b", "a"]},
                 {"field": "t", "type": "integer", "adds_field": True},  # a second 't'
+                {"field": "e", "type": "enum", "adds_field": True, "choices": ["a", "b", "a"]},
             ]
         },
         (

@@ -116,6 +116,8 @@ MESSAGES = [
      " put it in quotes to keep it as text"),
     ("scalar: null\nname: [x]\n", "f.yaml:2:7: name: expected text, got a list;"
      " put it in quotes to keep it as text"),
+    # a null where text is required: no hint to quote it (there is nothing to quote)
+    ("inner: {a: null}\n", "f.yaml:1:12: inner.a: expected text, got nothing (null)"),
     ("flag: 'yes'\n", "f.yaml:1:7: flag: expected true or false, got the text 'yes'"),
     ("table: [1]\n", "f.yaml:1:8: table: expected a mapping of keys, got a list"),
     ("inner: 5\n", "f.yaml:1:8: inner: expected a mapping of keys, got the number 5"),
@@ -261,6 +263,7 @@ ANNOTATIONS: list[tuple[type[BaseModel], tuple[str | int, ...], Any]] = [
     (Sample, ("dashed",), int | None),  # by name
     (Sample, ("nothing",), None),  # not a field
     (Sample, ("count", "deeper"), None),  # below a number there is nothing
+    (Sample, ("scalar", "int"), None),  # a union's member name is not a place
     (Sample, ("inner", "zz"), None),
     (Rows, (0, "a"), str),  # a file that is a list
 ]

@@ -177,7 +177,6 @@ def resolve_chain(path: Path, *, use_cache: bool = True) -> list[LayerFile]:
     while is_layer(chain[-1].doc):
         current = chain[-1]
         base = _base_path(current, root)
-        where = current.doc.problem(("extends",), "")
         shown = " -> ".join([*(f.label for f in chain), _label(base)])
         real = os.path.realpath(base)
         if real in seen:
@@ -196,13 +195,7 @@ def resolve_chain(path: Path, *, use_cache: bool = True) -> list[LayerFile]:
         try:
             base_doc = _parse(base, use_cache)
         except InputError as exc:
-            first = Problem(
-                where.source,
-                f"extends {_label(base)!r}, which cannot be used (see below)",
-                where.line,
-                where.column,
-                "extends",
-            )
+            first = _at(current.doc, f"extends {_label(base)!r}, which cannot be used (see below)")
             raise InputError([first, *exc.problems]) from None
         chain.append(LayerFile(base_doc, _label(base), base.parent))
     return list(reversed(chain))

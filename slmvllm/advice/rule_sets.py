@@ -88,7 +88,7 @@ def load_rule_set(path: Path | None = None) -> LoadedRuleSet:
     try:
         return _load(path, use_cache=True)
     except InputError as exc:
-        if not any(p.line is None and p.source != "command line" for p in exc.problems):
+        if not any(p.line is None for p in exc.problems):
             raise
         # A problem in a part the precompiled cache supplied has no line: read the files
         # again from their text so that every message is located (the cache only saves
@@ -268,12 +268,12 @@ def _check_clashing_exclusions(
 def _check_questions(rs: RuleSet) -> list[Finding]:
     findings: list[Finding] = []
     model = rs.requirements_model()
-    asked: dict[str, int] = {}
+    asked: set[str] = set()
     for i, question in enumerate(rs.questions):
         here: Location = ("questions", i)
         if question.field in asked:
             findings.append(Finding((*here, "field"), f"{question.field!r} is asked twice"))
-        asked.setdefault(question.field, i)
+        asked.add(question.field)
         expected = question_type(question.field, model)
         if question.type != expected:
             findings.append(
@@ -332,17 +332,26 @@ def probe_values(field: str, cuts: set[float], model: type[Requirements]) -> lis
     choices = literal_choices(annotation)
     if choices:
         return list(choices)
-    integral = float not in scalar_kinds(annotation)
+    kinds = scalar_kinds(annotation)
+    if not cuts:
+        # Nothing to compare with: one known value stands for every known value, so that
+        # `known: true` can hold (free text is only ever tested with `known`).
+        sample: Any = "text" if str in kinds else 1
+        return [sample] if valid_value(field, sample, model) else []
+    integral = float not in kinds
+    # One step away from a cut: a whole one, or for a positive real number a factor of 2
+    # (0.5 has room below it above 0, where most fields start).
+    halve = not integral
     points: set[float] = set()
     ordered = sorted(cuts)
     for k, cut in enumerate(ordered):
         points.add(cut)
-        below = cut - 1 if integral else cut / 2 if cut > 0 else cut - 1
         if k > 0:
-            below = (ordered[k - 1] + cut) / 2
-        points.add(below)
-    if ordered:
-        points.add(ordered[-1] + 1 if integral else ordered[-1] * 2 or 1)
+            points.add((ordered[k - 1] + cut) / 2)
+        else:
+            points.add(cut / 2 if halve and cut > 0 else cut - 1)
+    last = ordered[-1]
+    points.add(last * 2 if halve and last > 0 else last + 1)
     out: list[Any] = []
     seen: set[Any] = set()  # a list's `in` would make a field with many cuts quadratic
     for p in sorted(points):

@@ -30,7 +30,7 @@ def validation_problems(
 ) -> list[Problem]:
     """One `Problem` per pydantic error, with file:line:col, a reworded message and hints."""
     problems: list[Problem] = []
-    seen: set[tuple[int | None, int | None, str | None, str]] = set()
+    seen: set[tuple[Any, ...]] = set()
     for error in exc.errors():
         kind = error["type"]
         raw: Location = tuple(p for p in error["loc"] if not _is_union_tag(p))
@@ -44,13 +44,13 @@ def validation_problems(
                 hint = did_you_mean(name, allowed_keys(model, parent))
                 problem = doc.problem((*parent, raw[-1]), f"unknown key {name!r}{hint}", key=True)
             # Two keys of one mapping share its position: only exact repeats are dropped.
-            spot = (problem.line, problem.column, problem.field, problem.message)
+            spot: tuple[Any, ...] = (problem.line, problem.column, problem.field, problem.message)
         else:
             given = error.get("input")
             message = _reword(error["msg"], kind, given, model, raw, error.get("ctx"))
             problem = doc.problem(_existing(doc, raw), message)
             # A union reports once per member; the first says enough.
-            spot = (problem.line, problem.column, problem.field, "")
+            spot = (problem.line, problem.column, problem.field)
         if spot not in seen:
             seen.add(spot)
             problems.append(problem)
@@ -77,8 +77,7 @@ def _is_union_tag(part: str | int) -> bool:
 def _reword(
     msg: str, kind: str, given: Any, model: type[BaseModel], loc: Location, ctx: Any = None
 ) -> str:
-    annotation = annotation_at(model, loc)
-    choices = literal_choices(annotation) if annotation is not None else []
+    choices = literal_choices(annotation_at(model, loc))  # [] when the place is unknown
     if kind == "literal_error" and not choices and isinstance(ctx, dict):
         choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
     if kind == "literal_error" and choices:
