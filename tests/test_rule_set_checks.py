@@ -422,3 +422,33 @@ def test_an_unconditional_exclusion_is_reported_alone(tmp_path: Path) -> None:
         "rules.yaml:22:14: rules[1].exclude: rule 'x.no-llm' has no condition, so it excludes "
         "['llm'] for every use case"
     ]
+
+
+def test_an_exclusion_true_for_its_first_probe_only_is_not_for_every_use_case(
+    tmp_path: Path,
+) -> None:
+    # 99 requests (the first probe) is excluded, 101 is not: llm stays possible.
+    rules = (
+        "  - id: x.no-llm\n    summary: x\n    sources: [{ref: paper}]\n"
+        "    when: {field: monthly_requests, lte: 100}\n    exclude: [llm]\n    reason: r\n"
+    )
+    assert findings(tmp_path, HEAD + rules) == ([], [])
+
+
+def test_the_shipped_rule_set_is_loaded_from_its_parsed_cache(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from slmvllm.advice import layers
+    from slmvllm.loading import compiled
+
+    parsed: list[str] = []
+    for module in (layers, compiled):
+        real = module.parse_yaml
+
+        def record(source: Any, real: Any = real) -> Any:
+            parsed.append(source.name)
+            return real(source)
+
+        monkeypatch.setattr(module, "parse_yaml", record)
+    load_rule_set()
+    assert parsed == []

@@ -112,7 +112,7 @@ def _load(path: Path | None, *, use_cache: bool) -> LoadedRuleSet:
 def _file_order(placement: Placement) -> Callable[[Problem], tuple[int, int, int]]:
     # Problems grouped by file, the top layer first, then by line and column.
     order = {source: i for i, source in enumerate(reversed(placement.sources))}
-    return lambda p: (order.get(p.source, len(order)), p.line or 0, p.column or 0)
+    return lambda p: (order[p.source], p.line or 0, p.column or 0)  # each is a chain file
 
 
 def _problem(placement: Placement, finding: Finding) -> Problem:
