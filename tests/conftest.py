@@ -63,6 +63,32 @@ def under_mutmut() -> bool:
     return "mutmut" in sys.modules
 
 
+@pytest.fixture(autouse=True)
+def _each_test_reaches_what_it_uses() -> None:
+    """While mutmut records which tests reach which function (its "stats" pass), no test
+    is served from a memo another test filled, so each is recorded as reaching the code it
+    depends on. Otherwise a mutant that a later test would notice is never shown to it.
+    The memos only save time, so emptying them changes no result."""
+    if os.environ.get("MUTANT_UNDER_TEST") != "stats":
+        return
+    from slmvllm import advisor
+    from slmvllm.advice import conditions, engine, rule_sets
+    from slmvllm.numbers import estimates, gpu_memory
+
+    advisor.default_rule_set.cache_clear()
+    advisor.default_catalog.cache_clear()
+    conditions._field_shape.cache_clear()
+    rule_sets.valid_value.cache_clear()
+    engine._COMPILED.clear()
+    for memo in (
+        estimates._SHAPES,
+        estimates._PAIRS,
+        gpu_memory._KV_CACHE,
+        gpu_memory._MEMORY_CACHE,
+    ):
+        memo.clear()
+
+
 def tree_env(base: dict[str, str] | None = None, **extra: str) -> dict[str, str]:
     """An environment for a child process that runs slmvllm from this working tree.
 

@@ -222,16 +222,25 @@ def _line_of(path: Path, line: int) -> str:
 
 
 def test_a_warning_in_the_shipped_file_is_located_though_it_was_read_from_its_cache(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The cache holds the default's data without positions; a finding there is located
-    # by reading the files again from their text.
+    # by reading the files again from their text, once.
+    from slmvllm.advice import layers
+
+    parsed: list[str] = []
+    real = layers.parse_yaml
+    monkeypatch.setattr(
+        layers, "parse_yaml", lambda source: parsed.append(source.name) or real(source)
+    )
     layer = (
         'extends: default\nname: t\nversion: "1"\nreferences:\n  ours: {title: Ours}\n'
         "override:\n  evidence.long-context:\n    sources: [{ref: ours}]\n"
     )
     _, warnings = findings(tmp_path, layer)
     default = rule_sets.default_rule_set_path()
+    # the layer, the default from the cache; then both again from their text
+    assert parsed == [str(tmp_path / "rules.yaml"), str(tmp_path / "rules.yaml"), str(default)]
     [warning] = warnings
     found = re.fullmatch(
         rf"{re.escape(str(default))}:(\d+):(\d+): references\.model_windows: warning: "
