@@ -119,8 +119,10 @@ def test_moe_models_record_total_and_active_parameters(catalog: Catalog) -> None
     assert mixtral.is_moe and mixtral.compute_params_billion == 12.9
 
 
-def test_shipped_files_load_from_the_package_directory(catalog: Catalog) -> None:
+def test_shipped_files_load_from_the_package_directory() -> None:
     # importlib.resources: the data files live inside the slmvllm package, so a wheel has them.
+    # Loaded here, not from the module's fixture, so the test itself reaches the loader.
+    catalog = load_catalog()
     assert [Path(f).name for f in catalog.files] == ["serving.yaml", "catalog.yaml"]
     assert all(Path(f).parent.name == "data" for f in catalog.files)
 

@@ -461,3 +461,14 @@ def test_the_shipped_rule_set_is_loaded_from_its_parsed_cache(
         monkeypatch.setattr(module, "parse_yaml", record)
     load_rule_set()
     assert parsed == []
+
+
+def test_whether_a_value_is_valid_does_not_depend_on_what_was_asked_before() -> None:
+    # 9 and 9.0 are equal and hash alike; a strict whole-number field takes only the first.
+    # The memo of the answers told them apart only by value, so 9.0 was valid once 9 was.
+    from slmvllm.advice.rule_sets import valid_value
+
+    assert valid_value("labelled_examples", 9, Requirements) is True
+    assert valid_value("labelled_examples", 9.0, Requirements) is False
+    assert valid_value("input_tokens", 9.0, Requirements) is False
+    assert valid_value("input_tokens", 9, Requirements) is True

@@ -364,7 +364,7 @@ def probe_values(field: str, cuts: set[float], model: type[Requirements]) -> lis
     return [v for v in out if valid_value(field, v, model)]
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096, typed=True)  # 9 and 9.0 differ: a strict int field takes one
 def valid_value(name: str, value: Any, model: type[Requirements]) -> bool:
     """Whether `value` is allowed for requirements field `name` (a probe outside is unreachable)."""
     try:
