@@ -125,6 +125,8 @@ def test_shipped_files_load_from_the_package_directory() -> None:
     catalog = load_catalog()
     assert [Path(f).name for f in catalog.files] == ["serving.yaml", "catalog.yaml"]
     assert all(Path(f).parent.name == "data" for f in catalog.files)
+    # installed as files, messages name the real file, so an editor can open it
+    assert all(Path(f).is_absolute() and Path(f).is_file() for f in catalog.files)
 
 
 # --------------------------------------------------------------------------- a user's catalogue
