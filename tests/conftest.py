@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, settings
 import slmvllm
 from slmvllm.advice.rule_set_model import RuleSet
 from slmvllm.advice.rule_sets import load_rule_set
+from slmvllm.loading.documents import Document, Source
 from slmvllm.numbers.catalog import Catalog
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -138,6 +139,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     durations: dict[str, float] = json.loads(stats.read_text(encoding="utf-8"))["duration_by_test"]
     items.sort(key=lambda item: durations.get(item.nodeid, 0.0))
+
+
+@pytest.fixture
+def parsed_files(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files the YAML parser reads from now on, in order: the rule-set
+    loader's and the parsed cache's calls (a cache miss parses too)."""
+    from slmvllm.advice import layers
+    from slmvllm.loading import compiled
+
+    names: list[str] = []
+    for module in (layers, compiled):
+        real = module.parse_yaml
+
+        def record(source: Source, real: Callable[[Source], Document] = real) -> Document:
+            names.append(source.name)
+            return real(source)
+
+        monkeypatch.setattr(module, "parse_yaml", record)
+    return names
 
 
 def rule_set_from_text(folder: Path, text: str, name: str = "rules.yaml") -> RuleSet:

@@ -19,7 +19,6 @@ from slmvllm.advice import layers
 from slmvllm.advice.layers import MAX_LAYERS, default_rule_set_path, resolve_chain
 from slmvllm.advice.rule_sets import LoadedRuleSet, load_rule_set
 from slmvllm.errors import InputError
-from slmvllm.loading import compiled
 from slmvllm.requirements import AddedField
 
 from .conftest import ROOT
@@ -520,35 +519,18 @@ def test_the_default_rule_set_is_the_checkout_s_file_otherwise(
     assert default_rule_set_path() == ROOT / "rules" / "default.yaml"
 
 
-class _Parses:
-    """Records the files the YAML parser reads, in the layers module and in the cache's."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.names: list[str] = []
-        for module in (layers, compiled):
-            real = module.parse_yaml
-
-            def record(source: Any, real: Any = real) -> Any:
-                self.names.append(source.name)
-                return real(source)
-
-            monkeypatch.setattr(module, "parse_yaml", record)
-
-
 def test_the_shipped_rule_set_is_read_from_its_parsed_cache(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, parsed_files: list[str]
 ) -> None:
     _write(tmp_path, {"a.yaml": HEAD})
-    parses = _Parses(monkeypatch)
     resolve_chain(default_rule_set_path())
     resolve_chain(tmp_path / "a.yaml")
-    assert parses.names == [str(tmp_path / "a.yaml")]  # the default: never parsed
+    assert parsed_files == [str(tmp_path / "a.yaml")]  # the default: never parsed
 
 
 def test_without_the_cache_the_shipped_rule_set_is_parsed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, parsed_files: list[str]
 ) -> None:
     _write(tmp_path, {"a.yaml": HEAD})
-    parses = _Parses(monkeypatch)
     resolve_chain(tmp_path / "a.yaml", use_cache=False)
-    assert parses.names == [str(tmp_path / "a.yaml"), str(default_rule_set_path())]
+    assert parsed_files == [str(tmp_path / "a.yaml"), str(default_rule_set_path())]

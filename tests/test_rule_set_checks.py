@@ -222,17 +222,10 @@ def _line_of(path: Path, line: int) -> str:
 
 
 def test_a_warning_in_the_shipped_file_is_located_though_it_was_read_from_its_cache(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, parsed_files: list[str]
 ) -> None:
     # The cache holds the default's data without positions; a finding there is located
     # by reading the files again from their text, once.
-    from slmvllm.advice import layers
-
-    parsed: list[str] = []
-    real = layers.parse_yaml
-    monkeypatch.setattr(
-        layers, "parse_yaml", lambda source: parsed.append(source.name) or real(source)
-    )
     layer = (
         'extends: default\nname: t\nversion: "1"\nreferences:\n  ours: {title: Ours}\n'
         "override:\n  evidence.long-context:\n    sources: [{ref: ours}]\n"
@@ -240,7 +233,11 @@ def test_a_warning_in_the_shipped_file_is_located_though_it_was_read_from_its_ca
     _, warnings = findings(tmp_path, layer)
     default = rule_sets.default_rule_set_path()
     # the layer, the default from the cache; then both again from their text
-    assert parsed == [str(tmp_path / "rules.yaml"), str(tmp_path / "rules.yaml"), str(default)]
+    assert parsed_files == [
+        str(tmp_path / "rules.yaml"),
+        str(tmp_path / "rules.yaml"),
+        str(default),
+    ]
     [warning] = warnings
     found = re.fullmatch(
         rf"{re.escape(str(default))}:(\d+):(\d+): references\.model_windows: warning: "
@@ -444,23 +441,9 @@ def test_an_exclusion_true_for_its_first_probe_only_is_not_for_every_use_case(
     assert findings(tmp_path, HEAD + rules) == ([], [])
 
 
-def test_the_shipped_rule_set_is_loaded_from_its_parsed_cache(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from slmvllm.advice import layers
-    from slmvllm.loading import compiled
-
-    parsed: list[str] = []
-    for module in (layers, compiled):
-        real = module.parse_yaml
-
-        def record(source: Any, real: Any = real) -> Any:
-            parsed.append(source.name)
-            return real(source)
-
-        monkeypatch.setattr(module, "parse_yaml", record)
+def test_the_shipped_rule_set_is_loaded_from_its_parsed_cache(parsed_files: list[str]) -> None:
     load_rule_set()
-    assert parsed == []
+    assert parsed_files == []
 
 
 def test_whether_a_value_is_valid_does_not_depend_on_what_was_asked_before() -> None:
