@@ -46,6 +46,10 @@ QualityBar = Literal["best_effort", "high", "critical"]
 DifficultyMix = Literal["uniform", "mixed"]
 OutputForm = Literal["label", "structured", "free_text"]
 WorldKnowledge = Literal["low", "high"]
+EnterpriseAgreement = Literal["in_place", "none"]
+HardestRequests = Literal["routine", "expert"]
+WorkStages = Literal["single", "split"]
+StartingPoint = Literal["none", "llm_api", "own_models"]
 
 # The contract sets lower bounds only; absurd magnitudes are caught by the loader
 # (integers over 30 digits) and shown back in the report, not refused here.
@@ -79,6 +83,12 @@ class Requirements(Strict):
     difficulty_mix: DifficultyMix | None = None
     output_form: OutputForm | None = None
     world_knowledge: WorldKnowledge | None = None
+    # Optional additions of rule set 3.0 (docs/decision-drivers.md): the decision drivers
+    # the documented decisions state most often that the fields above cannot express.
+    enterprise_agreement: EnterpriseAgreement | None = None
+    hardest_requests: HardestRequests | None = None
+    work_stages: WorkStages | None = None
+    starting_point: StartingPoint | None = None
     priorities: dict[str, Priority] | None = None
 
     @field_validator("use_case")

@@ -76,6 +76,10 @@ def test_full_questionnaire_saves_and_advises(tmp_path: Path) -> None:
     answer(child, "vary a lot in difficulty", "")
     answer(child, "What does the model produce", "label")
     answer(child, "broad world knowledge", "")
+    answer(child, "enterprise agreement", "")
+    answer(child, "hardest requests", "")
+    answer(child, "split into steps", "")
+    answer(child, "already run for this", "")
     answer(child, "Override how much criteria matter", "cost=5")
     child.expect_exact("Saved answers to answers.yaml")
     child.expect(pexpect.EOF)
@@ -170,6 +174,10 @@ def test_interactive_resume_of_a_partial_file(tmp_path: Path) -> None:
     answer(child, "vary a lot in difficulty", "")
     answer(child, "What does the model produce", "")
     answer(child, "broad world knowledge", "high")
+    answer(child, "enterprise agreement", "")
+    answer(child, "hardest requests", "")
+    answer(child, "split into steps", "")
+    answer(child, "already run for this", "")
     answer(child, "Override how much criteria matter", "")
     child.expect_exact("Save these answers")
     child.sendline("")
@@ -203,6 +211,10 @@ ALL_BUT_THREE = [
         "difficulty_mix": "uniform",
         "output_form": "label",
         "world_knowledge": "low",
+        "enterprise_agreement": "none",
+        "hardest_requests": "routine",
+        "work_stages": "single",
+        "starting_point": "none",
     }.items()
 ]  # left to ask: use_case, monthly_requests, priorities
 
@@ -411,6 +423,10 @@ def test_three_ways_in_give_the_same_result(tmp_path: Path) -> None:
         "vary a lot in difficulty": "mixed",
         "What does the model produce": "structured",
         "broad world knowledge": "low",
+        "enterprise agreement": "in_place",
+        "hardest requests": "routine",
+        "split into steps": "split",
+        "already run for this": "none",
         "Override how much criteria matter": "data_control=5",
     }
     for prompt, text in typed.items():

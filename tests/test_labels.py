@@ -236,6 +236,8 @@ def test_a_good_file_loads_with_paths_relative_to_it(tmp_path: Path) -> None:
         "confidence": "high",
         "note": "from the team's write-up",
         "sources": ["https://example.org/triage"],
+        "drivers": [],
+        "tags": [],
     }
     assert case.requirements_file == str(tmp_path / "sub" / "triage.yaml")
     assert case.requirements.given() == {"task_type": "classification", "domain_focus": "narrow"}

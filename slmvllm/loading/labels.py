@@ -12,6 +12,8 @@ with `slmvllm advise`. The format (also in the README):
       confidence: high                           # optional: high | medium | low
       note: what was inferred, what was left out  # optional (required when ambiguous)
       sources: [https://example.org/case-study]  # optional list of http(s) URLs
+      drivers: [cost_at_volume, latency]         # optional: the decisive reasons the sources state
+      tags: [industry:retail]                    # optional free tags; eval reports each
 
 Everything goes through the project's one YAML loader; every problem (in the
 labels file or in a requirements file it names) is an `InputError` located
@@ -29,7 +31,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -53,8 +55,39 @@ LABELS_INDEX = "index.yaml"
 
 SourceConfidence = Literal["high", "medium", "low"]
 
+#: The decision drivers a label may name: the decisive reasons its sources state for the
+#: choice (docs/decision-drivers.md defines each, and which question expresses it).
+DecisionDriver = Literal[
+    "cost_at_volume",
+    "latency",
+    "data_control",
+    "provider_agreement",
+    "quality_ceiling",
+    "time_to_market",
+    "own_the_model",
+    "existing_asset",
+    "work_split",
+    "on_device",
+    "breadth",
+    "narrow_accuracy",
+]
+DECISION_DRIVERS: tuple[str, ...] = get_args(DecisionDriver)
+
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _URL = re.compile(r"https?://[^\s/$.?#][^\s]*")
+_TAG = re.compile(r"[a-z0-9][a-z0-9_:-]*")
+
+
+def _tag(value: str) -> str:
+    if not _TAG.fullmatch(value):
+        raise ValueError(
+            f"{describe(value)} is not a usable tag; use lower-case letters, digits, '_', '-' "
+            "and ':' (e.g. industry:health)"
+        )
+    return value
+
+
+Tag = Annotated[StrictStr, AfterValidator(_tag)]
 
 
 def _url(value: str) -> str:
@@ -76,6 +109,18 @@ class Label(Strict):
     confidence: SourceConfidence | None = None
     note: StrictStr | None = None
     sources: list[Url] = Field(default_factory=list)
+    drivers: list[DecisionDriver] = Field(default_factory=list)
+    tags: list[Tag] = Field(default_factory=list)
+
+    @field_validator("drivers", "tags")
+    @classmethod
+    def _listed_once(cls, value: list[str]) -> list[str]:
+        seen: set[str] = set()
+        for item in value:
+            if item in seen:
+                raise ValueError(f"{item!r} is listed twice; name each once")
+            seen.add(item)
+        return value
 
     @field_validator("id")
     @classmethod
