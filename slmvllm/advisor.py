@@ -13,7 +13,7 @@ it, so there is exactly one way a result is made.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -26,6 +26,7 @@ from slmvllm.numbers.catalog import Catalog, load_catalog
 from slmvllm.numbers.cost_check import cost_check
 from slmvllm.numbers.estimates import estimate
 from slmvllm.numbers.figures import FIGURE_INPUTS, cost_figures
+from slmvllm.precedents import find_precedents
 from slmvllm.requirements import Requirements
 from slmvllm.result import Result
 
@@ -68,12 +69,15 @@ def advise(
     catalog: Catalog | None = None,
     *,
     all_candidates: bool = False,
+    exclude_precedents: Iterable[str] = (),
 ) -> Result:
     """The full, explained recommendation for one use case, with the numbers behind it.
 
     `rule_set` and `catalog` default to the shipped ones. The estimates list the
     compact candidate list unless `all_candidates` (see `estimate`). Raises
-    `NoFeasibleOptionError` when the hard constraints rule out every option.
+    `NoFeasibleOptionError` when the hard constraints rule out every option. The
+    result names the documented decisions most like the use case (`precedents`), never
+    one whose id is in `exclude_precedents` (`eval` leaves each case out of its own).
     """
     rs = rule_set if rule_set is not None else default_rule_set()
     cat = catalog if catalog is not None else default_catalog()
@@ -85,4 +89,7 @@ def advise(
     excluded = {e.option for e in advice.excluded}
     check = cost_check(advice.criteria_scores, excluded, numbers, cost_weight)
     numbers = numbers.model_copy(update={"cost_check": check})
-    return Result.model_construct(**dict(advice), estimates=numbers)
+    shown, vote = find_precedents(requirements.given(), exclude_precedents)
+    return Result.model_construct(
+        **dict(advice), estimates=numbers, precedents=shown, precedent_vote=vote
+    )

@@ -16,6 +16,7 @@ from slmvllm.numbers.cost_plans import money
 from slmvllm.numbers.estimate_models import Candidate, Estimates
 from slmvllm.numbers.estimates import shortlist
 from slmvllm.render.digest import DECISIVE_REASONS, Digest, digest, ref_marks
+from slmvllm.render.precedents_view import precedent_short, vote_text
 from slmvllm.render.safe import one_line
 from slmvllm.render.text import score_bars
 from slmvllm.render.values import show_value
@@ -212,6 +213,27 @@ def _references(console: Console, dg: Digest) -> None:
         )
 
 
+def _precedents(console: Console, result: Result) -> None:
+    _line(console, ("Precedents", "bold"), " (documented decisions most like this)")
+    for p in result.precedents:
+        # Never cut: a cut source address is of no use. When the line does not fit, the
+        # address goes whole on the line below.
+        line = precedent_short(p)
+        if cell_len(line) + 2 <= console.width or not p.source:
+            console.print(Text("  " + line), overflow="fold")
+        else:
+            console.print(Text("  " + precedent_short(p, source=False)), overflow="fold")
+            console.print(Text("    " + one_line(p.source), style="dim"), overflow="fold")
+    vote = vote_text(result)
+    if vote:
+        style = (
+            ""
+            if result.precedent_vote and result.precedent_vote.choice == (result.recommendation)
+            else "bold yellow"
+        )
+        _line(console, (vote, style), indent=2)
+
+
 def render_short(
     console: Console, result: Result, rule_set: RuleSet, *, source: str | None = None
 ) -> None:
@@ -233,6 +255,9 @@ def render_short(
     if result.estimates is not None:
         console.print()
         _numbers(console, result.estimates, result.recommendation)
+    if result.precedents:
+        console.print()
+        _precedents(console, result)
     if dg.references:
         console.print()
         _references(console, dg)
