@@ -16,7 +16,7 @@ The similarity of a query (the requirement answers a user gave) and a case is
   Relevance Framework: BM25 and Beyond", 2009) of the user's `use_case` against each
   case's one-line use case, divided by the best score over the corpus (so 1 for the
   best match, 0 with no word in common). Without a `use_case` the similarity is the
-  agreement alone.
+  agreement alone; with nothing but a `use_case` (a search), the text alone.
 
 Ties are broken by id, so the same answers always give the same precedents. Pure
 functions over plain data: no I/O, no network, no model.
@@ -167,6 +167,7 @@ def ranked(
 ) -> list[Neighbour]:
     """Every case but the excluded ones, most alike first (ties by id)."""
     skip = set(exclude)
+    compared = any(f not in NOT_COMPARED for f in given)
     query = given.get("use_case")
     text_scores = index.scores(query) if isinstance(query, str) and query.strip() else None
     if text_scores is not None:
@@ -182,7 +183,7 @@ def ranked(
             text, sim = 0.0, agree
         else:
             text = text_scores[i] / best if best > 0 else 0.0
-            sim = FIELD_SHARE * agree + (1 - FIELD_SHARE) * text
+            sim = FIELD_SHARE * agree + (1 - FIELD_SHARE) * text if compared else text
         out.append(Neighbour(case, sim, agree, text, tuple(same)))
     out.sort(key=lambda n: (-n.similarity, n.case.id))
     return out
