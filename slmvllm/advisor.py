@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from slmvllm.advice.engine import advice_for, weights
+from slmvllm.advice.advice_model import Advice
+from slmvllm.advice.engine import advice_for, calibrated, weights
 from slmvllm.advice.engine import check_feasible as engine_check_feasible
 from slmvllm.advice.rule_set_model import RuleSet
 from slmvllm.advice.rule_sets import load_rule_set
@@ -90,6 +91,26 @@ def advise(
     check = cost_check(advice.criteria_scores, excluded, numbers, cost_weight)
     numbers = numbers.model_copy(update={"cost_check": check})
     shown, vote = find_precedents(requirements.given(), exclude_precedents)
+    fields = dict(advice)
+    disagree = vote is not None and vote.choice != advice.recommendation
+    basis = dict(advice.confidence_basis)
+    basis["precedents"] = "none" if vote is None else "disagree" if disagree else "agree"
+    fields["confidence_basis"] = basis
+    if disagree:
+        fields["confidence"] = round(_with_disagreement(rs, advice), 4)
     return Result.model_construct(
-        **dict(advice), estimates=numbers, precedents=shown, precedent_vote=vote
+        **fields, estimates=numbers, precedents=shown, precedent_vote=vote
+    )
+
+
+def _with_disagreement(rs: RuleSet, advice: Advice) -> float:
+    """The confidence once the closest documented decisions are known to disagree."""
+    basis = advice.confidence_basis
+    single = basis.get("runner_up") == ""
+    return calibrated(
+        rs,
+        None if single else float(basis["margin"]),
+        float(basis["evidence_share"]),
+        int(basis.get("decisive_unknowns", 0)),
+        disagree=True,
     )

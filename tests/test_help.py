@@ -13,6 +13,7 @@ Invoke = Callable[..., Run]
 COMMANDS = [
     [],
     ["advise"],
+    ["cases"],
     ["compare"],
     ["schema"],
     ["init"],
