@@ -85,7 +85,8 @@ def write_synthetic(emit: Callable[[str], object], requests: int, seed: int) -> 
 def _contaminated(path: Path) -> set[str]:
     if not path.exists():
         return set()
-    return {json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line}
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return {json.loads(line)["eval_prompt"] for line in lines if line.strip()}
 
 
 def _routellm_rows(files: list[tuple[str | None, Path]], skip: set[str]) -> list[list[str]]:

@@ -19,7 +19,8 @@ _CSP = (
 _STYLE = """
 body{font:15px/1.45 system-ui,sans-serif;margin:0;background:#f6f7f9;color:#1d232a}
 main{max-width:980px;margin:0 auto;padding:24px}
-section{background:#fff;border:1px solid #dde1e6;border-radius:8px;padding:20px 24px;margin:0 0 24px}
+section{background:#fff;border:1px solid #dde1e6;border-radius:8px;padding:20px 24px;
+ margin:0 0 24px}
 table{border-collapse:collapse;width:100%;font-size:13.5px}
 th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #eef0f2}
 td.num{text-align:right;font-variant-numeric:tabular-nums}tr.chosen{font-weight:bold;color:#1f7a3f}
@@ -32,7 +33,7 @@ def _esc(value: object) -> str:
 
 
 def cost_chart(trial: Trial) -> str:
-    """Quality (y) against monthly cost (x): the router curve, the oracle, both models, the choice."""
+    """Quality (y) against monthly cost (x): router curve, oracle, both models, the choice."""
     named: list[tuple[str, Point, str]] = [
         ("small model", trial.small, "#2a9d8f"),
         ("large model", trial.large, "#e76f51"),
@@ -66,7 +67,11 @@ def cost_chart(trial: Trial) -> str:
         f'<text x="4" y="{top + 10}">{q_hi:.2f}</text>',
         f'<text x="4" y="{height - bottom}">{q_lo:.2f}</text>',
     ]
-    line = [xy(p) for p in sorted(trial.curve, key=lambda p: p.large_share) if p.monthly_cost is not None]
+    line = [
+        xy(p)
+        for p in sorted(trial.curve, key=lambda p: p.large_share)
+        if p.monthly_cost is not None
+    ]
     if len(line) > 1:
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in line)
         parts.append(f'<polyline points="{path}" fill="none" stroke="#457b9d" stroke-width="2"/>')
@@ -80,7 +85,8 @@ def cost_chart(trial: Trial) -> str:
         parts.append(
             f'<line x1="{left}" x2="{width - right}" y1="{ty:.1f}" y2="{ty:.1f}" '
             'stroke="#9a5b00" stroke-dasharray="4 3"/>'
-            f'<text x="{width - right + 4}" y="{ty + 4:.1f}">target {trial.quality_target:.0%}</text>'
+            f'<text x="{width - right + 4}" y="{ty + 4:.1f}">'
+            f"target {trial.quality_target:.0%}</text>"
         )
     for i, (name, p, colour) in enumerate(named):
         if p.monthly_cost is None:
@@ -91,8 +97,9 @@ def cost_chart(trial: Trial) -> str:
         parts.append(
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" fill="{fill}" stroke="{colour}" '
             f'stroke-width="2"><title>{_esc(name)}: {p.quality:.3f}, '
-            f'${p.monthly_cost:,.2f}</title></circle>'
-            f'<text x="{x + 9:.1f}" y="{y - 6 - 12 * (i % 2):.1f}" fill="{colour}">{_esc(name)}</text>'
+            f"${p.monthly_cost:,.2f}</title></circle>"
+            f'<text x="{x + 9:.1f}" y="{y - 6 - 12 * (i % 2):.1f}" fill="{colour}">'
+            f"{_esc(name)}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -102,7 +109,8 @@ def render_trial_html(trial: Trial) -> str:
     """The whole page."""
     table = "".join(
         f'<tr{" class=chosen" if chosen else ""}><td>{_esc(label)}</td><td class="num">{q}</td>'
-        f'<td class="num">{kept}</td><td class="num">{share}</td><td class="num">{_esc(cost)}</td></tr>'
+        f'<td class="num">{kept}</td><td class="num">{share}</td>'
+        f'<td class="num">{_esc(cost)}</td></tr>'
         for label, q, kept, share, cost, chosen in rows(trial)
     )
     facts = [*measures_text(trial)]
@@ -131,7 +139,8 @@ def render_trial_html(trial: Trial) -> str:
     return (
         "<!doctype html><html lang=en><head><meta charset=utf-8>"
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
-        f"<title>slmvllm trial: {_esc(trial.source)}</title><style>{_STYLE}</style></head><body><main>"
+        f"<title>slmvllm trial: {_esc(trial.source)}</title><style>{_STYLE}</style></head>"
+        "<body><main>"
         f"<section><h1>Trial: {_esc(trial.source)}</h1><p>{trial.requests:,} requests; small "
         f"<code>{_esc(trial.small_model)}</code>, large <code>{_esc(trial.large_model)}</code>; "
         f"priced at {trial.shape.monthly_requests:,} requests a month.</p>"
@@ -140,5 +149,6 @@ def render_trial_html(trial: Trial) -> str:
         "<table><tr><th></th><th>quality</th><th>kept</th><th>to large</th><th>a month</th></tr>"
         f"{table}</table><ul>{''.join(f'<li>{_esc(f)}</li>' for f in facts)}</ul></section>"
         f"{tags}<section><h2>Notes</h2><ul>{notes}</ul><p>Measures as defined in RouteLLM "
-        "(Ong et al. 2024, arXiv 2406.18665); see docs/trial.md.</p></section></main></body></html>\n"
+        "(Ong et al. 2024, arXiv 2406.18665); see docs/trial.md.</p></section>"
+        "</main></body></html>\n"
     )

@@ -14,6 +14,9 @@ from slmvllm.render.json_doc import dumps_json
 from slmvllm.render.safe import one_line
 from slmvllm.trial.decision import Measures, Point, Trial
 
+#: Tags shown in the terminal; JSON, Markdown and HTML have them all.
+SHOWN_TAGS = 12
+
 
 def _finite(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
@@ -104,7 +107,8 @@ def interval_text(trial: Trial) -> str | None:
         return None
     sample = "" if iv.sample == trial.requests else f", {iv.sample:,} requests each, rescaled"
     return (
-        f"95% bootstrap interval of the quality kept: {iv.low:.1%} to {iv.high:.1%}; the "
+        f"95% bootstrap interval of the quality the {trial.interval_of} keeps: "
+        f"{iv.low:.1%} to {iv.high:.1%}; the "
         f"{trial.quality_target:.0%} target held in {iv.target_held:.0%} of {iv.resamples} "
         f"resamples (seed {iv.seed}{sample})"
     )
@@ -128,8 +132,11 @@ def print_trial(console: Console, trial: Trial) -> None:
     )
     table = Table(box=None, pad_edge=False, header_style="bold")
     for name, justify in (
-        ("", "left"), ("quality", "right"), ("kept", "right"),
-        ("to large", "right"), ("a month", "right"),
+        ("", "left"),
+        ("quality", "right"),
+        ("kept", "right"),
+        ("to large", "right"),
+        ("a month", "right"),
     ):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for label, q, kept, share, cost, chosen in rows(trial):
@@ -150,14 +157,21 @@ def print_trial(console: Console, trial: Trial) -> None:
         tags = Table(box=None, pad_edge=False, header_style="bold", title_justify="left")
         for name in ("tag", "requests", "small", "large", "kept", "need large", "APGR", "small ok"):
             tags.add_column(name, justify="left" if name == "tag" else "right")
-        for t in trial.tags:
+        for t in trial.tags[:SHOWN_TAGS]:
             apgr = t.router.apgr if t.router is not None else None
             tags.add_row(
-                one_line(t.tag), f"{t.requests:,}", f"{t.small_quality:.3f}",
-                f"{t.large_quality:.3f}", _pct(t.kept_by_small), _pct(t.large_needed),
-                "n/a" if apgr is None else f"{apgr:.2f}", "yes" if t.small_reaches_target else "no",
+                one_line(t.tag),
+                f"{t.requests:,}",
+                f"{t.small_quality:.3f}",
+                f"{t.large_quality:.3f}",
+                _pct(t.kept_by_small),
+                _pct(t.large_needed),
+                "n/a" if apgr is None else f"{apgr:.2f}",
+                "yes" if t.small_reaches_target else "no",
             )
-        console.print(Text("By tag", style="bold"))
+        more = len(trial.tags) - SHOWN_TAGS
+        extra = f" (the {SHOWN_TAGS} largest; {more} more in --format json)" if more > 0 else ""
+        console.print(Text.assemble(("By tag", "bold"), extra))
         console.print(tags)
     for note in trial.notes:
         console.print(Text(f"note: {one_line(note)}", style="dim"))
@@ -190,8 +204,11 @@ def render_trial_markdown(trial: Trial) -> str:
     if trial.rule_set is not None:
         out.append(f"- Rule set: {one_line(trial.rule_set.text)}")
     if trial.tags:
-        out += ["", "| tag | requests | small | large | kept | need large | APGR |",
-                "|---|---:|---:|---:|---:|---:|---:|"]
+        out += [
+            "",
+            "| tag | requests | small | large | kept | need large | APGR |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
         for t in trial.tags:
             apgr = t.router.apgr if t.router is not None else None
             out.append(

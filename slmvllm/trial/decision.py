@@ -104,6 +104,7 @@ class Trial:
     recommendation: str  # slm | llm | hybrid
     verdict: str
     interval: Interval | None
+    interval_of: str
     router_must_find: str | None
     tags: list[TagFigures] = field(default_factory=list)
     rule_set: RuleSetView | None = None
@@ -116,11 +117,15 @@ def _kept(quality: float, large_quality: float) -> float | None:
 
 def _measures(curve: Curve, qs: float, ql: float) -> Measures:
     return Measures(
-        apgr(curve, qs, ql), share_to_recover(curve, 0.5, qs, ql), share_to_recover(curve, 0.8, qs, ql)
+        apgr(curve, qs, ql),
+        share_to_recover(curve, 0.5, qs, ql),
+        share_to_recover(curve, 0.8, qs, ql),
     )
 
 
-def _cost(small: ModelPricing, large: ModelPricing, volume: int, share: float) -> tuple[float | None, str]:
+def _cost(
+    small: ModelPricing, large: ModelPricing, volume: int, share: float
+) -> tuple[float | None, str]:
     to_large = volume * share
     s_cost, s_how = small.monthly(volume - to_large)
     l_cost, l_how = large.monthly(to_large)
@@ -134,14 +139,25 @@ def _cost(small: ModelPricing, large: ModelPricing, volume: int, share: float) -
 
 
 def _point(
-    label: str, curve: Curve, i: int, ql: float, small: ModelPricing, large: ModelPricing, volume: int
+    label: str,
+    curve: Curve,
+    i: int,
+    ql: float,
+    small: ModelPricing,
+    large: ModelPricing,
+    volume: int,
 ) -> Point:
     share = curve.shares[i]
     cost, how = _cost(small, large, volume, share)
     t = curve.thresholds[i]
     return Point(
-        label, share, curve.qualities[i], _kept(curve.qualities[i], ql), cost,
-        None if t != t else t, how,  # NaN: no threshold (oracle, random)
+        label,
+        share,
+        curve.qualities[i],
+        _kept(curve.qualities[i], ql),
+        cost,
+        None if t != t else t,
+        how,  # NaN: no threshold (oracle, random)
     )
 
 
@@ -157,7 +173,9 @@ def _money(value: float | None) -> str:
     return "not priced" if value is None else f"${value:,.2f}"
 
 
-def _verdict(chosen: Point, small: Point, large: Point, target: float, qt: float) -> tuple[str, str]:
+def _verdict(
+    chosen: Point, small: Point, large: Point, target: float, qt: float
+) -> tuple[str, str]:
     def saving() -> str:
         if chosen.monthly_cost is None or large.monthly_cost is None:
             return "the saving cannot be priced"
@@ -244,7 +262,9 @@ def decide(
     large_pt = Point("large model alone", 1.0, ql, _kept(ql, ql), l_cost, None, l_how)
     oracle = oracle_curve(small, large)
     best = oracle.qualities[-1]
-    needed = next((s for s, q in zip(oracle.shares, oracle.qualities, strict=True) if q >= best - _EPS), 1.0)
+    needed = next(
+        (s for s, q in zip(oracle.shares, oracle.qualities, strict=True) if q >= best - _EPS), 1.0
+    )
     o_cost, o_how = _cost(small_pricing, large_pricing, volume, needed)
     oracle_pt = Point("oracle", needed, best, _kept(best, ql), o_cost, None, o_how)
     candidates = [small_pt, large_pt]
@@ -254,8 +274,10 @@ def decide(
     if log.router is not None:
         curve = router_curve(small, large, log.router)
         router_measures = _measures(curve, qs, ql)
-        priced = [_point("router", curve, i, ql, small_pricing, large_pricing, volume)
-                  for i in points_near(curve, PRICED_POINTS)]
+        priced = [
+            _point("router", curve, i, ql, small_pricing, large_pricing, volume)
+            for i in points_near(curve, PRICED_POINTS)
+        ]
         candidates += priced
         curve_points = [
             _point("router", curve, i, ql, small_pricing, large_pricing, volume)
@@ -266,9 +288,12 @@ def decide(
     if chosen.label == "router" and chosen.threshold is not None:
         t, router = chosen.threshold, log.router
         assert router is not None
-        policy = array("d", (b if r < t else a for a, b, r in zip(small, large, router, strict=True)))
-    elif chosen.large_share >= 1:
-        policy = large
+        policy = array(
+            "d", (b if r < t else a for a, b, r in zip(small, large, router, strict=True))
+        )
+    interval_of = chosen.label
+    if chosen.large_share >= 1:  # the large model keeps all of itself: show what the small keeps
+        interval_of = small_pt.label
     recommendation, verdict = _verdict(chosen, small_pt, large_pt, target, quality_target)
     must_find = None
     if log.router is None and needed > 0:
@@ -296,6 +321,7 @@ def decide(
         recommendation=recommendation,
         verdict=verdict,
         interval=bootstrap_kept(policy, large, quality_target, seed=seed),
+        interval_of=interval_of,
         router_must_find=must_find,
         tags=_tag_figures(log, quality_target),
         notes=list(shape.notes),

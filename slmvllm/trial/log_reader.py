@@ -262,9 +262,7 @@ def _csv_grade(text: str, key: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise _Bad(
-            f"{key} must be a number from 0 to 1 or true/false, not {text!r}", key
-        ) from None
+        raise _Bad(f"{key} must be a number from 0 to 1 or true/false, not {text!r}", key) from None
     return _grade(value, key)
 
 
@@ -323,9 +321,7 @@ def _read_csv(lines: Iterator[tuple[int, str]], b: _Builder) -> None:
             continue
         cells = _split(text)
         if len(cells) != len(header):
-            b.problem(
-                number, 1, f"{len(cells)} values for the header's {len(header)} columns"
-            )
+            b.problem(number, 1, f"{len(cells)} values for the header's {len(header)} columns")
             continue
         row = dict(zip(header, cells, strict=True))
         try:
