@@ -223,7 +223,7 @@ def _tag_figures(log: TrialLog, target_share: float) -> list[TagFigures]:
 
 def _rule_set_view(advice: Result, recommendation: str) -> RuleSetView:
     rec = advice.recommendation
-    reasons = "; ".join(r.summary for r in advice.reasons[:2]) or "no rule applied"
+    reasons = "; ".join(r.summary.rstrip(". ") for r in advice.reasons[:2]) or "no rule applied"
     if rec == recommendation:
         text = (
             f"The rule set also recommends {rec.upper()} for these requirements "
