@@ -343,19 +343,21 @@ def _read_csv(lines: Iterator[tuple[int, str]], b: _Builder) -> None:
         b.add(number, small, large, figures, tags)
 
 
-def _numbered(handle: IO[str], name: str) -> Iterator[tuple[int, str]]:
-    number = 0
-    try:
-        for number, text in enumerate(handle, start=1):  # noqa: B007 - read after the loop
-            yield number, text
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            Problem(
-                name,
-                f"is not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); save it as UTF-8",
-                line=number + 1,
-            )
-        ) from None
+def _numbered(handle: IO[bytes], name: str) -> Iterator[tuple[int, str]]:
+    """Numbered lines decoded one by one, so a bad byte is located to its line and column."""
+    for number, raw in enumerate(handle, start=1):
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                Problem(
+                    name,
+                    f"is not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as UTF-8",
+                    line=number,
+                    column=len(raw[: exc.start].decode("utf-8", "replace")) + 1,
+                )
+            ) from None
+        yield number, text.removeprefix("\ufeff") if number == 1 else text
 
 
 def log_format(path: Path, first_line: str) -> str:
@@ -368,7 +370,7 @@ def log_format(path: Path, first_line: str) -> str:
     return "jsonl" if first_line.lstrip().startswith("{") else "csv"
 
 
-def read_log(path: Path, stdin: IO[str] | None = None) -> TrialLog:
+def read_log(path: Path, stdin: IO[bytes] | None = None) -> TrialLog:
     """Read a graded request log from `path` (`-` for standard input), streaming.
 
     Raises InputError with every problem located (at most MAX_PROBLEMS of them).
@@ -376,10 +378,10 @@ def read_log(path: Path, stdin: IO[str] | None = None) -> TrialLog:
     name = STDIN_NAME if str(path) == "-" else str(path)
     try:
         if str(path) == "-":
-            return _read_handle(path, stdin if stdin is not None else sys.stdin, name)
+            return _read_handle(path, stdin if stdin is not None else sys.stdin.buffer, name)
         if path.is_dir():
             raise InputError(Problem(name, "is a directory, expected a JSONL or CSV log"))
-        with path.open(encoding="utf-8-sig", newline="") as handle:
+        with path.open("rb") as handle:
             return _read_handle(path, handle, name)
     except FileNotFoundError:
         raise InputError(Problem(name, "no such log file; check the path")) from None
@@ -389,7 +391,7 @@ def read_log(path: Path, stdin: IO[str] | None = None) -> TrialLog:
         raise InputError(Problem(name, f"cannot be read: {exc.strerror or exc}")) from None
 
 
-def _read_handle(path: Path, handle: IO[str], name: str) -> TrialLog:
+def _read_handle(path: Path, handle: IO[bytes], name: str) -> TrialLog:
     lines = _numbered(handle, name)
     first: list[tuple[int, str]] = []
     for item in lines:
