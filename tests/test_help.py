@@ -23,6 +23,7 @@ COMMANDS = [
     ["rules", "explain"],
     ["rules", "diff"],
     ["eval"],
+    ["trial"],
 ]
 
 

@@ -90,7 +90,10 @@ def test_bootstrap_replays_its_documented_draws() -> None:
     by_hand.sort()
     got = bootstrap_kept(policy, large, 0.75, seed=7, resamples=5)
     assert got is not None
-    assert (got.low, got.high) == (by_hand[0], by_hand[4])  # round(.025 x 4) = 0, round(.975 x 4) = 4
+    assert (got.low, got.high) == (
+        by_hand[0],
+        by_hand[4],
+    )  # round(.025 x 4) = 0, round(.975 x 4) = 4
     assert got.target_held == sum(v >= 0.75 for v in by_hand) / 5
     assert (got.resamples, got.seed, got.sample) == (5, 7, 4)
 
