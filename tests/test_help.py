@@ -24,6 +24,7 @@ COMMANDS = [
     ["rules", "explain"],
     ["rules", "diff"],
     ["eval"],
+    ["trial"],
 ]
 
 
