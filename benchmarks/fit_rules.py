@@ -23,7 +23,8 @@ rerun it:
     python benchmarks/fit_rules.py            # print what it would write
     python benchmarks/fit_rules.py --write    # write it into rules/default.yaml
 
-The test part (benchmarks/decisions/test.yaml) is never read here.
+The test part (benchmarks/decisions/test.yaml) is never read here, and its decisions
+are left out of the precedents whose vote the confidence map reads.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import yaml
 from scipy.optimize import minimize
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,6 +51,7 @@ from slmvllm.loading.labels import load_labels  # noqa: E402
 from slmvllm.numbers.catalog import load_catalog  # noqa: E402
 
 RULES = ROOT / "rules" / "default.yaml"
+SPLIT = ROOT / "benchmarks" / "decisions" / "split.yaml"
 DEVELOPMENT = [ROOT / "benchmarks" / "decisions" / "development.yaml", ROOT / "examples" / "cases"]
 AMBIGUOUS_WEIGHT = 0.5  # benchmark studies and vendor guidance count half
 TEMPERATURE = 0.2  # softmax(score x T); the multipliers absorb any other scale
@@ -194,9 +197,12 @@ def case_context(rs: RuleSet) -> dict[str, tuple[int, str | None]]:
     and the precedents' vote, the case itself left out."""
     from slmvllm.advisor import advise
 
+    # The test part is never read: its decisions are left out of the precedents too.
+    held_back = set(yaml.safe_load(SPLIT.read_text(encoding="utf-8"))["test"])
     out: dict[str, tuple[int, str | None]] = {}
     for labelled in load_labels(DEVELOPMENT):
-        result = advise(labelled.requirements, rs, exclude_precedents={labelled.label.id})
+        leave_out = held_back | {labelled.label.id}
+        result = advise(labelled.requirements, rs, exclude_precedents=leave_out)
         unknowns = int(result.confidence_basis.get("decisive_unknowns", 0))
         vote = result.precedent_vote.choice if result.precedent_vote else None
         out[labelled.label.id] = (unknowns, vote)
