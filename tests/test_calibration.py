@@ -35,7 +35,8 @@ def _evaluation(*paths: Path) -> Evaluation:
 
 
 def _best_thumb(ev: Evaluation) -> float:
-    return max(b.clean.share or 0.0 for b in ev.baselines)
+    # The rules of thumb only: the precedents' vote is evidence of another kind.
+    return max(b.clean.share or 0.0 for b in ev.baselines if b.name != "precedents")
 
 
 @pytest.mark.parametrize(
@@ -73,17 +74,22 @@ def test_the_split_is_disjoint_complete_and_as_committed() -> None:
     assert development | test == everything
     assert {c.label.id for c in _cases(DECISIONS / "development.yaml")} == development
     assert {c.label.id for c in _cases(DECISIONS / "test.yaml")} == test
-    # About a third held back, in every label.
-    assert 0.28 <= len(test) / len(everything) <= 0.38
+    # The fresh test part is drawn from the cases added after the first split only:
+    # about half of them, and none of the first corpus (its test part had been looked at).
+    first = split["first_split"]
+    old = set(first["development"]) | set(first["test"])
+    assert not test & old and old <= development
+    assert 0.45 <= len(test) / len(everything - old) <= 0.55
 
 
-# Floors: today's figures rounded down (README, "How right is it"). The test part was
-# not looked at while the rules were revised; its floor guards against a regression.
+# Floors: today's figures rounded down (docs/measuring.md). The fresh test part was not
+# looked at while the rules of 3.0 were written and fitted; its floor guards against a
+# regression (it misses the issue's target of 0.72: the docs say by how much).
 FLOORS = [
     # (set, clean accuracy, margin over the best rule of thumb on the clean cases)
-    ("calibration", (CASES,), 0.80, 0.15),
-    ("development", (DECISIONS / "development.yaml", CASES), 0.75, 0.20),
-    ("test", (DECISIONS / "test.yaml",), 0.60, 0.15),
+    ("calibration", (CASES,), 0.80, 0.10),
+    ("development", (DECISIONS / "development.yaml", CASES), 0.75, 0.25),
+    ("test", (DECISIONS / "test.yaml",), 0.50, 0.04),
 ]
 
 

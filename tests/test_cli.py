@@ -172,13 +172,13 @@ def test_text_report(invoke: Invoke) -> None:
 
 def test_markdown_report(invoke: Invoke) -> None:
     run = invoke("advise", "-r", TRIAGE, "-f", "markdown")
-    assert run.out.splitlines()[0].endswith("SLM (Small language model), confidence 0.88")
+    assert run.out.splitlines()[0].endswith("SLM (Small language model), confidence 0.91")
     assert "| rule | effect | summary | because | source |" in run.out
 
 
 def test_custom_rule_set(invoke: Invoke, tmp_path: Path) -> None:
     rules = (ROOT / "rules" / "default.yaml").read_text(encoding="utf-8")
-    rules = rules.replace('name: default\nversion: "2.0"', 'name: team\nversion: "7.2"')
+    rules = rules.replace('name: default\nversion: "3.0"', 'name: team\nversion: "7.2"')
     path = tmp_path / "team.yaml"
     path.write_text(rules, encoding="utf-8")
     doc = json.loads(invoke("advise", "-r", TRIAGE, "--rules", str(path), "-f", "json").out)

@@ -35,29 +35,29 @@ def test_the_shipped_cases_through_the_installed_command() -> None:
     assert run.code == 0, run.err
     assert run.err == ""
     out = run.out
-    assert out.startswith("Rule set default 2.0 on 21 labelled cases (10 clean, 11 ambiguous)\n")
+    assert out.startswith("Rule set default 3.0 on 21 labelled cases (10 clean, 11 ambiguous)\n")
     # Per case: recommendation and confidence.
     assert (
-        "  jetbrains-full-line-code-completion         slm       slm           1.00  right\n" in out
+        "  jetbrains-full-line-code-completion         slm       slm           0.95  right\n" in out
     )
     # Accuracy beside the rules of thumb, on all and on clean cases.
-    assert "  advice (this rule set)     14/21 (67%)   9/10 (90%)\n" in out
+    assert "  advice (this rule set)     14/21 (67%)   8/10 (80%)\n" in out
     assert "  rule of thumb: two-line    15/21 (71%)   7/10 (70%)\n" in out
     for name in ("always-slm", "always-llm", "article", "two-line"):
         assert f"rule of thumb: {name}" in out
     # Confusion matrix of all 21: six of the seven hybrid cases are missed (all but one
     # of them benchmark studies or vendor guidance whose files give no volume).
-    assert "    hybrid    3    3       1\n" in out
+    assert "    hybrid    4    2       1\n" in out
     assert "    hybrid       1.00    0.14        1         7\n" in out  # precision 1/1, recall 1/7
-    assert "    [0.5, 0.6)      6             0.55         0.50\n" in out
-    assert "  Expected calibration error: 0.195\n" in out
-    assert "  At confidence >= 0.7: 10/13 (77%) right, covering 13 of 21 cases (62%)\n" in out
+    assert "    [0.5, 0.6)      2             0.57         1.00\n" in out
+    assert "  Expected calibration error: 0.156\n" in out
+    assert "  At confidence >= 0.7: 10/11 (91%) right, covering 11 of 21 cases (52%)\n" in out
     assert "Clean cases (10)" in out
     # Each miss with the rules that drove it.
     assert (
-        "Misses (7)\n  anyscale-gsm8k-math-reasoning (ambiguous): expected llm, advised slm" in out
+        "Misses (7)\n  airtrain-ecommerce-product-categorisation: expected slm, advised llm" in out
     )
-    assert "    - article.slm-efficiency: +9.0 for slm over llm (always applies)" in out
+    assert "    - article.slm-efficiency: +6.0 for slm over hybrid (always applies)" in out
     assert not any(line != line.rstrip() for line in out.splitlines())
 
 
@@ -65,16 +65,17 @@ def test_json_holds_every_figure_and_agrees_with_advise(invoke: Invoke) -> None:
     run = invoke("eval", str(CASES), "--format", "json")
     assert run.code == 0, run.err
     doc = json.loads(run.out)
-    assert set(doc) == {"rule_set", "cases", "all", "clean", "baselines"}
-    assert doc["rule_set"] == {"name": "default", "version": "2.0"}
+    assert set(doc) == {"rule_set", "cases", "all", "clean", "baselines", "subsets", "tags"}
+    assert doc["rule_set"] == {"name": "default", "version": "3.0"}
     assert len(doc["cases"]) == 21
     assert doc["all"]["accuracy"] == {"right": 14, "cases": 21, "share": round(14 / 21, 4)}
-    assert doc["clean"]["accuracy"] == {"right": 9, "cases": 10, "share": 0.9}
+    assert doc["clean"]["accuracy"] == {"right": 8, "cases": 10, "share": 0.8}
     assert [b["name"] for b in doc["baselines"]] == [
         "always-slm",
         "always-llm",
         "article",
         "two-line",
+        "precedents",
     ]
     # The matrix, the per-case verdicts and the baselines tell the same story.
     confusion = doc["all"]["confusion"]
@@ -90,25 +91,26 @@ def test_json_holds_every_figure_and_agrees_with_advise(invoke: Invoke) -> None:
     assert doc["all"]["high_confidence"] == {
         "threshold": 0.7,
         "right": 10,
-        "cases": 13,
-        "share": round(10 / 13, 4),
-        "coverage": round(13 / 21, 4),
+        "cases": 11,
+        "share": round(10 / 11, 4),
+        "coverage": round(11 / 21, 4),
     }
-    # Every result is advise's: same recommendation and confidence, case by case.
+    # Every recommendation is advise's, case by case. The confidence may differ: in eval
+    # a case is never its own precedent, and the precedents' vote moves the confidence.
     advised = invoke("advise", "-r", str(CASES), "--format", "json")
     assert advised.code == 0, advised.err  # the folder's index.yaml is not read as a use case
-    by_file = {d["source"]: (d["recommendation"], d["confidence"]) for d in json.loads(advised.out)}
+    by_file = {d["source"]: d["recommendation"] for d in json.loads(advised.out)}
     assert len(by_file) == 21
-    assert {c["file"]: (c["recommendation"], c["confidence"]) for c in doc["cases"]} == by_file
+    assert {c["file"]: c["recommendation"] for c in doc["cases"]} == by_file
 
 
 def test_markdown(invoke: Invoke) -> None:
     run = invoke("eval", str(CASES), "-f", "markdown")
     assert run.code == 0, run.err
-    assert run.out.startswith("## Evaluation: rule set default 2.0, 21 labelled cases")
-    assert "| advice (this rule set) | 14/21 (67%) | 9/10 (90%) |" in run.out
-    assert "| hybrid | 3 | 3 | 1 |" in run.out
-    assert "| \\[0.9, 1.0\\] |" not in run.out and "| [0.9, 1.0] | 6 | 0.95 | 1.00 |" in run.out
+    assert run.out.startswith("## Evaluation: rule set default 3.0, 21 labelled cases")
+    assert "| advice (this rule set) | 14/21 (67%) | 8/10 (80%) |" in run.out
+    assert "| hybrid | 4 | 2 | 1 |" in run.out
+    assert "| \\[0.9, 1.0\\] |" not in run.out and "| [0.9, 1.0] | 3 | 0.94 | 1.00 |" in run.out
     assert "- **frugalgpt-llm-cascade** (ambiguous): expected hybrid, advised slm" in run.out
 
 
@@ -116,7 +118,16 @@ def test_a_miss_names_the_exclusion_and_a_tie_says_so(invoke: Invoke, tmp_path: 
     path = labels(
         tmp_path,
         ("jb", "jetbrains-full-line-code-completion.yaml", "llm", False),  # on-device: no LLM
-        ("ide", str(EXAMPLES / "ide-code-assistant.yaml"), "hybrid", False),  # slm = hybrid
+        # slm and hybrid score alike (a case of the corpus): the option order chose slm
+        (
+            "jsm",
+            str(
+                ROOT
+                / "benchmarks/decisions/cases/atlassian-jsm-virtual-agent-intents-plus-ai-answers.yaml"
+            ),
+            "hybrid",
+            False,
+        ),
     )
     run = invoke("eval", str(path), "-f", "json")
     jb, tied = json.loads(run.out)["cases"]
@@ -136,13 +147,13 @@ def test_a_miss_names_the_exclusion_and_a_tie_says_so(invoke: Invoke, tmp_path: 
 
 @pytest.mark.parametrize(
     ("threshold", "code"),
-    [("0.9", 0), ("0.5", 0), ("0", 0), ("0.95", 1), ("1.0", 1)],
-    ids=["nine-in-ten", "half", "zero", "above", "all"],
+    [("0.8", 0), ("0.5", 0), ("0", 0), ("0.85", 1), ("1.0", 1)],
+    ids=["eight-in-ten", "half", "zero", "above", "all"],
 )
 def test_min_accuracy_passes_on_the_shipped_cases(
     invoke: Invoke, threshold: str, code: int
 ) -> None:
-    # 9 of 10 clean cases right: 0.9 passes, anything above fails.
+    # 8 of 10 clean cases right: 0.8 passes, anything above fails.
     assert invoke("eval", str(CASES), "--min-accuracy", threshold).code == code
 
 

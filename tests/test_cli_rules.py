@@ -29,7 +29,7 @@ def write(folder: Path, name: str, text: str) -> str:
 def test_the_default_rule_set_is_sound() -> None:
     run = run_cli("rules", "check")  # the real entry point, as CI runs it
     assert run.code == 0, run.err
-    assert "ok: rule set default 2.0, 41 rules, 25 questions, 0 warning(s)" in run.out
+    assert "ok: rule set default 3.0, 49 rules, 25 questions, 0 warning(s)" in run.out
 
 
 def test_every_file_is_reported_and_errors_exit_2(invoke: Invoke, tmp_path: Path) -> None:
@@ -67,7 +67,7 @@ def test_json_lists_each_file(invoke: Invoke, tmp_path: Path) -> None:
     assert run.code == 2
     docs = json.loads(run.out)
     assert [(d["file"], d["ok"]) for d in docs] == [(good, True), (bad, False)]
-    assert docs[0]["rules"] == 41 and len(docs[0]["warnings"]) == 1
+    assert docs[0]["rules"] == 49 and len(docs[0]["warnings"]) == 1
     assert docs[1]["errors"] and docs[1]["errors"][0].startswith(f"{bad}:")
 
 
@@ -78,16 +78,16 @@ def test_a_rule_set_is_never_run(invoke: Invoke, tmp_path: Path) -> None:
     )
     run = invoke("rules", "check", path)
     assert run.code == 0, run.err
-    assert "rule set __import__('os') 2.0" in run.out
+    assert "rule set __import__('os') 3.0" in run.out
 
 
 def test_rules_list_says_when_each_rule_applies(invoke: Invoke) -> None:
     text = invoke("rules", "list")
     assert text.code == 0, text.err
-    assert text.out.startswith("Rule set default 2.0: 41 rules")
+    assert text.out.startswith("Rule set default 3.0: 49 rules")
     assert "when: task_type in [classification, extraction]" in text.out
     docs = json.loads(invoke("rules", "list", "--format", "json").out)
-    assert len(docs) == 41
+    assert len(docs) == 49
     by_id = {d["id"]: d for d in docs}
     assert by_id["constraint.on-device"]["when"] == "hosting is on_device"
     assert by_id["constraint.on-device"]["exclude"] == ["llm", "hybrid"]

@@ -242,12 +242,12 @@ def test_volume_changes_sit_on_the_figures_thresholds(rule_set: RuleSet) -> None
     assert result.recommendation == "hybrid"
     assert result.figures["hybrid_vs_api"] == "cheaper"
     volumes = [c.to for c in result.what_would_change if c.field == "monthly_requests"]
-    assert len(volumes) == 1
-    below = run(rule_set, **{**fields, "monthly_requests": volumes[0]})
-    above = run(rule_set, **{**fields, "monthly_requests": volumes[0] + 1})
-    assert below.figures["hybrid_vs_api"] == "dearer"  # just below the break-even ...
-    assert above.figures["hybrid_vs_api"] == "cheaper"  # ... and at it
-    assert above.recommendation == "hybrid" != below.recommendation
+    assert volumes
+    for volume in volumes:  # each sits on the break-even of a figure: one below it flips it
+        below = run(rule_set, **{**fields, "monthly_requests": volume})
+        above = run(rule_set, **{**fields, "monthly_requests": volume + 1})
+        assert below.figures != above.figures
+        assert below.recommendation != above.recommendation
 
 
 def test_confidence_is_the_calibrated_margin_and_one_when_forced(rule_set: RuleSet) -> None:
@@ -262,7 +262,12 @@ def test_confidence_is_the_calibrated_margin_and_one_when_forced(rule_set: RuleS
     assert basis["margin"] == pytest.approx(lead, abs=1e-4)
     cal = rule_set.calibration
     assert cal is not None
-    expected = 1 / (1 + math.exp(-(cal.intercept + cal.slope * lead)))
+    # The calibrated map of the margin, the decisive fields left unknown and whether the
+    # precedents disagree, never above the ceiling.
+    unknowns = float(basis["decisive_unknowns"])
+    disagree = 1.0 if basis["precedents"] == "disagree" else 0.0
+    z = cal.intercept + cal.slope * lead + cal.per_unknown * unknowns + cal.disagree * disagree
+    expected = min(1 / (1 + math.exp(-z)), cal.ceiling)
     assert result.confidence == pytest.approx(expected, abs=1e-4)
     # The share of separating evidence is still reported beside it.
     share = basis["evidence_for"] / (basis["evidence_for"] + basis["evidence_against"])  # type: ignore[operator]

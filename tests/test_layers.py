@@ -451,7 +451,7 @@ def test_a_new_field_is_valid_only_with_its_rule_set() -> None:
     without = _run("advise", "-r", str(case))
     assert without.code == 2 and without.out == ""
     assert (
-        "unknown key 'data_residency' for rule set 'default' 2.0 (a field a rule set adds "
+        "unknown key 'data_residency' for rule set 'default' 3.0 (a field a rule set adds "
         "with a question is valid only with that rule set: pass it with --rules)"
     ) in without.err
     assert f"{case}:13:1" in without.err

@@ -24,7 +24,7 @@ def test_diff_on_the_worked_example_text() -> None:
     assert run.out.rstrip("\n").splitlines()[-1] == SUMMARY
     assert f"~ {USE_CASES}/eu-contract-assistant.yaml: llm → slm" in run.out
     assert (
-        "    acme.eu-residency-keeps-data-home (added, +12.0): does not fire -> llm -6.0, slm +6.0, hybrid +3.0"
+        "    acme.eu-residency-keeps-data-home (added, +24.0): does not fire -> llm -12.0, slm +12.0, hybrid +6.0"
         in run.out
     )
     assert "note: default ignores data_residency (not its field)" in run.out
@@ -86,7 +86,7 @@ def test_diff_errors_exit_2() -> None:
     bad = ROOT / "examples" / "support-triage.yaml"
     text = bad.read_text(encoding="utf-8") + "gpu_fleet: l4\n"
     run = run_cli("rules", "diff", "default", ACME, "-r", "-", stdin=text)
-    assert run.code == 2 and "unknown key 'gpu_fleet' for rule set 'default' 2.0" in run.err
+    assert run.code == 2 and "unknown key 'gpu_fleet' for rule set 'default' 3.0" in run.err
 
 
 def test_unknown_key_names_the_rule_set_that_adds_it() -> None:
@@ -100,7 +100,7 @@ def test_unknown_key_names_the_rule_set_that_adds_it() -> None:
     with pytest.raises(InputError) as err:
         requirements_for(load_rule_set().rule_set, doc, others=[acme])
     assert (
-        "unknown key 'data_residency' for rule set 'default' 2.0: rule set 'acme-platform' "
+        "unknown key 'data_residency' for rule set 'default' 3.0: rule set 'acme-platform' "
         "1.0 adds it" in str(err.value)
     )
 
@@ -121,11 +121,11 @@ def test_explain_a_rule_and_what_it_does() -> None:
     )
     assert run.code == 0, run.err
     assert "  when: data_residency is eu\n" in run.out
-    assert "  points: slm data_control +2; hybrid data_control +1; llm data_control -2\n" in run.out
+    assert "  points: slm data_control +4; hybrid data_control +2; llm data_control -4\n" in run.out
     assert f"  from layer: {ACME}\n" in run.out
     assert "Fires on 3 of 5 use cases; decides the recommendation of 2." in run.out
     assert (
-        f"{USE_CASES}/eu-invoice-extraction.yaml: fires: llm -6.0, slm +6.0, hybrid +3.0; llm (0.73) without it -> slm (0.66) with it"
+        f"{USE_CASES}/eu-invoice-extraction.yaml: fires: llm -12.0, slm +12.0, hybrid +6.0; llm (0.78) without it -> slm (0.81) with it"
         in run.out
     )
     doc = json.loads(
@@ -156,7 +156,7 @@ def test_explain_a_disabled_rule_and_an_unknown_one() -> None:
     unknown = run_cli("rules", "explain", "evidence.long-contex")
     assert unknown.code == 2 and unknown.out == ""
     assert (
-        "rule set 'default' 2.0 has no rule 'evidence.long-contex'; did you mean 'evidence.long-context'?"
+        "rule set 'default' 3.0 has no rule 'evidence.long-contex'; did you mean 'evidence.long-context'?"
         in unknown.err
     )
 
