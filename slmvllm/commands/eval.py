@@ -35,7 +35,7 @@ def run_eval(opts: EvalOptions, err: Console | None = None) -> int:
     loaded = load_rule_set(opts.rules)
     print_warnings(err, loaded.warnings)
     catalog = load_catalog(extra=opts.catalog)
-    cases = load_labels(opts.labels)
+    cases = load_labels(opts.labels, loaded.rule_set.requirements_model())
     evaluation = evaluate(cases, loaded.rule_set, catalog)
     try:
         sys.stdout.write(_render(evaluation, opts.output_format))
