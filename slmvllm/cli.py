@@ -41,6 +41,17 @@ class OutputFormat(StrEnum):
     markdown = "markdown"
 
 
+class ReportFormat(StrEnum):
+    """Formats of the commands that write one report over many cases (eval, rules diff).
+
+    No jsonl: their report is one document, not one result per case.
+    """
+
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
 class DataFormat(StrEnum):
     """Formats of the listing commands (models, rules): a table or JSON."""
 
@@ -360,8 +371,8 @@ def eval_(
     ] = None,
     catalog: CatalogOption = None,
     output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="Report format.")
-    ] = OutputFormat.text,
+        ReportFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = ReportFormat.text,
     min_accuracy: Annotated[
         float | None,
         typer.Option(
@@ -517,8 +528,8 @@ def rules_diff(
         ),
     ] = 0.05,
     output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="text, json or markdown.")
-    ] = OutputFormat.text,
+        ReportFormat, typer.Option("--format", "-f", help="text, json or markdown.")
+    ] = ReportFormat.text,
     fail_on_change: Annotated[
         bool,
         typer.Option("--fail-on-change", help="Exit 1 when any recommendation changes."),

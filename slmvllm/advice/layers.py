@@ -51,6 +51,7 @@ from slmvllm.requirements import (
     Priority,
     Requirements,
     Strict,
+    added_field_name_problem,
     field_names,
     requirements_model,
 )
@@ -324,6 +325,8 @@ def _raw_added_fields(data: Any) -> tuple[AddedField, ...]:
             continue
         name, kind, choices = raw.get("field"), raw.get("type"), raw.get("choices") or []
         if not isinstance(name, str) or kind not in ("enum", "integer", "number", "text"):
+            continue
+        if added_field_name_problem(name) is not None:  # never built into a model
             continue
         if not isinstance(choices, list) or not all(isinstance(c, str) for c in choices):
             continue
