@@ -384,7 +384,21 @@ def _apply(
     ids = {rule.id: i for i, rule in enumerate(base.rules)}
     where = f"the base rule set {base.name!r}"
 
+    disabled_below = {d.rule.id: d for d in placement.disabled}
+
     def unknown_id(section: str, rid: str) -> None:
+        gone = disabled_below.get(rid)
+        if gone is not None:  # a lower layer switched it off: say so, not "did you mean"
+            problems.append(
+                doc.problem(
+                    (section, rid),
+                    f"{section}: rule {rid!r} was disabled by {gone.layer}; "
+                    "a disabled rule cannot be changed here: "
+                    "drop this entry, or add the rule again under 'rules' with a new id",
+                    key=True,
+                )
+            )
+            return
         problems.append(
             doc.problem(
                 (section, rid),

@@ -39,6 +39,29 @@ def read_source(path: Path, *, what: str = "file", stdin: typing.IO[bytes] | Non
     return Source(name, _decode(raw, name))
 
 
+def stdin_once(inputs: dict[str, Path | None | list[Path]]) -> None:
+    """Refuse a command line that gives standard input (`-`) to more than one option.
+
+    `inputs` maps each option (as the user writes it) to its path or paths. Standard
+    input can be read once: a second reader would get nothing and report a dozen
+    unrelated errors about an empty file, so the mix-up is named instead, before any read.
+    """
+    takers: list[str] = []
+    for option, given in inputs.items():
+        paths = given if isinstance(given, list) else [given]
+        if any(path is not None and str(path) == "-" for path in paths):
+            takers.append(option)  # twice in one option: that option's own check says so
+    if len(takers) > 1:
+        shown = " and ".join(f"{option} -" for option in takers)
+        raise InputError(
+            Problem(
+                "command line",
+                f"standard input is given to {shown}; it can be read only once, so give "
+                "the other file by its path",
+            )
+        )
+
+
 class PathRuleError(ValueError):
     """A path written in a user's file names something the path rule does not allow."""
 
