@@ -84,11 +84,14 @@ def _labelled_cases(path: Path, doc: Document) -> list[Case]:
     labels = validate(LabelsFile, doc).root
     out: list[Case] = []
     problems: list[Problem] = []
-    for label in labels:
+    for index, label in enumerate(labels):
         try:
-            case_doc = parse_yaml(
-                read_source(case_file(path, label.file), what="requirements file")
-            )
+            target = case_file(path, label.file)
+        except InputError as exc:  # placed at the `file:` line, as `eval` places it
+            problems.append(doc.problem((index, "file"), exc.problems[0].message))
+            continue
+        try:
+            case_doc = parse_yaml(read_source(target, what="requirements file"))
         except InputError as exc:
             problems += exc.problems
             continue

@@ -108,11 +108,17 @@ def contained_file(folder: Path, value: str, *, root: Path | None = None) -> Pat
             "copy the file into that folder"
         )
     try:
-        mode = real.stat().st_mode
+        # The path as the system opens it, and as resolved above: `link/..` may differ
+        # (the system refuses a link to a file followed by `..`; realpath does not).
+        opened = candidate.stat()
+        mode = opened.st_mode
+        resolved = real.stat()
     except FileNotFoundError:
         raise PathRuleError(f"names no existing file ({candidate}); check the path") from None
     except (OSError, ValueError) as exc:  # a name too long, a loop of links, no permission
         raise PathRuleError(f"cannot be used: {_reason(exc)}") from None
+    if not os.path.samestat(opened, resolved):
+        raise PathRuleError("resolves to two different files; name the file without links")
     if stat.S_ISDIR(mode):
         raise PathRuleError("is a folder; name a YAML file")
     if not stat.S_ISREG(mode):
