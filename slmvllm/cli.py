@@ -161,6 +161,8 @@ def advise(
         float | None,
         typer.Option(
             "--min-confidence",
+            min=0.0,
+            max=1.0,
             parser=finite(0.0, 1.0),
             help="CI gate: exit 1 below this confidence.",
         ),
@@ -258,13 +260,17 @@ def models(
     max_params: Annotated[
         float | None,
         typer.Option(
-            "--max-params", parser=finite(0.0), help="At most this many billion parameters."
+            "--max-params",
+            min=0.0,
+            parser=finite(0.0),
+            help="At most this many billion parameters.",
         ),
     ] = None,
     fits_gpu_gb: Annotated[
         float | None,
         typer.Option(
             "--fits-gpu-gb",
+            min=0.0,
             parser=finite(0.0),
             help="Fits one GPU of this many GB (says at which precision).",
         ),
@@ -407,6 +413,8 @@ def eval_(
         float | None,
         typer.Option(
             "--min-accuracy",
+            min=0.0,
+            max=1.0,
             parser=finite(0.0, 1.0),
             help="CI gate: exit 1 when the accuracy on clean (non-ambiguous) cases is below this.",
         ),
@@ -554,6 +562,8 @@ def rules_diff(
         float,
         typer.Option(
             "--threshold",
+            min=0.0,
+            max=1.0,
             parser=finite(0.0, 1.0),
             help="Report confidence moves larger than this.",
         ),

@@ -166,10 +166,6 @@ class AddedField:
 
 #: What a new field's name looks like (a key a requirements file can hold as written).
 ADDED_FIELD_PATTERN = r"[a-z][a-z0-9_]{0,39}"
-#: YAML 1.1 words a loader may read as something other than text (yes, off, null...).
-_YAML_WORDS = frozenset(
-    {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "none", "nan", "inf"}
-)
 
 
 @lru_cache(maxsize=1)
@@ -179,14 +175,26 @@ def reserved_field_names() -> frozenset[str]:
     The contract's own fields and the figures the numbers compute (a rule testing a
     figure's name would read the figure, never the answer), every attribute of the
     requirements model (pydantic's methods and ours: `copy`, `json`, `given`...), and
-    the words YAML may read as something other than text.
+    (`added_field_name_problem` also refuses the words YAML reads as something other
+    than text, `true` or `null`).
     """
     return (
         frozenset(REQUIREMENT_FIELDS)
         | frozenset(FIGURE_FIELDS)
         | frozenset(name for name in dir(Requirements) if not name.startswith("_"))
-        | _YAML_WORDS
     )
+
+
+def _reads_as_text(name: str) -> bool:
+    # As a key or a `field:` value the loader must read the name back as text
+    # (`true`, `null` would not be); imported here, where it is needed, to keep the
+    # requirements module free of the loader at import time.
+    from slmvllm.loading.scalars import resolve_plain
+
+    try:
+        return isinstance(resolve_plain(name), str)
+    except ValueError:
+        return False
 
 
 def added_field_name_problem(name: str) -> str | None:
@@ -206,6 +214,8 @@ def added_field_name_problem(name: str) -> str | None:
     # pydantic keeps every name starting with model_ for itself.
     if name.startswith("model_") or name in reserved_field_names():
         return f"{name!r} is a name slmvllm keeps for itself; give the new field another name"
+    if not _reads_as_text(name):
+        return f"{name!r} is read by YAML as a value, not a name; give the new field another name"
     return None
 
 

@@ -41,11 +41,11 @@ def _layer_adding(name: str) -> str:
         HEAD
         + "references:\n  r: {title: T}\n"
         + "questions:\n"
-        + f"  - {{field: {name}, adds_field: true, type: enum, prompt: p?, help: h,\n"
+        + f"  - {{field: '{name}', adds_field: true, type: enum, prompt: p?, help: h,\n"
         + "     choices: [a, b], default: a, assumption: x}\n"
         + "rules:\n"
         + "  - {id: t.r, summary: s, sources: [{ref: r}], "
-        + f"when: {{field: {name}, is: a}}, points: {{slm: {{cost: 5}}}}}}\n"
+        + f"when: {{field: '{name}', is: a}}, points: {{slm: {{cost: 5}}}}}}\n"
     )
 
 
@@ -130,7 +130,7 @@ def test_the_path_rule_allows_only_regular_files_inside(
 
 @pytest.mark.parametrize(
     "name",
-    ["copy", "given", "json", "model_dump", "model_x", "schema", "yes", *FIGURE_FIELDS],
+    ["copy", "given", "json", "model_dump", "model_x", "schema", "true", "null", *FIGURE_FIELDS],
 )
 def test_names_a_layer_may_give_a_new_field(invoke: Invoke, tmp_path: Path, name: str) -> None:
     (tmp_path / "l.yaml").write_text(_layer_adding(name), encoding="utf-8")
