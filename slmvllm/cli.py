@@ -7,9 +7,11 @@
 from __future__ import annotations
 
 import errno
+import math
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -34,10 +36,43 @@ app = typer.Typer(
 )
 
 
+def finite(minimum: float, maximum: float | None = None) -> Callable[[str], float]:
+    """The parser of a float option: a finite number from `minimum` (to `maximum`).
+
+    NaN compares false with every bound, so a plain range blamed the wrong one; it is
+    refused by name, as infinity is.
+    """
+    bounds = f"from {minimum:g}" + (f" to {maximum:g}" if maximum is not None else "")
+
+    def parse(text: str | float) -> float:
+        try:
+            number = float(text)
+        except ValueError:
+            raise typer.BadParameter(f"{text!r} is not a number; give a number {bounds}") from None
+        if not math.isfinite(number):
+            raise typer.BadParameter(f"{text!r} is not a finite number; give a number {bounds}")
+        if number < minimum or (maximum is not None and number > maximum):
+            raise typer.BadParameter(f"{text} is out of range; give a number {bounds}")
+        return number
+
+    return parse
+
+
 class OutputFormat(StrEnum):
     text = "text"
     json = "json"
     jsonl = "jsonl"
+    markdown = "markdown"
+
+
+class ReportFormat(StrEnum):
+    """Formats of the commands that write one report over many cases (eval, rules diff).
+
+    No jsonl: their report is one document, not one result per case.
+    """
+
+    text = "text"
+    json = "json"
     markdown = "markdown"
 
 
@@ -125,7 +160,11 @@ def advise(
     min_confidence: Annotated[
         float | None,
         typer.Option(
-            "--min-confidence", min=0.0, max=1.0, help="CI gate: exit 1 below this confidence."
+            "--min-confidence",
+            min=0.0,
+            max=1.0,
+            parser=finite(0.0, 1.0),
+            help="CI gate: exit 1 below this confidence.",
         ),
     ] = None,
     no_input: Annotated[
@@ -220,12 +259,20 @@ def models(
     ] = None,
     max_params: Annotated[
         float | None,
-        typer.Option("--max-params", min=0.0, help="At most this many billion parameters."),
+        typer.Option(
+            "--max-params",
+            min=0.0,
+            parser=finite(0.0),
+            help="At most this many billion parameters.",
+        ),
     ] = None,
     fits_gpu_gb: Annotated[
         float | None,
         typer.Option(
-            "--fits-gpu-gb", min=0.0, help="Fits one GPU of this many GB (says at which precision)."
+            "--fits-gpu-gb",
+            min=0.0,
+            parser=finite(0.0),
+            help="Fits one GPU of this many GB (says at which precision).",
         ),
     ] = None,
     min_context: Annotated[
@@ -481,14 +528,15 @@ def eval_(
     ] = None,
     catalog: CatalogOption = None,
     output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="Report format.")
-    ] = OutputFormat.text,
+        ReportFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = ReportFormat.text,
     min_accuracy: Annotated[
         float | None,
         typer.Option(
             "--min-accuracy",
             min=0.0,
             max=1.0,
+            parser=finite(0.0, 1.0),
             help="CI gate: exit 1 when the accuracy on clean (non-ambiguous) cases is below this.",
         ),
     ] = None,
@@ -634,12 +682,16 @@ def rules_diff(
     threshold: Annotated[
         float,
         typer.Option(
-            "--threshold", min=0.0, max=1.0, help="Report confidence moves larger than this."
+            "--threshold",
+            min=0.0,
+            max=1.0,
+            parser=finite(0.0, 1.0),
+            help="Report confidence moves larger than this.",
         ),
     ] = 0.05,
     output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="text, json or markdown.")
-    ] = OutputFormat.text,
+        ReportFormat, typer.Option("--format", "-f", help="text, json or markdown.")
+    ] = ReportFormat.text,
     fail_on_change: Annotated[
         bool,
         typer.Option("--fail-on-change", help="Exit 1 when any recommendation changes."),

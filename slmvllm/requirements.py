@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Annotated, Any, Literal, get_args
@@ -161,6 +162,61 @@ class AddedField:
     name: str
     type: AddedFieldType
     choices: tuple[str, ...] = ()
+
+
+#: What a new field's name looks like (a key a requirements file can hold as written).
+ADDED_FIELD_PATTERN = r"[a-z][a-z0-9_]{0,39}"
+
+
+@lru_cache(maxsize=1)
+def reserved_field_names() -> frozenset[str]:
+    """Every name a rule set may not give a field it adds, whatever the pattern allows.
+
+    The contract's own fields and the figures the numbers compute (a rule testing a
+    figure's name would read the figure, never the answer), every attribute of the
+    requirements model (pydantic's methods and ours: `copy`, `json`, `given`...), and
+    (`added_field_name_problem` also refuses the words YAML reads as something other
+    than text, `true` or `null`).
+    """
+    return (
+        frozenset(REQUIREMENT_FIELDS)
+        | frozenset(FIGURE_FIELDS)
+        | frozenset(name for name in dir(Requirements) if not name.startswith("_"))
+    )
+
+
+def _reads_as_text(name: str) -> bool:
+    # As a key or a `field:` value the loader must read the name back as text
+    # (`true`, `null` would not be); imported here, where it is needed, to keep the
+    # requirements module free of the loader at import time.
+    from slmvllm.loading.scalars import resolve_plain
+
+    try:
+        return isinstance(resolve_plain(name), str)
+    except ValueError:
+        return False
+
+
+def added_field_name_problem(name: str) -> str | None:
+    """Why `name` cannot be the name of a field a rule set adds, or None when it can."""
+    if not re.fullmatch(ADDED_FIELD_PATTERN, name):
+        return (
+            "a new field's name is lower-case letters, digits and _ (at most 40), "
+            f"starting with a letter; got {name!r}"
+        )
+    if name in REQUIREMENT_FIELDS:
+        return f"{name!r} is already a requirements field; drop 'adds_field' to ask for it"
+    if name in FIGURE_FIELDS:
+        return (
+            f"{name!r} is a figure the estimates compute (rules may test it as it is); "
+            "give the new field another name"
+        )
+    # pydantic keeps every name starting with model_ for itself.
+    if name.startswith("model_") or name in reserved_field_names():
+        return f"{name!r} is a name slmvllm keeps for itself; give the new field another name"
+    if not _reads_as_text(name):
+        return f"{name!r} is read by YAML as a value, not a name; give the new field another name"
+    return None
 
 
 def _added_annotation(added: AddedField) -> Any:

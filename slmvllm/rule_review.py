@@ -21,7 +21,7 @@ from slmvllm.advice.use_cases import requirements_for
 from slmvllm.advisor import advise
 from slmvllm.errors import InputError, NoFeasibleOptionError, Problem, did_you_mean
 from slmvllm.loading.documents import Document
-from slmvllm.loading.labels import LABELS_INDEX, LabelsFile
+from slmvllm.loading.labels import LABELS_INDEX, LabelsFile, case_file
 from slmvllm.loading.reading import directory_yaml_files, read_source
 from slmvllm.loading.validation import validate
 from slmvllm.loading.yaml_parsing import parse_yaml
@@ -84,9 +84,14 @@ def _labelled_cases(path: Path, doc: Document) -> list[Case]:
     labels = validate(LabelsFile, doc).root
     out: list[Case] = []
     problems: list[Problem] = []
-    for label in labels:
+    for index, label in enumerate(labels):
         try:
-            case_doc = parse_yaml(read_source(path.parent / label.file, what="requirements file"))
+            target = case_file(path, label.file)
+        except InputError as exc:  # placed at the `file:` line, as `eval` places it
+            problems.append(doc.problem((index, "file"), exc.problems[0].message))
+            continue
+        try:
+            case_doc = parse_yaml(read_source(target, what="requirements file"))
         except InputError as exc:
             problems += exc.problems
             continue

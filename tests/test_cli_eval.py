@@ -17,11 +17,16 @@ Invoke = Callable[..., Run]
 
 
 def labels(folder: Path, *items: tuple[str, str, str, bool]) -> Path:
-    """A labels file naming shipped case files: (id, case file, expected, ambiguous)."""
+    """A labels file naming shipped case files: (id, case file, expected, ambiguous).
+
+    The case files are copied next to it: a labels file names files in its own folder.
+    """
     text = ""
     for case_id, file, expected, ambiguous in items:
+        shipped = CASES / file
+        (folder / shipped.name).write_bytes(shipped.read_bytes())
         text += (
-            f"- id: {case_id}\n  file: {CASES / file}\n  expected: {expected}\n"
+            f"- id: {case_id}\n  file: {shipped.name}\n  expected: {expected}\n"
             f"  ambiguous: {str(ambiguous).lower()}\n"
             + ("  note: made up for a test\n" if ambiguous else "")
         )
@@ -221,7 +226,15 @@ def test_the_python_api_gives_the_same_figures(invoke: Invoke) -> None:
 
 def test_advise_on_a_folder_of_labels_alone(invoke: Invoke, tmp_path: Path) -> None:
     path = labels(tmp_path, ("jb", "jetbrains-full-line-code-completion.yaml", "slm", False))
-    path.rename(tmp_path / "index.yaml")
+    # The case file goes one folder down (still inside the labels file's folder).
+    (tmp_path / "cases").mkdir()
+    case = "jetbrains-full-line-code-completion.yaml"
+    (tmp_path / case).rename(tmp_path / "cases" / case)
+    (tmp_path / "index.yaml").write_text(
+        path.read_text(encoding="utf-8").replace(f"file: {case}", f"file: cases/{case}"),
+        encoding="utf-8",
+    )
+    path.unlink()
     run = invoke("advise", "-r", str(tmp_path))
     assert run.code == 2
     assert "folder has no *.yaml or *.yml file but index.yaml, which is not read here" in run.err

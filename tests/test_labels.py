@@ -121,13 +121,13 @@ BAD: list[tuple[str, str, str, str]] = [
         "missing requirements file",
         item(**{**BASE, "file": "nowhere.yaml"}),
         "2:9",
-        "'nowhere.yaml' (",
+        "file 'nowhere.yaml' names no existing file (",
     ),
     (
         "a folder as requirements file",
         item(**{**BASE, "file": "."}),
         "2:9",
-        "is a directory, expected a YAML requirements file",
+        "file '.' is a folder; name a YAML file",
     ),
     (
         "a mapping, not a list",
@@ -165,7 +165,7 @@ def test_a_bad_labels_file_is_located_and_exits_2(
     [
         ("task_typ: classification\n", "1:1", "unknown key 'task_typ'; did you mean 'task_type'?"),
         ("domain_focus: narow\n", "1:15", "did you mean 'narrow'?"),
-        ("- a list\n", "1:1", "expected a mapping of keys, got a list"),
+        ("- a list\n", "1:1", "the file is a list, not a mapping of keys"),
         # Fits the model, not the rule set: found when the case is advised on, still located.
         ("priorities: {costs: 5}\n", "1:14", "unknown criterion 'costs'"),
     ],
@@ -191,7 +191,7 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
         load_labels(path)
     shown = [str(p) for p in caught.value.problems]
     assert len(shown) == 2, shown
-    assert shown[0].startswith(f"{path}:9:9: [1].file: 'gone.yaml' (")
+    assert shown[0].startswith(f"{path}:9:9: [1].file: file 'gone.yaml' names no existing file (")
     assert shown[1].startswith(f"{path}:12:7: [2].id: duplicate id 'triage' (first at line 1)")
 
 
@@ -286,7 +286,7 @@ WORD_FOR_WORD = [
             "8:7: [1].id: duplicate id 'triage' (first at line 1); each case is listed once",
             "13:9: [2].file: duplicate file 'triage.yaml' (first at line 2); each case is "
             "listed once",
-            "17:9: [3].file: 'gone.yaml' ({folder}/gone.yaml): no such requirements file; "
+            "17:9: [3].file: file 'gone.yaml' names no existing file ({folder}/gone.yaml); "
             "check the path",
         ],
     ),
@@ -299,10 +299,10 @@ WORD_FOR_WORD = [
         + item(**{**BASE, "id": "third", "file": "gone-too.yaml"}),  # line 13
         [
             "5:7: [1].id: duplicate id 'triage' (first at line 1); each case is listed once",
-            "10:9: [2].file: 'gone.yaml' ({folder}/gone.yaml): no such requirements file; "
+            "10:9: [2].file: file 'gone.yaml' names no existing file ({folder}/gone.yaml); "
             "check the path",
-            "14:9: [3].file: 'gone-too.yaml' ({folder}/gone-too.yaml): no such requirements "
-            "file; check the path",
+            "14:9: [3].file: file 'gone-too.yaml' names no existing file "
+            "({folder}/gone-too.yaml); check the path",
         ],
     ),
 ]

@@ -208,8 +208,9 @@ REFUSALS: list[tuple[str, dict[str, str], str, list[str]]] = [
         {"a.yaml": 'extends: "~/rules.yaml"\nname: a\nversion: "1"\n'},
         "a.yaml",
         [
-            "a.yaml:1:10: extends: extends '~/rules.yaml': an absolute path; name the base "
-            "relative to this file (rule files come from others, so a base must be next to them)"
+            "a.yaml:1:10: extends: extends '~/rules.yaml', which is an absolute path; name the "
+            "file relative to this file (files come from others, so what they name must be "
+            "next to them)"
         ],
     ),
     (
@@ -266,9 +267,9 @@ def test_a_base_outside_through_dots_names_the_folder_it_must_stay_in(tmp_path: 
         "team/a.yaml",
     )
     assert got == [
-        "team/a.yaml:1:10: extends: extends '../b.yaml', which leaves the folder of the rule "
-        "set you named (team) through '..'; put the base in that folder (or below it) and name it from "
-        "there"
+        "team/a.yaml:1:10: extends: extends '../b.yaml', which leaves the folder of the file "
+        "you named (team) through '..'; put the file in that folder (or below it) and name it "
+        "from there"
     ]
 
 

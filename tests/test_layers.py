@@ -222,7 +222,7 @@ ERRORS: list[tuple[str, dict[str, str], str, str, str]] = [
         "missing base",
         {"a.yaml": 'name: a\nversion: "1"\nextends: gone.yaml\n'},
         "a.yaml",
-        "extends 'gone.yaml', but there is no such file",
+        "extends 'gone.yaml', which names no existing file",
         "a.yaml:3:10",
     ),
     (
@@ -315,14 +315,14 @@ ERRORS: list[tuple[str, dict[str, str], str, str, str]] = [
         "absolute base",
         {"a.yaml": 'extends: /etc/passwd\nname: a\nversion: "1"\n'},
         "a.yaml",
-        "an absolute path; name the base relative to this file",
+        "is an absolute path; name the file relative to this file",
         "a.yaml:1:10",
     ),
     (
         "base outside through ..",
         {"team/a.yaml": 'extends: ../outside.yaml\nname: a\nversion: "1"\n', "outside.yaml": HEAD},
         "team/a.yaml",
-        "which leaves the folder of the rule set you named",
+        "which leaves the folder of the file you named",
         "team/a.yaml:1:10",
     ),
     (
@@ -333,7 +333,7 @@ ERRORS: list[tuple[str, dict[str, str], str, str, str]] = [
             "c.yaml": HEAD,
         },
         "team/a.yaml",
-        "which leaves the folder of the rule set you named",
+        "which leaves the folder of the file you named",
         "team/sub/b.yaml:1:10",
     ),
     (

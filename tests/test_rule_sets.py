@@ -309,8 +309,15 @@ def test_a_huge_condition_does_not_make_loading_hang(tmp_path: Path) -> None:
     [
         ("", "rules.yaml:1:1: is empty"),
         ("# nothing here\n", "rules.yaml:1:1: is empty"),
-        ("- a\n", "rules.yaml:1:1: expected a mapping of keys, got a list"),
-        ("rules\n", "rules.yaml:1:1: expected a mapping of keys, got the text 'rules'"),
+        (
+            "- a\n",
+            "rules.yaml:1:1: the file is a list, not a mapping of keys; is it the right file?",
+        ),
+        (
+            "rules\n",
+            "rules.yaml:1:1: the file is one piece of text, not a mapping of keys; is it the "
+            "right file?",
+        ),
     ],
 )
 def test_empty_or_shapeless_rule_set(tmp_path: Path, text: str, message: str) -> None:

@@ -42,7 +42,7 @@ from slmvllm.advice.rule_set_model import (
 from slmvllm.errors import InputError, Problem, did_you_mean
 from slmvllm.loading.compiled import parse_shipped
 from slmvllm.loading.documents import STDIN_NAME, Document, Location
-from slmvllm.loading.reading import read_source
+from slmvllm.loading.reading import PathRuleError, contained_file, read_source
 from slmvllm.loading.validation import validate
 from slmvllm.loading.yaml_parsing import parse_yaml
 from slmvllm.requirements import (
@@ -51,6 +51,7 @@ from slmvllm.requirements import (
     Priority,
     Requirements,
     Strict,
+    added_field_name_problem,
     field_names,
     requirements_model,
 )
@@ -171,7 +172,7 @@ def resolve_chain(path: Path, *, use_cache: bool = True) -> list[LayerFile]:
     stdin = str(path) == "-"
     doc = _parse(path, use_cache)
     top = LayerFile(doc, STDIN_NAME if stdin else _label(path), path.parent)
-    root = None if stdin else Path(os.path.realpath(path.parent))
+    root = None if stdin else Path.cwd() / path.parent
     chain = [top]
     seen = {os.path.realpath(path)}
     while is_layer(chain[-1].doc):
@@ -219,47 +220,10 @@ def _base_path(layer: LayerFile, root: Path | None) -> Path:
         raise InputError(
             _at(doc, f"a rule set read from stdin can only extend {DEFAULT_NAME!r}; got {value!r}")
         )
-    given = Path(value)
-    if given.is_absolute() or value.startswith("~"):
-        raise InputError(
-            _at(
-                doc,
-                f"extends {value!r}: an absolute path; name the base relative to this file "
-                "(rule files come from others, so a base must be next to them)",
-            )
-        )
-    candidate = layer.folder / given
-    lexical = Path(os.path.normpath(candidate))
-    if not _inside(Path(os.path.normpath(Path.cwd() / lexical)), root):
-        raise InputError(
-            _at(
-                doc,
-                f"extends {value!r}, which leaves the folder of the rule set you named "
-                f"({root}) through '..'; put the base in that folder (or below it) and "
-                "name it from there",
-            )
-        )
     try:
-        real = Path(os.path.realpath(candidate))
-    except (OSError, ValueError) as exc:
-        raise InputError(_at(doc, f"extends {value!r}, which cannot be resolved: {exc}")) from None
-    if not _inside(real, root):
-        raise InputError(
-            _at(
-                doc,
-                f"extends {value!r}, a symbolic link to {real}, outside the folder of the rule "
-                f"set you named ({root}); copy the base into that folder",
-            )
-        )
-    if not lexical.exists():
-        raise InputError(
-            _at(doc, f"extends {value!r}, but there is no such file ({lexical}); check the path")
-        )
-    return lexical
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    return path == folder or folder in path.parents
+        return contained_file(layer.folder, value, root=root)
+    except PathRuleError as exc:
+        raise InputError(_at(doc, f"extends {value!r}, which {exc}")) from None
 
 
 # --------------------------------------------------------------------------- merging
@@ -362,6 +326,8 @@ def _raw_added_fields(data: Any) -> tuple[AddedField, ...]:
         name, kind, choices = raw.get("field"), raw.get("type"), raw.get("choices") or []
         if not isinstance(name, str) or kind not in ("enum", "integer", "number", "text"):
             continue
+        if added_field_name_problem(name) is not None:  # never built into a model
+            continue
         if not isinstance(choices, list) or not all(isinstance(c, str) for c in choices):
             continue
         if kind == "enum" and not choices:
@@ -418,7 +384,21 @@ def _apply(
     ids = {rule.id: i for i, rule in enumerate(base.rules)}
     where = f"the base rule set {base.name!r}"
 
+    disabled_below = {d.rule.id: d for d in placement.disabled}
+
     def unknown_id(section: str, rid: str) -> None:
+        gone = disabled_below.get(rid)
+        if gone is not None:  # a lower layer switched it off: say so, not "did you mean"
+            problems.append(
+                doc.problem(
+                    (section, rid),
+                    f"{section}: rule {rid!r} was disabled by {gone.layer}; "
+                    "a disabled rule cannot be changed here: "
+                    "drop this entry, or add the rule again under 'rules' with a new id",
+                    key=True,
+                )
+            )
+            return
         problems.append(
             doc.problem(
                 (section, rid),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
 
 from pydantic import Field, StrictBool, StrictStr, ValidationInfo, field_validator, model_validator
@@ -14,6 +13,7 @@ from slmvllm.requirements import (
     Priority,
     Requirements,
     Strict,
+    added_field_name_problem,
     field_names,
     known_field,
     model_in_context,
@@ -111,11 +111,9 @@ class Question(Strict):
             raise ValueError(
                 f"{value!r} is already a requirements field; drop 'adds_field' to ask for it"
             )
-        if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", value):
-            raise ValueError(
-                f"a new field's name is lower-case letters, digits and _ (at most 40), "
-                f"starting with a letter; got {value!r}"
-            )
+        problem = added_field_name_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
         return value
 
     @model_validator(mode="after")

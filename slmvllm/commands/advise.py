@@ -25,7 +25,7 @@ from slmvllm.errors import (
 )
 from slmvllm.loading.documents import Document
 from slmvllm.loading.labels import LABELS_INDEX
-from slmvllm.loading.reading import directory_yaml_files, read_source
+from slmvllm.loading.reading import directory_yaml_files, read_source, stdin_once
 from slmvllm.loading.saving import write_atomic
 
 if TYPE_CHECKING:
@@ -96,6 +96,7 @@ def run_advise(opts: AdviseOptions, err: Console | None = None) -> int:
     folder of a thousand files takes the memory of one result, not of a thousand.
     """
     stderr = _Stderr(err)
+    stdin_once({"-r": opts.requirements, "--rules": opts.rules, "--catalog": opts.catalog})
     loaded = load_rule_set(opts.rules)
     write_warnings(loaded.warnings)
     rs = loaded.rule_set

@@ -12,6 +12,7 @@ from slmvllm.advice.rule_sets import load_rule_set
 from slmvllm.errors import ExitCode, GateFailedError
 from slmvllm.evaluation.evaluator import Evaluation, evaluate
 from slmvllm.loading.labels import load_labels
+from slmvllm.loading.reading import stdin_once
 from slmvllm.numbers.catalog import load_catalog
 from slmvllm.render.consoles import print_warnings, silence_stdout, stderr_console
 
@@ -32,10 +33,11 @@ def run_eval(opts: EvalOptions, err: Console | None = None) -> int:
     name) is loaded and checked before anything is printed: a bad one is exit 2.
     """
     err = err or stderr_console()
+    stdin_once({"--rules": opts.rules, "--catalog": opts.catalog})
     loaded = load_rule_set(opts.rules)
     print_warnings(err, loaded.warnings)
     catalog = load_catalog(extra=opts.catalog)
-    cases = load_labels(opts.labels)
+    cases = load_labels(opts.labels, loaded.rule_set.requirements_model())
     evaluation = evaluate(cases, loaded.rule_set, catalog)
     try:
         sys.stdout.write(_render(evaluation, opts.output_format))

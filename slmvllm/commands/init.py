@@ -10,12 +10,12 @@ from typing import Any
 
 from slmvllm.advice.rule_set_model import Question, RuleSet
 from slmvllm.advice.rule_sets import load_rule_set
-from slmvllm.errors import ExitCode
+from slmvllm.errors import ExitCode, InputError, Problem
 from slmvllm.loading.saving import write_atomic
 from slmvllm.render.consoles import print_warnings, stderr_console
 from slmvllm.render.safe import one_line
 from slmvllm.render.schemas import schema_for
-from slmvllm.requirements import REQUIREMENT_FIELDS
+from slmvllm.requirements import field_names
 
 # Where the modeline points by default: a schema file beside the template, which
 # `slmvllm schema requirements > requirements.schema.json` writes.
@@ -64,7 +64,7 @@ def template(rs: RuleSet, schema_ref: str = DEFAULT_SCHEMA_REF) -> str:
         "#   slmvllm advise -r THIS_FILE --explain  # every rule, source and number",
         "",
     ]
-    for name in REQUIREMENT_FIELDS:
+    for name in field_names(rs.requirements_model()):  # a layer's own fields too
         q = questions.get(name)
         if q is not None:
             lines += _comment(q.prompt)
@@ -76,8 +76,12 @@ def template(rs: RuleSet, schema_ref: str = DEFAULT_SCHEMA_REF) -> str:
             allowed = "a weight 0..5 per criterion, as in the lines below"
         elif name == "use_case":
             allowed = "one line of text"
-        else:
-            allowed = _bounds(props.get(name, {}))
+        elif name in props:
+            allowed = _bounds(props[name])
+        elif q is not None and q.type in {"integer", "number"}:  # a field a layer adds
+            allowed = {"integer": "a whole number >= 0", "number": "a number >= 0"}[q.type]
+        elif q is not None:
+            allowed = "one line of text"
         default = "unknown" if q is None or q.default is None else str(q.default)
         if name == "priorities":
             default = "the rule set's weights, shown below"
@@ -98,6 +102,14 @@ def template(rs: RuleSet, schema_ref: str = DEFAULT_SCHEMA_REF) -> str:
 
 def run_init(opts: InitOptions) -> int:
     """Write the template to FILE (never over an existing one without --force) or stdout."""
+    if opts.schema_ref != one_line(opts.schema_ref):  # it goes into a YAML comment, as is
+        raise InputError(
+            Problem(
+                "command line",
+                f"--schema '{one_line(opts.schema_ref)}' holds a line break or a control "
+                "character; give a path or URL on one line",
+            )
+        )
     loaded = load_rule_set(opts.rules)
     err = stderr_console()
     print_warnings(err, loaded.warnings)

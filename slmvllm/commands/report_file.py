@@ -10,7 +10,7 @@ from rich.console import Console
 from slmvllm.advice.rule_set_model import RuleSet
 from slmvllm.errors import InputError, Problem
 from slmvllm.loading.saving import write_atomic
-from slmvllm.render.safe import one_line
+from slmvllm.render.safe import one_line, xml_text
 from slmvllm.result import Result
 
 REPORT_SUFFIXES = {".html": "html", ".htm": "html", ".svg": "svg"}
@@ -71,5 +71,5 @@ def write_report(
         text = render_html(results, rule_set)
     else:
         text = render_svg(results, rule_set, as_list=as_list, explain=explain)
-    write_atomic(path, text, overwrite=True)
+    write_atomic(path, xml_text(text), overwrite=True)
     err.print(f"Wrote the report to {one_line(path)}", markup=False)

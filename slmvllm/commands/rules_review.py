@@ -11,6 +11,7 @@ from rich.console import Console
 from slmvllm.advice.layers import DEFAULT_NAME
 from slmvllm.advice.rule_sets import LoadedRuleSet, load_rule_set
 from slmvllm.errors import ExitCode, GateFailedError
+from slmvllm.loading.reading import stdin_once
 from slmvllm.render.consoles import print_warnings, silence_stdout, stderr_console
 from slmvllm.render.json_doc import dumps_json
 from slmvllm.render.rule_review_view import (
@@ -70,6 +71,7 @@ class RulesDiffOptions:
 def run_rules_diff(opts: RulesDiffOptions, err: Console | None = None) -> int:
     """Advise every case with both rule sets; report the changes; exit 1 on change if asked."""
     err = err or stderr_console()
+    stdin_once({"OLD": opts.old, "NEW": opts.new, "-r": opts.requirements})
     old = _load(opts.old, err).rule_set
     new = _load(opts.new, err).rule_set
     cases = read_cases(opts.requirements)

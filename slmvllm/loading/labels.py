@@ -28,6 +28,7 @@ file:line:col, all of them at once.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -46,7 +47,7 @@ from pydantic import (
 
 from slmvllm.errors import InputError, Problem
 from slmvllm.loading.documents import Document
-from slmvllm.loading.reading import read_source
+from slmvllm.loading.reading import PathRuleError, contained_file, read_source
 from slmvllm.loading.validation import describe, validate
 from slmvllm.loading.yaml_parsing import parse_yaml
 from slmvllm.requirements import OptionName, Requirements, Strict
@@ -181,13 +182,16 @@ def labels_path(path: Path) -> Path:
     return path
 
 
-def load_labels(paths: Path | str | Iterable[Path | str]) -> list[LabelledCase]:
+def load_labels(
+    paths: Path | str | Iterable[Path | str], model: type[Requirements] = Requirements
+) -> list[LabelledCase]:
     """Load labels files (or folders holding an index.yaml) and every requirements file they name.
 
     Ids must be unique across all the files. Raises `InputError` with every problem
     found, each located file:line:col: unreadable or invalid labels files, unknown
     or misspelled keys, bad values, duplicate ids or files, and requirements files
-    that are missing or invalid.
+    that are missing or invalid. The requirements files are validated against `model`:
+    a rule set's own (`RuleSet.requirements_model()`) knows the fields its layers add.
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
@@ -201,7 +205,7 @@ def load_labels(paths: Path | str | Iterable[Path | str]) -> list[LabelledCase]:
             )
             continue
         try:
-            loaded = _load_file(labels_path(Path(given)))
+            loaded = _load_file(labels_path(Path(given)), model)
         except InputError as exc:
             problems += exc.problems
             continue
@@ -229,7 +233,21 @@ def _where(case: LabelledCase) -> str:
     return f"{case.labels_file}:{case.line}"
 
 
-def _load_file(path: Path) -> tuple[list[Problem], list[LabelledCase]]:
+def case_file(labels: Path, file: str) -> Path:
+    """The requirements file a label's `file:` names, held to the path rule of layers.
+
+    A labels file may come from others (a contributed case), so `file:` names a regular
+    file inside the labels file's folder (`slmvllm.loading.reading.contained_file`):
+    never an absolute path, a `..` or a link out of it, a FIFO or a device. Raises
+    `InputError` with one unlocated problem; the caller places it at the `file:` line.
+    """
+    try:
+        return contained_file(labels.parent, file)
+    except PathRuleError as exc:
+        raise InputError(Problem(str(labels), f"file {file!r} {exc}")) from None
+
+
+def _load_file(path: Path, model: type[Requirements]) -> tuple[list[Problem], list[LabelledCase]]:
     doc = parse_yaml(read_source(path, what="labels file"))
     if not isinstance(doc.data, list):
         kind = "a mapping" if isinstance(doc.data, dict) else "a single value"
@@ -252,15 +270,19 @@ def _load_file(path: Path) -> tuple[list[Problem], list[LabelledCase]]:
             problems.append(_duplicate(doc, index, "id", label.id, ids[label.id]))
             continue
         ids[label.id] = index
-        target = path.parent / label.file
-        key = str(target.resolve())
+        try:
+            target = case_file(path, label.file)
+        except InputError as exc:
+            problems.append(doc.problem((index, "file"), exc.problems[0].message))
+            continue
+        key = os.path.realpath(target)
         if key in files:
             problems.append(_duplicate(doc, index, "file", label.file, files[key]))
             continue
         files[key] = index
         try:
             req_doc = parse_yaml(read_source(target, what="requirements file"))
-            requirements = validate(Requirements, req_doc)
+            requirements = validate(model, req_doc)
         except InputError as exc:
             problems += [_relocated(doc, index, label, p, str(target)) for p in exc.problems]
             continue

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 import typing
 from pathlib import Path
@@ -35,6 +37,109 @@ def read_source(path: Path, *, what: str = "file", stdin: typing.IO[bytes] | Non
     except OSError as exc:  # a name too long, a loop of links, an I/O error...
         raise InputError(Problem(name, f"cannot be read: {exc.strerror or exc}")) from None
     return Source(name, _decode(raw, name))
+
+
+def stdin_once(inputs: dict[str, Path | None | list[Path]]) -> None:
+    """Refuse a command line that gives standard input (`-`) to more than one option.
+
+    `inputs` maps each option (as the user writes it) to its path or paths. Standard
+    input can be read once: a second reader would get nothing and report a dozen
+    unrelated errors about an empty file, so the mix-up is named instead, before any read.
+    """
+    takers: list[str] = []
+    for option, given in inputs.items():
+        paths = given if isinstance(given, list) else [given]
+        if any(path is not None and str(path) == "-" for path in paths):
+            takers.append(option)  # twice in one option: that option's own check says so
+    if len(takers) > 1:
+        shown = " and ".join(f"{option} -" for option in takers)
+        raise InputError(
+            Problem(
+                "command line",
+                f"standard input is given to {shown}; it can be read only once, so give "
+                "the other file by its path",
+            )
+        )
+
+
+class PathRuleError(ValueError):
+    """A path written in a user's file names something the path rule does not allow."""
+
+
+def contained_file(folder: Path, value: str, *, root: Path | None = None) -> Path:
+    """The file a path written inside a user's file names, if the path rule allows it.
+
+    Files come from others (a layer's `extends`, a labels file's `file:`), so what they
+    may name is bounded by one rule: a relative path to a regular file inside `root`
+    (the folder of the file the user named; `folder` where the path is read from, by
+    default the same). The folder and the file are resolved the same way: lexically
+    (so a `..` that leaves `root` is refused even when it comes back) and with every
+    symbolic link followed (so a link out of `root` is refused, and a `root` reached
+    through a linked folder is not). The file is checked with `stat` before anyone
+    opens it: a FIFO, a device or a socket is refused without being opened (opening a
+    FIFO waits for a writer forever). Raises `PathRuleError` saying what is wrong and
+    how to fix it; the caller places it at the line that holds the path.
+    """
+    root = folder if root is None else root
+    if not value.strip():
+        raise PathRuleError("names no file; give a path relative to this file")
+    given = Path(value)
+    if given.is_absolute() or value.startswith("~"):
+        raise PathRuleError(
+            "is an absolute path; name the file relative to this file "
+            "(files come from others, so what they name must be next to them)"
+        )
+    candidate = folder / given
+    top = _absolute(root)
+    if not _inside(_absolute(candidate), top):
+        raise PathRuleError(
+            f"leaves the folder of the file you named ({top}) through '..'; put the file in "
+            "that folder "
+            "(or below it) and name it from there"
+        )
+    try:
+        real = Path(os.path.realpath(candidate))
+        real_top = Path(os.path.realpath(top))
+    except (OSError, ValueError) as exc:
+        raise PathRuleError(f"cannot be resolved: {_reason(exc)}") from None
+    if not _inside(real, real_top):
+        raise PathRuleError(
+            f"is a symbolic link to {real}, outside the folder of the file you named ({top}); "
+            "copy the file into that folder"
+        )
+    try:
+        # The path as the system opens it, and as resolved above: `link/..` may differ
+        # (the system refuses a link to a file followed by `..`; realpath does not).
+        opened = candidate.stat()
+        mode = opened.st_mode
+        resolved = real.stat()
+    except FileNotFoundError:
+        raise PathRuleError(f"names no existing file ({candidate}); check the path") from None
+    except (OSError, ValueError) as exc:  # a name too long, a loop of links, no permission
+        raise PathRuleError(f"cannot be used: {_reason(exc)}") from None
+    if not os.path.samestat(opened, resolved):
+        raise PathRuleError("resolves to two different files; name the file without links")
+    if stat.S_ISDIR(mode):
+        raise PathRuleError("is a folder; name a YAML file")
+    if not stat.S_ISREG(mode):
+        raise PathRuleError(
+            "is not a regular file (a FIFO, a device or a socket); name a YAML file"
+        )
+    # Not normalised: `sub/../x` is opened the way it was resolved (`sub` may be a link).
+    return candidate
+
+
+def _absolute(path: Path) -> Path:
+    # Lexically (links untouched), so the `..` check sees the path as written.
+    return Path(os.path.normpath(Path.cwd() / path))
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _reason(exc: BaseException) -> str:
+    return str(getattr(exc, "strerror", None) or exc)
 
 
 def _decode(raw: bytes, name: str) -> str:

@@ -104,6 +104,10 @@ def _reword(
     if kind == "bool_type":
         return f"expected true or false, got {describe(given)}"
     if kind in {"dict_type", "model_type"}:
+        if not loc:
+            # The whole file is not a mapping: it may be a file nobody meant to show (a
+            # labels file can name any file next to it), so say what it is, never what it says.
+            return f"the file is {kind_of(given)}, not a mapping of keys; is it the right file?"
         return f"expected a mapping of keys, got {describe(given)}"
     if kind == "list_type":
         return f"expected a list, got {describe(given)}"
@@ -135,6 +139,21 @@ def describe(value: Any) -> str:
         return "a list"
     if isinstance(value, Mapping):
         return "a mapping"
+    return type(value).__name__
+
+
+def kind_of(value: Any) -> str:
+    """What a value is (text, a number, a list...), without any of its content."""
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "one piece of text"
+    if isinstance(value, list):
+        return "a list"
     return type(value).__name__
 
 

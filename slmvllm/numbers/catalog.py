@@ -77,7 +77,11 @@ def _commercial_use(value: object) -> object:
 Slug = Annotated[StrictStr, AfterValidator(_slug)]
 IsoDate = Annotated[StrictStr, AfterValidator(_date)]
 Usd = Annotated[float, Field(ge=0, le=1e6)]
-Billions = Annotated[float, Field(gt=0, le=100_000)]
+# Lower bounds are what the estimates can compute with, and no real figure is below them:
+# a model of under a million parameters is no language model, a GPU of under 1 GB serves
+# none, a measurement of under one token a second is no serving figure. Below them the
+# divisions overflow (issue 20: tiny and denormal figures were internal errors).
+Billions = Annotated[float, Field(ge=0.001, le=100_000)]
 TokenCount = Annotated[int, Field(gt=0, le=1_000_000_000)]
 SizeClass = Literal["slm", "llm"]
 PriceStatus = Literal["active", "deprecated", "retired", "alias_moved"]
@@ -202,7 +206,7 @@ class Gpu(Strict):
 
     id: Slug
     name: StrictStr
-    memory_gb: Annotated[float, Field(gt=0, le=100_000)]
+    memory_gb: Annotated[float, Field(ge=1, le=100_000)]
     usd_per_gpu_hour: Usd
     provider: StrictStr
     offering: StrictStr | None = None
@@ -220,7 +224,7 @@ class Throughput(Strict):
     engine: StrictStr
     precision: StrictStr
     concurrency: Annotated[int, Field(gt=0, le=100_000, strict=True)]
-    output_tokens_per_s_per_gpu: Annotated[float, Field(gt=0, le=1e9)]
+    output_tokens_per_s_per_gpu: Annotated[float, Field(ge=1, le=1e9)]
     latency: StrictStr | None = None
     as_of: IsoDate | None = None
     source: StrictStr
@@ -232,7 +236,7 @@ class Precision(Strict):
 
     id: Slug
     label: StrictStr
-    bits_per_weight: Annotated[float, Field(gt=0, le=64)]
+    bits_per_weight: Annotated[float, Field(ge=1, le=64)]
     source: StrictStr
     note: StrictStr | None = None
 
@@ -247,7 +251,7 @@ class Sourced(Strict):
 
 class KvCacheRule(Strict):
     formula: StrictStr
-    bytes_per_element: Annotated[float, Field(gt=0, le=16)]
+    bytes_per_element: Annotated[float, Field(ge=0.125, le=16)]
     source: StrictStr
     note: StrictStr | None = None
 

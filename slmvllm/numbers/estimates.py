@@ -233,7 +233,7 @@ def _self_hosted_candidate(model: Model, inp: _Inputs, catalog: Catalog) -> _Can
         cand.blockers.append(
             f"does not fit one {user_gpu:g} GB GPU even at {smallest.precision_label} "
             f"({smallest.total_gb:,.1f} GB); it needs "
-            f"{math.ceil(smallest.total_gb / user_gpu - _EPS)} such GPUs sharing the model"
+            f"{_gpus_to_share(smallest.total_gb, user_gpu)} such GPUs sharing the model"
         )
     if inp.hosting == "on_device":
         cand.no_cost = "runs on the users' devices: no GPU rental to price"
@@ -250,6 +250,14 @@ def _self_hosted_candidate(model: Model, inp: _Inputs, catalog: Catalog) -> _Can
 
 
 _SHAPES: IdentityMemo[list[_Candidate]] = IdentityMemo(32)
+
+
+def _gpus_to_share(total_gb: float, gpu_gb: float) -> str:
+    # A GPU of a few bytes (gpu_memory_gb is any number >= 0) makes the count overflow.
+    ratio = total_gb / gpu_gb
+    if not math.isfinite(ratio) or ratio > 1e6:
+        return "more than a million"
+    return f"{math.ceil(ratio - _EPS):,}"
 
 
 def shape_candidates(inp: _Inputs, catalog: Catalog) -> list[_Candidate]:

@@ -45,7 +45,23 @@ def render_tally(
         )
     )
     label_w = max(len(t.option) for t in tallies) + 1
-    half = _half(console, label_w + 2 * 4 + 1)
+    # Each row: label, the limitations' count and a space, the bar halves around the axis,
+    # a space and the advantages' count. The counts are never cut: when even one-cell
+    # bars do not fit, the rows are written as words instead.
+    digits = max(len(str(n)) for t in tallies for n in (len(t.limitations), len(t.advantages)))
+    count_w = max(3, digits)
+    fixed = label_w + (count_w + 1) + 1 + (1 + digits)
+    if console.width - fixed < 2:
+        for t in tallies:
+            console.print(
+                Text.assemble(
+                    (t.option.upper(), "bold"),
+                    f" {len(t.limitations)} limitations, {len(t.advantages)} advantages",
+                )
+            )
+        _print_items(console, tallies)
+        return
+    half = max(1, min(_MAX_HALF, (console.width - fixed) // 2))
     most = max([len(t.advantages) for t in tallies] + [len(t.limitations) for t in tallies] + [1])
 
     def cells(items: list[TallyItem]) -> tuple[int, int]:
@@ -55,13 +71,13 @@ def render_tally(
         solid_n = min(total, round(general * scale))
         return solid_n, total - solid_n
 
-    head = " " * label_w + f"{'limitations':>{half + 4}}{axis}advantages"
-    console.print(Text(head, style="dim"), no_wrap=True, overflow="crop")
+    head = " " * label_w + f"{'limitations':>{half + count_w + 1}}{axis}advantages"
+    console.print(Text(head, style="dim"), no_wrap=True, overflow="ellipsis")
     for t in tallies:
         style = _STYLE.get(t.option, "")
         ls, ll = cells(t.limitations)
         rs_, rl = cells(t.advantages)
-        left = f"{len(t.limitations):>3} " + " " * (half - ls - ll)
+        left = f"{len(t.limitations):>{count_w}} " + " " * (half - ls - ll)
         console.print(
             Text.assemble(
                 (f"{t.option.upper():<{label_w}}", "bold"),
@@ -72,7 +88,7 @@ def render_tally(
                 f" {len(t.advantages)}",
             ),
             no_wrap=True,
-            overflow="crop",
+            overflow="ellipsis",
         )
     if not general_only:
         console.print(
@@ -81,6 +97,10 @@ def render_tally(
                 style="dim",
             )
         )
+    _print_items(console, tallies)
+
+
+def _print_items(console: Console, tallies: list[OptionTally]) -> None:
     for t in tallies:
         for title, items in (("advantages", t.advantages), ("limitations", t.limitations)):
             console.print()
@@ -148,5 +168,5 @@ def render_contributions(console: Console, result: Result, source: str | None) -
                     (note, "dim"),
                 ),
                 no_wrap=True,
-                overflow="crop",
+                overflow="ellipsis",
             )
