@@ -107,7 +107,7 @@ def outlook(
     weight = weights(rs, prios)
     values = defaults(rs) | {k: v for k, v in answers.items() if v is not None}
     free = _open_fields(rs, answers, kept, values)
-    figs = figures(values)[0] if figures is not None else {}
+    figs = _figures_of(figures, values)
     current = {**values, **figs}
     now = score(rs, current, weight)
     leader = now.recommendation
@@ -128,11 +128,31 @@ def outlook(
         live |= set(figures.reads) & free
     live &= free
     settled = not live
+    askable = _askable(rs, answers)
     ranked = sorted(
         (f for f in order if f in live),
-        key=lambda f: -_swing(rs, values, f, weight, leader, figures),
+        # Only a question that can be asked now is weighed; the others wait their turn.
+        key=lambda f: -_swing(rs, values, f, weight, leader, figures) if f in askable else 0.0,
     )
     return Outlook(leader, conf, settled, tuple(f for f in order if f in free), tuple(ranked))
+
+
+_FIGURES: dict[tuple[int, tuple[Any, ...]], tuple[FigureSource, dict[str, Any]]] = {}
+
+
+def _figures_of(figures: FigureSource | None, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The figures for `values`, remembered by the fields they read (asked many times over)."""
+    if figures is None:
+        return {}
+    key = (id(figures), tuple(repr(values.get(f)) for f in sorted(figures.reads)))
+    found = _FIGURES.get(key)
+    if found is not None and found[0] is figures:
+        return found[1]
+    if len(_FIGURES) >= 4096:
+        _FIGURES.clear()
+    made = figures(values)[0]
+    _FIGURES[key] = (figures, made)
+    return made
 
 
 def _open_fields(
@@ -147,10 +167,19 @@ def _open_fields(
     asks = {q.field: q.ask_if for q in rs.questions}
     while True:
         fixed = {k: v for k, v in values.items() if k not in free}
-        closed = {f for f in free if asks[f] is not None and _tri(asks[f], fixed, free) is False}
+        closed = {f for f in free if _asks_never(asks[f], fixed, free)}
         if not closed:
             return free
         free -= closed
+
+
+def _askable(rs: RuleSet, answers: Mapping[str, Any]) -> set[str]:
+    values = defaults(rs) | dict(answers)
+    return {q.field for q in rs.questions if q.ask_if is None or holds(q.ask_if, values)}
+
+
+def _asks_never(ask_if: Condition | None, fixed: Mapping[str, Any], free: set[str]) -> bool:
+    return ask_if is not None and _tri(ask_if, fixed, free) is False
 
 
 def _tri(condition: Condition, fixed: Mapping[str, Any], free: Collection[str]) -> bool | None:
@@ -192,7 +221,7 @@ def _live_fields(
     """The open fields (and figures) whose values could still put a rival first."""
     options = rs.option_order()
     effects = [
-        {o: sum(weight[c] * p for c, p in rule.points.get(o, {}).items()) for o in options}
+        {o: float(sum(weight[c] * p for c, p in rule.points.get(o, {}).items())) for o in options}
         for rule in rs.rules
     ]
     base = dict.fromkeys(options, 0.0)
@@ -210,7 +239,7 @@ def _live_fields(
     rivals = [o for o in options if o != leader and o not in out]
     groups = _groups(rs, undecided, variables)
     worst = {x: base[leader] - base[x] for x in rivals}
-    spans: list[tuple[set[str], dict[str, float], dict[str, float]]] = []
+    spans: list[tuple[set[str], dict[OptionName, float], dict[OptionName, float]]] = []
     for rules, names in groups:
         low, high = _group_range(rs, rules, names, fixed, effects, leader, rivals)
         spans.append((names, low, high))
@@ -251,10 +280,10 @@ def _group_range(
     rules: list[int],
     names: set[str],
     fixed: Mapping[str, Any],
-    effects: list[dict[str, float]],
+    effects: list[dict[OptionName, float]],
     leader: OptionName,
     rivals: list[OptionName],
-) -> tuple[dict[str, float], dict[str, float]]:
+) -> tuple[dict[OptionName, float], dict[OptionName, float]]:
     """Per rival: the least and most the group can add to the leader's lead.
 
     A combination that rules the leader out counts as -inf, one that rules the rival
@@ -305,10 +334,10 @@ def _distinct(rs: RuleSet, rules: list[int], name: str) -> list[Any]:
 def _rules_alone(
     rs: RuleSet,
     rules: list[int],
-    effects: list[dict[str, float]],
+    effects: list[dict[OptionName, float]],
     leader: OptionName,
     rivals: list[OptionName],
-) -> tuple[dict[str, float], dict[str, float]]:
+) -> tuple[dict[OptionName, float], dict[OptionName, float]]:
     """Each rule on or off independently: a wider range than the group can reach."""
     low = dict.fromkeys(rivals, 0.0)
     high = dict.fromkeys(rivals, 0.0)
@@ -324,11 +353,11 @@ def _rules_alone(
 def _account(
     rs: RuleSet,
     fired: Iterable[int],
-    effects: list[dict[str, float]],
+    effects: list[dict[OptionName, float]],
     leader: OptionName,
     rivals: list[OptionName],
-    low: dict[str, float],
-    high: dict[str, float],
+    low: dict[OptionName, float],
+    high: dict[OptionName, float],
 ) -> None:
     out: set[str] = set()
     lead = dict.fromkeys(rivals, 0.0)
@@ -352,7 +381,7 @@ def _swing(
 ) -> float:
     """The most any one value of `name` moves the leader's margin over its best rival."""
     reads = figures is not None and name in figures.reads
-    base = figures(values)[0] if figures is not None else {}
+    base = _figures_of(figures, values)
     now = _margin(rs, {**values, **base}, weight, leader)
     most = 0.0
     tried = domain(rs, name)
@@ -360,12 +389,10 @@ def _swing(
         # The figures' own thresholds, and volumes across the range, for fields they read.
         cuts = figures(values)[1].get(name, [])
         tried += [c for c in cuts if valid_value(name, c, rs.requirements_model())]
-        tried += [
-            10**k for k in range(1, 10) if valid_value(name, 10**k, rs.requirements_model())
-        ]
+        tried += [10**k for k in range(1, 10) if valid_value(name, 10**k, rs.requirements_model())]
     for value in tried:
         probe = {**values, name: value}
-        figs = figures(probe)[0] if figures is not None and reads else base
+        figs = _figures_of(figures, probe) if reads else base
         moved = _margin(rs, {**probe, **figs}, weight, leader)
         if moved == now:
             continue
@@ -380,7 +407,7 @@ def _margin(
     leader: OptionName,
 ) -> float:
     scoring = score(rs, values, weight)
-    allowed = {o for o in rs.option_order()} - {o for o, _ in scoring.excluded}
+    allowed = set(rs.option_order()) - {o for o, _ in scoring.excluded}
     if leader not in allowed:
         return -math.inf
     rivals = [scoring.scores[o] for o in allowed if o != leader]
