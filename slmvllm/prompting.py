@@ -305,7 +305,7 @@ def _ask_one(
         try:
             value = parse_answer(rs, question, text)
         except AnswerError as exc:
-            console.print(Text(f"  {literal(exc)}; try again", style="red"))
+            console.print(Text(f"  {literal(exc)}; try again", style="red"), soft_wrap=True)
             continue
         break
     if value is not None:

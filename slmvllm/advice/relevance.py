@@ -123,7 +123,8 @@ def outlook(
     if figures_open:
         variables |= set(FIGURE_FIELDS)
     fixed = {k: v for k, v in current.items() if k not in variables}
-    live = _live_fields(rs, fixed, variables, weight, leader)
+    effects = _weighted(rs, weight)
+    live = _live_fields(rs, fixed, variables, effects, leader)
     if figures_open and live & set(FIGURE_FIELDS) and figures is not None:
         live |= set(figures.reads) & free
     live &= free
@@ -132,7 +133,7 @@ def outlook(
     ranked = sorted(
         (f for f in order if f in live),
         # Only a question that can be asked now is weighed; the others wait their turn.
-        key=lambda f: -_swing(rs, values, f, weight, leader, figures) if f in askable else 0.0,
+        key=lambda f: -_swing(rs, values, f, effects, leader, figures) if f in askable else 0.0,
     )
     return Outlook(leader, conf, settled, tuple(f for f in order if f in free), tuple(ranked))
 
@@ -211,19 +212,26 @@ def domain(rs: RuleSet, name: str) -> list[Any]:
     return values
 
 
+def _weighted(rs: RuleSet, weight: Mapping[str, float]) -> list[dict[OptionName, float]]:
+    """Each rule's weighted effect per option, in rule order."""
+    return [
+        {
+            o: float(sum(weight[c] * p for c, p in rule.points.get(o, {}).items()))
+            for o in rs.option_order()
+        }
+        for rule in rs.rules
+    ]
+
+
 def _live_fields(
     rs: RuleSet,
     fixed: Mapping[str, Any],
     variables: set[str],
-    weight: Mapping[str, float],
+    effects: list[dict[OptionName, float]],
     leader: OptionName,
 ) -> set[str]:
     """The open fields (and figures) whose values could still put a rival first."""
     options = rs.option_order()
-    effects = [
-        {o: float(sum(weight[c] * p for c, p in rule.points.get(o, {}).items())) for o in options}
-        for rule in rs.rules
-    ]
     base = dict.fromkeys(options, 0.0)
     out: set[str] = set()  # options the fixed answers rule out
     live: set[str] = set()
@@ -375,14 +383,14 @@ def _swing(
     rs: RuleSet,
     values: Mapping[str, Any],
     name: str,
-    weight: Mapping[str, float],
+    effects: list[dict[OptionName, float]],
     leader: OptionName,
     figures: FigureSource | None,
 ) -> float:
     """The most any one value of `name` moves the leader's margin over its best rival."""
     reads = figures is not None and name in figures.reads
     base = _figures_of(figures, values)
-    now = _margin(rs, {**values, **base}, weight, leader)
+    now = _margin(rs, {**values, **base}, effects, leader)
     most = 0.0
     tried = domain(rs, name)
     if figures is not None and reads:
@@ -393,7 +401,7 @@ def _swing(
     for value in tried:
         probe = {**values, name: value}
         figs = _figures_of(figures, probe) if reads else base
-        moved = _margin(rs, {**probe, **figs}, weight, leader)
+        moved = _margin(rs, {**probe, **figs}, effects, leader)
         if moved == now:
             continue
         most = max(most, math.inf if math.isinf(moved) else abs(moved - now))
@@ -403,12 +411,18 @@ def _swing(
 def _margin(
     rs: RuleSet,
     values: Mapping[str, Any],
-    weight: Mapping[str, float],
+    effects: list[dict[OptionName, float]],
     leader: OptionName,
 ) -> float:
-    scoring = score(rs, values, weight)
-    allowed = set(rs.option_order()) - {o for o, _ in scoring.excluded}
-    if leader not in allowed:
+    """The leader's lead over its best allowed rival (-inf: the leader is ruled out)."""
+    scores = dict.fromkeys(rs.option_order(), 0.0)
+    out: set[str] = set()
+    for rule, test, effect in zip(rs.rules, rule_tests(rs), effects, strict=True):
+        if test is None or test(values):
+            out.update(rule.exclude)
+            for option, points in effect.items():
+                scores[option] += points
+    if leader in out:
         return -math.inf
-    rivals = [scoring.scores[o] for o in allowed if o != leader]
-    return scoring.scores[leader] - max(rivals) if rivals else 0.0
+    rivals = [v for o, v in scores.items() if o != leader and o not in out]
+    return scores[leader] - max(rivals) if rivals else 0.0
