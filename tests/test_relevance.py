@@ -13,11 +13,11 @@ from slmvllm.advice.questions import answers_yaml
 from slmvllm.advice.relevance import domain, outlook
 from slmvllm.advice.rule_set_model import RuleSet
 from slmvllm.advice.rule_sets import load_rule_set
+from slmvllm.advice.use_cases import requirements_for
 from slmvllm.advisor import CatalogFigures, advise, default_catalog
 from slmvllm.loading.labels import load_labels
 from slmvllm.loading.reading import read_source
 from slmvllm.loading.yaml_parsing import parse_yaml
-from slmvllm.advice.use_cases import requirements_for
 
 from .conftest import EXAMPLES, ROOT, rule_set_from_text
 from .questionnaire_replay import replay
@@ -112,7 +112,9 @@ def _brute_force(rs: RuleSet, answers: dict[str, Any], kept: set[str]) -> bool:
     base = defaults(rs) | answers
     leaders = set()
     for combo in product(*(domain(rs, f) for f in open_fields)):
-        leaders.add(score(rs, base | dict(zip(open_fields, combo)), weight).recommendation)
+        leaders.add(
+            score(rs, base | dict(zip(open_fields, combo, strict=True)), weight).recommendation
+        )
     return len(leaders) == 1
 
 
