@@ -7,6 +7,7 @@ YAML scalar and then validates strictly, as a file's values are.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -179,9 +180,10 @@ def answers_yaml(
         )
     names = list(skipped)
     if names:
-        header += (
-            "# Not asked (no answer to them could change the recommendation; they take the\n"
-            f"# rule set's defaults): {', '.join(names)}\n"
+        text = (
+            "Not asked (no answer to them could change the recommendation; they take the "
+            f"rule set's defaults): {', '.join(names)}"
         )
+        header += "".join(f"# {line}\n" for line in textwrap.wrap(text, 86))
     body = dump_yaml(ordered) if ordered else "{}\n"
     return header + body
