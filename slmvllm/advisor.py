@@ -13,7 +13,7 @@ it, so there is exactly one way a result is made.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -26,7 +26,7 @@ from slmvllm.advice.rule_sets import load_rule_set
 from slmvllm.numbers.catalog import Catalog, load_catalog
 from slmvllm.numbers.cost_check import cost_check
 from slmvllm.numbers.estimates import estimate
-from slmvllm.numbers.figures import FIGURE_INPUTS, cost_figures
+from slmvllm.numbers.figures import FIGURE_INPUTS, cost_figures, figures_settled
 from slmvllm.precedents import find_precedents
 from slmvllm.requirements import Requirements
 from slmvllm.result import Result
@@ -41,6 +41,10 @@ class CatalogFigures:
 
     def __call__(self, values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, list[float]]]:
         return cost_figures(values, self.catalog)
+
+    def settled(self, values: Mapping[str, Any], open_fields: Collection[str]) -> bool:
+        """Whether the figures stay as they are whatever the open fields turn out to be."""
+        return figures_settled(values, open_fields)
 
 
 @cache

@@ -173,7 +173,17 @@ def advise(
     interactive: Annotated[
         bool,
         typer.Option(
-            "--interactive", "-i", help="With one -r file: ask the questions the file leaves open."
+            "--interactive",
+            "-i",
+            help="With one -r file: ask the open questions that could change the advice.",
+        ),
+    ] = False,
+    all_questions: Annotated[
+        bool,
+        typer.Option(
+            "--all-questions",
+            help="Ask every open question, even those no answer to which could change the "
+            "recommendation.",
         ),
     ] = False,
     save_answers: Annotated[
@@ -244,6 +254,7 @@ def advise(
             explain=explain,
             report=report,
             all_candidates=all_candidates,
+            all_questions=all_questions,
         )
     )
     raise typer.Exit(code)

@@ -5,13 +5,22 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from rich.console import Console
 from rich.text import Text
 
-from slmvllm.advice.questions import AnswerError, parse_answer, pending_questions
+from slmvllm.advice.engine import FigureSource
+from slmvllm.advice.questions import (
+    AnswerError,
+    parse_answer,
+    parse_priorities,
+    pending_questions,
+)
+from slmvllm.advice.relevance import Outlook, outlook
 from slmvllm.advice.rule_set_model import Question, RuleSet
 from slmvllm.render.safe import literal
 
@@ -121,7 +130,8 @@ def _show(console: Console, question: Question, number: int, total: int, default
     console.print(
         Text.assemble((f"[{number}/{total}] ", "dim"), (literal(question.prompt), "bold"))
     )
-    console.print(Text(literal(question.help), style="dim"), soft_wrap=True)
+    # Wrapped by the console at word boundaries, to the terminal's width.
+    console.print(Text(literal(question.help), style="dim"))
     if question.choices:
         listing = "  ".join(f"{i}) {literal(c)}" for i, c in enumerate(question.choices, 1))
         console.print(Text(listing))
@@ -134,26 +144,172 @@ def _show(console: Console, question: Question, number: int, total: int, default
     console.print(Text(f"Enter to keep: {shown}", style="dim"))
 
 
+@dataclass
+class Answers:
+    """What a questionnaire gathered: the answers, and the questions it did not need."""
+
+    values: dict[str, Any]
+    skipped: list[str] = field(default_factory=list)
+
+
 def ask(
     rs: RuleSet,
     console: Console,
     answers: dict[str, Any] | None = None,
     reader: Callable[[Console, Text], str] = read_line,
 ) -> dict[str, Any]:
-    """Ask every pending question; returns the answers (given ones included).
+    """Ask every pending question in the rule set's order; returns the answers (given included).
 
     Raises QuestionnaireStopped with the answers so far on Ctrl-C or Ctrl-D.
     """
     answers = dict(answers or {})
-    try:
+    with _stops(answers, console):
         _ask_each(rs, console, answers, reader)
+    return answers
+
+
+def ask_adaptive(
+    rs: RuleSet,
+    console: Console,
+    answers: dict[str, Any] | None = None,
+    reader: Callable[[Console, Text], str] = read_line,
+    figures: FigureSource | None = None,
+) -> Answers:
+    """Ask only what can still change the recommendation, the most decisive question first.
+
+    `use_case` first; then, after each answer, the open question whose answers could
+    move the leader's margin the most (`slmvllm.advice.relevance.outlook`), until no
+    combination of answers to the rest can change the recommendation. Priorities are
+    offered last, on one line; once set, the recommendation is checked again.
+    Raises QuestionnaireStopped with the answers so far on Ctrl-C or Ctrl-D.
+    """
+    values = dict(answers or {})
+    got = Answers(values)
+    with _stops(values, console):
+        _ask_adaptively(rs, console, got, reader, figures)
+    return got
+
+
+@contextmanager
+def _stops(answers: dict[str, Any], console: Console) -> Iterator[None]:
+    try:
+        yield
     except KeyboardInterrupt:  # at a prompt or while a question is being printed
         console.print()
         raise QuestionnaireStopped(answers, "interrupted (Ctrl-C)") from None
     except EOFError:
         console.print()
         raise QuestionnaireStopped(answers, "input ended (Ctrl-D)") from None
-    return answers
+
+
+def _ask_adaptively(
+    rs: RuleSet,
+    console: Console,
+    got: Answers,
+    reader: Callable[[Console, Text], str],
+    figures: FigureSource | None,
+) -> None:
+    answers = got.values
+    kept: set[str] = set()  # asked, and Enter kept the default
+    by_field = {q.field: q for q in rs.questions}
+    first = by_field.get("use_case")
+    if first is not None and "use_case" not in answers:
+        _ask_one(rs, console, first, answers, reader)
+        kept.add("use_case")
+    offered = "priorities" in answers or "priorities" not in by_field
+    while True:
+        view = outlook(rs, answers, kept, figures)
+        while not view.settled:
+            pending = {q.field for q in pending_questions(rs, answers)} - kept
+            nxt = next((f for f in view.deciding if f in pending), None)
+            if nxt is None:
+                break
+            _ask_one(rs, console, by_field[nxt], answers, reader)
+            kept.add(nxt)
+            view = outlook(rs, answers, kept, figures)
+            _progress(console, view)
+        skipped = [
+            q.field
+            for q in pending_questions(rs, answers)
+            if q.field not in kept and q.type != "priorities"
+        ]
+        got.skipped = skipped
+        if skipped:
+            console.print(
+                Text(
+                    f"No remaining answer can change this: {len(skipped)} question"
+                    f"{'' if len(skipped) == 1 else 's'} skipped (`--all-questions` asks them)"
+                )
+            )
+        if offered:
+            return
+        offered = True
+        priorities = _offer_priorities(rs, console, reader)
+        if priorities is None:
+            return
+        answers["priorities"] = priorities
+
+
+def _offer_priorities(
+    rs: RuleSet, console: Console, reader: Callable[[Console, Text], str]
+) -> dict[str, float] | None:
+    """The priorities on one line, or None when Enter finishes."""
+    criteria = ", ".join(rs.criteria)
+    console.print()
+    console.print(
+        Text(f"Priorities, 0..5 each (criteria: {criteria}); e.g. cost=5, latency=1", style="dim")
+    )
+    while True:
+        text = _read(console, reader, Text("Priorities (Enter finishes)> ", style="bold cyan"))
+        if not text.strip():
+            return None
+        try:
+            return parse_priorities(rs, text)
+        except AnswerError as exc:
+            console.print(Text(f"  {literal(exc)}; try again", style="red"))
+
+
+def _progress(console: Console, view: Outlook) -> None:
+    if view.leader is None:
+        return
+    could = len(view.deciding)
+    console.print(
+        Text(
+            f"  leading: {view.leader} (confidence {view.confidence:.2f}); "
+            f"{could} remaining question{'' if could == 1 else 's'} could still change it",
+            style="dim",
+        )
+    )
+
+
+def _read(console: Console, reader: Callable[[Console, Text], str], prompt: Text) -> str:
+    while True:
+        try:
+            return reader(console, prompt)
+        except UnicodeDecodeError:  # the terminal sent bytes that are not UTF-8
+            console.print(Text("  not UTF-8 text; try again", style="red"))
+
+
+def _ask_one(
+    rs: RuleSet,
+    console: Console,
+    question: Question,
+    answers: dict[str, Any],
+    reader: Callable[[Console, Text], str],
+) -> None:
+    order = [q.field for q in rs.questions]
+    number = order.index(question.field) + 1
+    _show(console, question, number, len(order), question.default)
+    while True:
+        text = _read(console, reader, Text("> ", style="bold cyan"))
+        try:
+            value = parse_answer(rs, question, text)
+        except AnswerError as exc:
+            console.print(Text(f"  {literal(exc)}; try again", style="red"), soft_wrap=True)
+            continue
+        break
+    if value is not None:
+        answers[question.field] = value
 
 
 def _ask_each(
@@ -163,25 +319,8 @@ def _ask_each(
     reader: Callable[[Console, Text], str],
 ) -> None:
     # Fills `answers` in place, so a stop at any moment keeps every answer given.
-    defaults = {q.field: q.default for q in rs.questions}
-    total = len(rs.questions)
     for question in pending_questions(rs, answers):
-        number = [q.field for q in rs.questions].index(question.field) + 1
-        _show(console, question, number, total, defaults.get(question.field))
-        while True:
-            try:
-                text = reader(console, Text("> ", style="bold cyan"))
-            except UnicodeDecodeError:  # the terminal sent bytes that are not UTF-8
-                console.print(Text("  not UTF-8 text; try again", style="red"))
-                continue
-            try:
-                value = parse_answer(rs, question, text)
-            except AnswerError as exc:
-                console.print(Text(f"  {literal(exc)}; try again", style="red"), soft_wrap=True)
-                continue
-            break
-        if value is not None:
-            answers[question.field] = value
+        _ask_one(rs, console, question, answers, reader)
 
 
 def ask_yes_no(

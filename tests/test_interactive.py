@@ -28,6 +28,7 @@ def as_at_a_terminal() -> None:
 
 
 def spawn(*args: str, cwd: Path) -> pexpect.spawn:
+    """The CLI in a pseudo-terminal; pass --all-questions for the rule set's full order."""
     env = tree_env(NO_COLOR="1", COLUMNS="120", TERM="dumb")
     child = pexpect.spawn(
         sys.executable,
@@ -49,7 +50,15 @@ def answer(child: pexpect.spawn, prompt: str, text: str) -> None:
 
 
 def test_full_questionnaire_saves_and_advises(tmp_path: Path) -> None:
-    child = spawn("advise", "--format", "json", "--save-answers", "answers.yaml", cwd=tmp_path)
+    child = spawn(
+        "advise",
+        "--all-questions",
+        "--format",
+        "json",
+        "--save-answers",
+        "answers.yaml",
+        cwd=tmp_path,
+    )
     answer(child, "Describe the use case", "Tag tickets — ünïcode ✓")
     answer(child, "main job", "clasification")  # typo: re-asked with a hint
     child.expect_exact("did you mean 'classification'?")
@@ -98,7 +107,15 @@ def test_full_questionnaire_saves_and_advises(tmp_path: Path) -> None:
 
 
 def test_skipped_questions_follow_ask_if(tmp_path: Path) -> None:
-    child = spawn("advise", "--set", "hosting=on_device", "--set", "use_case=x", cwd=tmp_path)
+    child = spawn(
+        "advise",
+        "--all-questions",
+        "--set",
+        "hosting=on_device",
+        "--set",
+        "use_case=x",
+        cwd=tmp_path,
+    )
     for _ in range(4):
         child.expect_exact("> ")
         child.sendline("")
@@ -114,7 +131,7 @@ def test_skipped_questions_follow_ask_if(tmp_path: Path) -> None:
 
 
 def test_ctrl_c_saves_partial_answers(tmp_path: Path) -> None:
-    child = spawn("advise", "--save-answers", "partial.yaml", cwd=tmp_path)
+    child = spawn("advise", "--all-questions", "--save-answers", "partial.yaml", cwd=tmp_path)
     answer(child, "Describe the use case", "half done")
     answer(child, "main job", "chat")
     child.expect_exact("How specialised")
@@ -131,7 +148,7 @@ def test_ctrl_c_saves_partial_answers(tmp_path: Path) -> None:
 
 
 def test_ctrl_d_offers_to_save(tmp_path: Path) -> None:
-    child = spawn("advise", cwd=tmp_path)
+    child = spawn("advise", "--all-questions", cwd=tmp_path)
     answer(child, "Describe the use case", "offer me")
     child.expect_exact("main job")
     child.expect_exact("> ")
@@ -148,7 +165,15 @@ def test_ctrl_d_offers_to_save(tmp_path: Path) -> None:
 
 def test_existing_file_is_not_overwritten_without_asking(tmp_path: Path) -> None:
     (tmp_path / "mine.yaml").write_text("precious: true\n", encoding="utf-8")
-    child = spawn("advise", "--save-answers", "mine.yaml", "--set", "use_case=x", cwd=tmp_path)
+    child = spawn(
+        "advise",
+        "--all-questions",
+        "--save-answers",
+        "mine.yaml",
+        "--set",
+        "use_case=x",
+        cwd=tmp_path,
+    )
     answer(child, "main job", "chat")
     child.sendintr()
     child.expect_exact("mine.yaml exists. Overwrite it?")
@@ -169,7 +194,7 @@ def test_interactive_resume_of_a_partial_file(tmp_path: Path) -> None:
         "weeks_to_launch: 2\nquality_bar: high\nbudget_usd_per_month: 100\ngpu_memory_gb: 0\n",
         encoding="utf-8",
     )
-    child = spawn("advise", "-r", "p.yaml", "-i", "-f", "json", cwd=tmp_path)
+    child = spawn("advise", "--all-questions", "-r", "p.yaml", "-i", "-f", "json", cwd=tmp_path)
     answer(child, "Longest context", "8000")
     answer(child, "vary a lot in difficulty", "")
     answer(child, "What does the model produce", "")
@@ -241,7 +266,15 @@ def test_ctrl_d_at_the_first_question_has_nothing_to_save(tmp_path: Path) -> Non
 
 def test_ctrl_c_at_a_number_prompt_with_force_overwrites(tmp_path: Path) -> None:
     (tmp_path / "mine.yaml").write_text("old: true\n", encoding="utf-8")
-    child = spawn("advise", "--save-answers", "mine.yaml", "--force", *ALL_BUT_THREE, cwd=tmp_path)
+    child = spawn(
+        "advise",
+        "--all-questions",
+        "--save-answers",
+        "mine.yaml",
+        "--force",
+        *ALL_BUT_THREE,
+        cwd=tmp_path,
+    )
     answer(child, "Describe the use case", "forced")
     child.expect_exact("How many requests a month")
     child.expect_exact("> ")
@@ -256,7 +289,15 @@ def test_ctrl_c_at_a_number_prompt_with_force_overwrites(tmp_path: Path) -> None
 
 def test_ctrl_c_at_the_overwrite_question_keeps_the_file(tmp_path: Path) -> None:
     (tmp_path / "mine.yaml").write_text("precious: true\n", encoding="utf-8")
-    child = spawn("advise", "--save-answers", "mine.yaml", "--set", "use_case=x", cwd=tmp_path)
+    child = spawn(
+        "advise",
+        "--all-questions",
+        "--save-answers",
+        "mine.yaml",
+        "--set",
+        "use_case=x",
+        cwd=tmp_path,
+    )
     answer(child, "main job", "chat")
     child.expect_exact("How specialised")  # "chat" was read: a Ctrl-C now cannot flush it
     child.expect_exact("> ")
@@ -274,7 +315,13 @@ def test_ctrl_c_at_the_overwrite_question_keeps_the_file(tmp_path: Path) -> None
 def test_a_place_that_cannot_be_written_offers_another_name(tmp_path: Path) -> None:
     (tmp_path / "folder").mkdir()
     child = spawn(
-        "advise", "--save-answers", "missing/answers.yaml", "--set", "use_case=x", cwd=tmp_path
+        "advise",
+        "--all-questions",
+        "--save-answers",
+        "missing/answers.yaml",
+        "--set",
+        "use_case=x",
+        cwd=tmp_path,
     )
     answer(child, "main job", "chat")
     child.expect_exact("How specialised")  # "chat" was read: a Ctrl-C now cannot flush it
@@ -298,7 +345,9 @@ def test_a_place_that_cannot_be_written_offers_another_name(tmp_path: Path) -> N
 def test_prompts_on_the_terminal_results_in_the_pipe(tmp_path: Path) -> None:
     # stdin and stderr are the terminal; stdout is a pipe into a file.
     args = " ".join(f"'{a}'" for a in ALL_BUT_THREE)
-    command = f"'{sys.executable}' -m slmvllm advise -f json {args} | cat > out.json"
+    command = (
+        f"'{sys.executable}' -m slmvllm advise --all-questions -f json {args} | cat > out.json"
+    )
     env = tree_env(NO_COLOR="1", COLUMNS="120", TERM="dumb")
     child = pexpect.spawn(
         "bash",
@@ -340,7 +389,7 @@ def test_bytes_that_are_not_utf8_are_asked_again(tmp_path: Path, strict: bool) -
         env["PYTHONIOENCODING"] = "utf-8:strict"
     child = pexpect.spawn(
         sys.executable,
-        ["-m", "slmvllm", "advise"],
+        ["-m", "slmvllm", "advise", "--all-questions"],
         cwd=str(tmp_path),
         env=env,
         timeout=20,
@@ -401,7 +450,9 @@ def test_requirements_typed_at_the_terminal_say_how_to_end(tmp_path: Path) -> No
 def test_three_ways_in_give_the_same_result(tmp_path: Path) -> None:
     # The brief's promise: the questionnaire, a requirements file and --set in CI ask
     # the same questions of the same engine and get the same result, to the last key.
-    child = spawn("advise", "-f", "json", "--save-answers", "answers.yaml", cwd=tmp_path)
+    child = spawn(
+        "advise", "--all-questions", "-f", "json", "--save-answers", "answers.yaml", cwd=tmp_path
+    )
     typed = {
         "Describe the use case": "Route insurance claims",
         "main job": "3",  # summarization, by number
@@ -455,3 +506,43 @@ def test_three_ways_in_give_the_same_result(tmp_path: Path) -> None:
     assert by_prompt["recommendation"] == "slm"  # regulated, private cloud, labelled data
     assert doc_file == by_prompt
     assert doc_set == by_prompt
+
+
+# --------------------------------------------------------------------------- issue 17: adaptive
+
+
+def test_the_questionnaire_stops_when_nothing_can_change_it(tmp_path: Path) -> None:
+    child = spawn("advise", "-f", "json", "--save-answers", "a.yaml", cwd=tmp_path)
+    answer(child, "Describe the use case", "Reply suggestions on the phone")
+    answer(child, "Where may the model run", "on_device")  # the most decisive question
+    child.expect_exact("leading: slm (confidence 1.00); 0 remaining questions could")
+    child.expect(r"No remaining answer can change this: (\d+) questions skipped")
+    skipped = int(child.match.group(1))
+    child.expect_exact("Priorities (Enter finishes)> ")
+    child.sendline("")
+    child.expect_exact("Saved answers to a.yaml")
+    text = finish(child)
+    assert child.exitstatus == 0
+    assert json.loads(text[text.index("{") :])["recommendation"] == "slm"
+    saved = (tmp_path / "a.yaml").read_text(encoding="utf-8")
+    assert "# Not asked (no answer to them could change the recommendation" in saved
+    assert yaml.safe_load(saved) == {
+        "use_case": "Reply suggestions on the phone",
+        "hosting": "on_device",
+    }
+    assert skipped >= 15
+
+
+def test_interactive_with_a_file_asks_only_what_could_change_it(tmp_path: Path) -> None:
+    (tmp_path / "p.yaml").write_text("use_case: resume\nhosting: on_device\n", encoding="utf-8")
+    child = spawn("advise", "-r", "p.yaml", "-i", "-f", "json", cwd=tmp_path)
+    child.expect_exact("No remaining answer can change this")
+    child.expect_exact("Priorities (Enter finishes)> ")
+    before = child.before or ""
+    assert "[" not in before.split("Ctrl-C stops")[-1].split("No remaining")[0]  # none asked
+    child.sendline("")
+    child.expect_exact("Save these answers")
+    child.sendline("")
+    text = finish(child)
+    assert child.exitstatus == 0
+    assert json.loads(text[text.index("{") :])["recommendation"] == "slm"

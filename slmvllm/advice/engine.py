@@ -156,6 +156,16 @@ def _compiled(rs: RuleSet) -> _Compiled:
     return made
 
 
+def field_probes(rs: RuleSet) -> dict[str, tuple[list[Any], list[float]]]:
+    """`candidate_values` of a rule set, worked out once per rule set."""
+    return _compiled(rs).probes
+
+
+def rule_tests(rs: RuleSet) -> tuple[Predicate | None, ...]:
+    """Each rule's compiled condition (None: always fires), in rule order."""
+    return _compiled(rs).tests
+
+
 def _fired(compiled: _Compiled, values: Mapping[str, Any]) -> list[bool]:
     return [test is None or test(values) for test in compiled.tests]
 

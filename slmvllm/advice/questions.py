@@ -7,7 +7,8 @@ YAML scalar and then validates strictly, as a file's values are.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import textwrap
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from pydantic import ValidationError
@@ -160,8 +161,13 @@ def answers_yaml(
     *,
     partial: bool = False,
     origin: str = "the questionnaire",
+    skipped: Iterable[str] = (),
 ) -> str:
-    """Answers as a requirements file, in questionnaire order, ready for `advise -r`."""
+    """Answers as a requirements file, in questionnaire order, ready for `advise -r`.
+
+    `skipped` names the fields the questionnaire did not ask because no answer to them
+    could change the recommendation; a comment lists them.
+    """
     order = [q.field for q in rs.questions] + list(field_names(rs.requirements_model()))
     ordered = {
         f: answers[f] for f in dict.fromkeys(order) if f in answers and answers[f] is not None
@@ -172,5 +178,12 @@ def answers_yaml(
             "# Partial: the questionnaire stopped early. Continue with:\n"
             "#   slmvllm advise -r THIS_FILE --interactive\n"
         )
+    names = list(skipped)
+    if names:
+        text = (
+            "Not asked (no answer to them could change the recommendation; they take the "
+            f"rule set's defaults): {', '.join(names)}"
+        )
+        header += "".join(f"# {line}\n" for line in textwrap.wrap(text, 86))
     body = dump_yaml(ordered) if ordered else "{}\n"
     return header + body

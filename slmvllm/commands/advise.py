@@ -54,6 +54,7 @@ class AdviseOptions:
     all_candidates: bool = False
     explain: bool = False
     report: Path | None = None
+    all_questions: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,9 +109,9 @@ def run_advise(opts: AdviseOptions, err: Console | None = None) -> int:
     # Every file the run depends on is read before anyone is asked anything.
     catalog = load_catalog(extra=opts.catalog)
     if opts.requirements:
-        cases, as_list = _from_files(rs, opts, overrides, stderr)
+        cases, as_list = _from_files(rs, opts, overrides, stderr, catalog)
     else:
-        cases, as_list = [_from_questionnaire(rs, opts, overrides, stderr)], False
+        cases, as_list = [_from_questionnaire(rs, opts, overrides, stderr, catalog)], False
     for case in cases:
         _check_feasible(rs, case, catalog)
 
@@ -187,7 +188,7 @@ def _is_folder(path: Path) -> bool:
 
 
 def _from_files(
-    rs: RuleSet, opts: AdviseOptions, overrides: dict[str, Any], stderr: _Stderr
+    rs: RuleSet, opts: AdviseOptions, overrides: dict[str, Any], stderr: _Stderr, catalog: Catalog
 ) -> tuple[list[UseCase], bool]:
     files, as_list = _expand(opts.requirements)
     if opts.interactive and len(files) != 1:
@@ -211,7 +212,7 @@ def _from_files(
         raise InputError(problems)
     if opts.interactive:
         case = cases[0]
-        answers = ask_or_stop(rs, opts, case.requirements.given(), stderr.console)
+        answers = ask_or_stop(rs, opts, case.requirements.given(), stderr.console, catalog)
         cases = [UseCase(case.source, rs.requirements_model().model_validate(answers))]
     elif opts.save_answers is not None:
         _save_merged(rs, opts, cases, stderr)
@@ -237,7 +238,7 @@ def requirements_from(rs: RuleSet, doc: Document, overrides: dict[str, Any]) -> 
 
 
 def _from_questionnaire(
-    rs: RuleSet, opts: AdviseOptions, overrides: dict[str, Any], stderr: _Stderr
+    rs: RuleSet, opts: AdviseOptions, overrides: dict[str, Any], stderr: _Stderr, catalog: Catalog
 ) -> UseCase:
     if opts.no_input or not sys.stdin.isatty():
         why = "--no-input was given" if opts.no_input else "standard input is not a terminal"
@@ -248,15 +249,24 @@ def _from_questionnaire(
                 "pass -r FILE (or -r - to read YAML from stdin)",
             )
         )
-    answers = ask_or_stop(rs, opts, overrides, stderr.console)
+    answers = ask_or_stop(rs, opts, overrides, stderr.console, catalog)
     return UseCase(None, rs.requirements_model().model_validate(answers))
 
 
 def ask_or_stop(
-    rs: RuleSet, opts: AdviseOptions, given: dict[str, Any], err: Console
+    rs: RuleSet,
+    opts: AdviseOptions,
+    given: dict[str, Any],
+    err: Console,
+    catalog: Catalog | None = None,
 ) -> dict[str, Any]:
-    """Run the questionnaire; on Ctrl-C/Ctrl-D save (or offer to save) the answers, then stop."""
-    from slmvllm.prompting import QuestionnaireStopped, ask
+    """Run the questionnaire; on Ctrl-C/Ctrl-D save (or offer to save) the answers, then stop.
+
+    Only the questions that can still change the recommendation are asked, unless
+    `--all-questions` (or no catalogue to work the cost figures out from) asks them all.
+    """
+    from slmvllm.advisor import CatalogFigures
+    from slmvllm.prompting import QuestionnaireStopped, ask, ask_adaptive
 
     if opts.no_input or not sys.stdin.isatty():
         raise NoTerminalError(
@@ -270,18 +280,29 @@ def ask_or_stop(
         "Answer each question; Enter keeps the default, Ctrl-C stops (your answers can be saved).",
         style="dim",
     )
+    skipped: list[str] = []
     try:
-        answers = ask(rs, err, given)
+        if opts.all_questions or catalog is None:
+            answers = ask(rs, err, given)
+        else:
+            got = ask_adaptive(rs, err, given, figures=CatalogFigures(catalog))
+            answers, skipped = got.values, got.skipped
     except QuestionnaireStopped as stop:
         saved = _save(rs, opts, stop.answers, err, partial=True)
         note = f"; answers saved to {saved}" if saved else "; nothing saved"
         raise StoppedByUserError(f"questionnaire {stop.how}{note}") from None
-    _save(rs, opts, answers, err, partial=False)
+    _save(rs, opts, answers, err, partial=False, skipped=skipped)
     return answers
 
 
 def _save(
-    rs: RuleSet, opts: AdviseOptions, answers: dict[str, Any], err: Console, *, partial: bool
+    rs: RuleSet,
+    opts: AdviseOptions,
+    answers: dict[str, Any],
+    err: Console,
+    *,
+    partial: bool,
+    skipped: list[str] | None = None,
 ) -> Path | None:
     from slmvllm.prompting import ask_path, ask_yes_no
 
@@ -305,7 +326,8 @@ def _save(
                 return None
             target = Path(fallback)
     try:
-        write_atomic(target, answers_yaml(rs, answers, partial=partial), overwrite=overwrite)
+        text = answers_yaml(rs, answers, partial=partial, skipped=skipped or [])
+        write_atomic(target, text, overwrite=overwrite)
     except InputError as exc:
         # Nothing lost: say why, and offer another name rather than drop the answers.
         err.print(f"slmvllm: {one_line(exc)}", markup=False)
@@ -318,6 +340,7 @@ def _save(
             answers,
             err,
             partial=partial,
+            skipped=skipped,
         )
     shown = one_line(target)
     err.print(f"Saved answers to {shown} (rerun with: slmvllm advise -r {shown})", markup=False)

@@ -24,7 +24,7 @@ thresholds too, so the sensitivity search tries both sides of them.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from slmvllm.numbers.catalog import Catalog
@@ -62,6 +62,17 @@ def _threshold(volume: float | None, share: float = 0.0) -> int | None:
 
 def _compared(requests: int, threshold: int | None) -> str:
     return "cheaper" if threshold is not None and requests >= threshold else "dearer"
+
+
+def figures_settled(values: Mapping[str, Any], open_fields: Collection[str]) -> bool:
+    """Whether the figures are known (all unknown) whatever the open fields turn out to be.
+
+    Without a monthly volume, or with hosting that allows no API, `cost_figures` works
+    out nothing; once those two are answered so, the other fields cannot change that.
+    """
+    if "monthly_requests" not in open_fields and values.get("monthly_requests") is None:
+        return True
+    return "hosting" not in open_fields and (values.get("hosting") or "any") != "any"
 
 
 def cost_figures(
