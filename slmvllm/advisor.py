@@ -36,9 +36,10 @@ class CatalogFigures:
 
     catalog: Catalog
     reads: frozenset[str] = FIGURE_INPUTS
+    tier: str | None = None
 
     def __call__(self, values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, list[float]]]:
-        return cost_figures(values, self.catalog)
+        return cost_figures(values, self.catalog, self.tier)
 
 
 @cache
@@ -68,18 +69,20 @@ def advise(
     catalog: Catalog | None = None,
     *,
     all_candidates: bool = False,
+    tier: str | None = None,
 ) -> Result:
     """The full, explained recommendation for one use case, with the numbers behind it.
 
     `rule_set` and `catalog` default to the shipped ones. The estimates list the
-    compact candidate list unless `all_candidates` (see `estimate`). Raises
+    compact candidate list unless `all_candidates` (see `estimate`). `tier` overrides the
+    quality tier the large model is picked from (`slmvllm.numbers.tiers`). Raises
     `NoFeasibleOptionError` when the hard constraints rule out every option.
     """
     rs = rule_set if rule_set is not None else default_rule_set()
     cat = catalog if catalog is not None else default_catalog()
-    advice = advice_for(rs, requirements, CatalogFigures(cat))
+    advice = advice_for(rs, requirements, CatalogFigures(cat, tier=tier))
     numbers = estimate(
-        advice.requirements, advice.recommendation, cat, all_candidates=all_candidates
+        advice.requirements, advice.recommendation, cat, all_candidates=all_candidates, tier=tier
     )
     cost_weight = weights(rs, requirements.priorities).get("cost")
     excluded = {e.option for e in advice.excluded}

@@ -48,6 +48,12 @@ class DataFormat(StrEnum):
     json = "json"
 
 
+class QualityTier(StrEnum):
+    frontier = "frontier"
+    strong = "strong"
+    light = "light"
+
+
 class Option(StrEnum):
     slm = "slm"
     llm = "llm"
@@ -168,6 +174,20 @@ def advise(
             help="List every priced candidate in the estimates, not only the shortlist.",
         ),
     ] = False,
+    tier: Annotated[
+        QualityTier | None,
+        typer.Option(
+            "--tier",
+            help="Price the large model on this quality tier (frontier, strong, light) instead "
+            "of the one the requirements call for.",
+        ),
+    ] = None,
+    record: Annotated[
+        Path | None,
+        typer.Option(
+            "--record", help="Also write one Markdown decision record per use case to this folder."
+        ),
+    ] = None,
 ) -> None:
     """Recommend SLM, LLM or hybrid for a use case, with the reasons and what would change it.
 
@@ -205,6 +225,8 @@ def advise(
             explain=explain,
             report=report,
             all_candidates=all_candidates,
+            tier=tier.value if tier else None,
+            record=record,
         )
     )
     raise typer.Exit(code)

@@ -54,6 +54,8 @@ class AdviseOptions:
     all_candidates: bool = False
     explain: bool = False
     report: Path | None = None
+    tier: str | None = None
+    record: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,7 @@ def _results(
     # with or without --explain (a --report beside them shows the compact list).
     every = opts.all_candidates or (opts.explain and opts.output_format == "text")
     for case in cases:
-        result = advise(case.requirements, rs, catalog, all_candidates=every)
+        result = advise(case.requirements, rs, catalog, all_candidates=every, tier=opts.tier)
         verdicts.append(Verdict(case.source, result.recommendation, result.confidence))
         yield case.source, result
 

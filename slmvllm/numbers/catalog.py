@@ -155,6 +155,12 @@ class Model(Strict):
     prices: list[Price] = Field(default_factory=list)
     sources: list[StrictStr] = Field(min_length=1)
     caveats: list[StrictStr] = Field(default_factory=list)
+    quality_tier: Literal["frontier", "strong", "light"] | None = Field(
+        default=None,
+        description="frontier, strong or light; without it the shipped positioning table "
+        "(slmvllm.numbers.tiers) or, for a small model, light",
+    )
+    quality_tier_source: StrictStr | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Model:

@@ -90,6 +90,9 @@ class Candidate(Strict):
     warnings: list[str]
     cost: ApiCost | GpuCost | None = None
     memory: MemoryReport | None = None
+    quality_tier: str | None = Field(
+        default=None, description="frontier, strong or light (slmvllm.numbers.tiers); null: untiered"
+    )
 
 
 class LeftOutGroup(Strict):
@@ -192,6 +195,11 @@ class Estimates(Strict):
     candidates_total: int | None = Field(
         default=None, description="how many candidates were priced, listed or not"
     )
+    quality_tier: str | None = Field(
+        default=None,
+        description="the tier the large model was picked from: frontier, strong, light or any",
+    )
+    quality_tier_why: str | None = Field(default=None, description="why that tier")
     candidates_left_out: list[LeftOutGroup] | None = Field(
         default=None,
         description="candidates not in `candidates`, grouped by why; null with --all-candidates",

@@ -169,6 +169,13 @@ def _numbers(console: Console, est: Estimates, recommendation: str) -> None:
     if hosted is not None and (not best["slm"] or best["slm"][0].hosting != "self_hosted"):
         _line(console, "     self-hosted: ", _cost(hosted, where=False), indent=2)
     _line(console, ("LLM  ", "bold"), _cost(best["llm"][0] if best["llm"] else None), indent=2)
+    if est.quality_tier is not None:
+        _line(
+            console,
+            ("     tier: ", "dim"),
+            (one_line(f"{est.quality_tier}, because {est.quality_tier_why or 'asked'}"), "dim"),
+            indent=2,
+        )
     be = est.break_even
     if est.break_even_monthly_requests is not None and be.small_model and be.llm_model:
         text = (
@@ -245,3 +252,15 @@ def render_short(
             "dim",
         ),
     )
+
+
+def short_report_text(result: Result, rule_set: RuleSet, *, width: int = 100) -> str:
+    """The one-screen report as plain text (no colour, no terminal codes), e.g. for agents."""
+    import io
+
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer, width=width, color_system=None, highlight=False, force_terminal=False
+    )
+    render_short(console, result, rule_set)
+    return buffer.getvalue()
