@@ -310,6 +310,20 @@ def compare(
     raise typer.Exit(run_compare(CompareOptions(rules, requirements, general, output_format.value)))
 
 
+@app.command()
+def mcp() -> None:
+    """Serve the advice to coding agents over MCP (stdio): advise, questions, compare, models,
+    explain_rule. Needs the optional extra: pip install 'slmvllm[mcp]'.
+
+    \b
+    Example (Claude Code):
+      claude mcp add slmvllm -- slmvllm mcp
+    """
+    from slmvllm.commands.mcp import run_mcp
+
+    raise typer.Exit(run_mcp())
+
+
 class SchemaKind(StrEnum):
     requirements = "requirements"
     rules = "rules"
