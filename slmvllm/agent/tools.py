@@ -227,8 +227,9 @@ def models_tool(args: Mapping[str, Any]) -> ToolOutput:
     for name in ("max_params", "fits_gpu_gb", "min_context"):
         value = args.get(name)
         if value is not None and value < (1 if name == "min_context" else 0):
-            raise InputError(Problem(ARGUMENTS, f"must be at least {int(name == 'min_context')}",
-                                     field=name))
+            raise InputError(
+                Problem(ARGUMENTS, f"must be at least {int(name == 'min_context')}", field=name)
+            )
     matches = filter_models(
         catalog,
         open_weights=args.get("open_weights"),

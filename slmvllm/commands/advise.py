@@ -56,6 +56,7 @@ class AdviseOptions:
     report: Path | None = None
     tier: str | None = None
     record: Path | None = None
+    as_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,8 @@ def run_advise(opts: AdviseOptions, err: Console | None = None) -> int:
         raise InputError(Problem("command line", str(exc))) from None
 
     # Every file the run depends on is read before anyone is asked anything.
-    catalog = load_catalog(extra=opts.catalog)
+    catalog = load_catalog(extra=opts.catalog, as_of=opts.as_of)
+    write_warnings(catalog.notes)
     if opts.requirements:
         cases, as_list = _from_files(rs, opts, overrides, stderr)
     else:
@@ -152,6 +154,10 @@ def _results(
     for case in cases:
         result = advise(case.requirements, rs, catalog, all_candidates=every, tier=opts.tier)
         verdicts.append(Verdict(case.source, result.recommendation, result.confidence))
+        if opts.record is not None:
+            from slmvllm.commands.records import write_record
+
+            write_record(opts.record, case.source, result, rs, catalog)
         yield case.source, result
 
 

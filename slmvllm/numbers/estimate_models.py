@@ -91,7 +91,8 @@ class Candidate(Strict):
     cost: ApiCost | GpuCost | None = None
     memory: MemoryReport | None = None
     quality_tier: str | None = Field(
-        default=None, description="frontier, strong or light (slmvllm.numbers.tiers); null: untiered"
+        default=None,
+        description="frontier, strong or light (slmvllm.numbers.tiers); null: untiered",
     )
 
 
@@ -200,6 +201,9 @@ class Estimates(Strict):
         description="the tier the large model was picked from: frontier, strong, light or any",
     )
     quality_tier_why: str | None = Field(default=None, description="why that tier")
+    prices_as_of: str | None = Field(
+        default=None, description="the newest as-of date of the catalogue's API prices"
+    )
     candidates_left_out: list[LeftOutGroup] | None = Field(
         default=None,
         description="candidates not in `candidates`, grouped by why; null with --all-candidates",

@@ -660,6 +660,7 @@ def estimate(
         assumptions=assumptions,
         quality_tier=inp.tier or "any",
         quality_tier_why=inp.tier_why,
+        prices_as_of=catalog.prices_as_of,
         **hybrid,
     )
 

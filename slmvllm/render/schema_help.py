@@ -134,7 +134,9 @@ def describe_property(
     if values and meanings is not None:
         texts = [meanings.get(str(v), str(v).replace("_", " ")) for v in values]
         prop["enumDescriptions"] = texts
-        description += " Values: " + "; ".join(f"{v} = {t}" for v, t in zip(values, texts, strict=True))
+        description += " Values: " + "; ".join(
+            f"{v} = {t}" for v, t in zip(values, texts, strict=True)
+        )
     prop["description"] = description
 
 

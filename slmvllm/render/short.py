@@ -15,6 +15,7 @@ from slmvllm.advice.rule_set_model import RuleSet
 from slmvllm.numbers.cost_plans import money
 from slmvllm.numbers.estimate_models import Candidate, Estimates
 from slmvllm.numbers.estimates import shortlist
+from slmvllm.numbers.price_map import stale_prices
 from slmvllm.render.digest import DECISIVE_REASONS, Digest, digest, ref_marks
 from slmvllm.render.safe import one_line
 from slmvllm.render.text import score_bars
@@ -194,6 +195,9 @@ def _numbers(console: Console, est: Estimates, recommendation: str) -> None:
             + (f", {money(blended)}/month blended" if blended is not None else ""),
             indent=2,
         )
+    stale = stale_prices(est.prices_as_of)
+    if stale:
+        _line(console, ("Note: ", "bold yellow"), stale, indent=2)
     check = est.cost_check
     if check is not None and check.agrees is False:
         _line(console, ("Note: ", "bold yellow"), one_line(check.statement), indent=2)
