@@ -181,3 +181,9 @@ def test_without_the_extra_says_how_to_install(tmp_path: Path) -> None:
         "slmvllm: error: slmvllm mcp: the MCP server needs the optional extra: "
         "pip install 'slmvllm[mcp]' (or: pipx inject slmvllm mcp)\n"
     )
+
+
+def test_the_server_stops_cleanly_at_end_of_input() -> None:
+    run = run_cli("mcp", stdin="")
+    assert (run.code, run.out) == (0, "")
+    assert "Traceback" not in run.err

@@ -8,7 +8,10 @@ error naming it, and the server goes on. Nothing but the protocol is written to 
 
 from __future__ import annotations
 
+import io
 import json
+import os
+import sys
 from typing import Any
 
 import anyio
@@ -74,7 +77,17 @@ def serve_stdio() -> None:
     server = build_server()
 
     async def run() -> None:
-        async with stdio_server() as (read, write):
-            await server.run(read, write, server.create_initialization_options())
+        # Streams of our own over copies of the descriptors: the SDK's default wrappers
+        # close sys.stdout's buffer when collected, and the CLI still flushes it after.
+        stdin = io.TextIOWrapper(
+            os.fdopen(os.dup(sys.stdin.fileno()), "rb"), encoding="utf-8", errors="replace"
+        )
+        stdout = io.TextIOWrapper(os.fdopen(os.dup(sys.stdout.fileno()), "wb"), encoding="utf-8")
+        with stdin, stdout:
+            async with stdio_server(anyio.wrap_file(stdin), anyio.wrap_file(stdout)) as (
+                read,
+                write,
+            ):
+                await server.run(read, write, server.create_initialization_options())
 
     anyio.run(run)
