@@ -1,16 +1,24 @@
-"""Split the corpus of decisions into a development part and a held-back test part.
+"""Split the corpus of documented decisions into a development part and a held-back test part.
 
-Run once, before any rule is revised, and commit what it writes; rerunning it gives
-the same split (fixed seed). About a third of the cases, chosen at random within each
-(expected label, ambiguous) group, go to the test part; the rest to development. The
-21 calibration cases (examples/cases/) are not in the corpus: the rules were written
+Two generations of the split are kept in split.yaml:
+
+1. **The first split** (seed 20261201, 2026-12-01): a third of the 138 cases of the first
+   corpus, at random within each (expected label, ambiguous) group, were held back as
+   the test part of rule set 2.0. That test part has since been looked at, so it is
+   test data no more: every case of the first corpus is now development.
+2. **The fresh test part** (seed 20261207, 2026-12-07): drawn only from the cases added
+   after the first split (`split.yaml: first_split` lists the old ones), before any rule
+   of rule set 3.0 was written: half of the new cases, at random within each
+   (expected, ambiguous) group. The rest of the new cases join the development part.
+
+The 21 calibration cases (examples/cases/) are not in the corpus: the rules were written
 with them in view, so they count as development evidence, never as test cases.
 
     python benchmarks/split_corpus.py
 
-Writes benchmarks/decisions/split.yaml (the ids of each part, the seed, the method)
-and the labels files development.yaml and test.yaml beside index.yaml, which
-`slmvllm eval` reads.
+Rerunning it gives the same split (fixed seeds; the first split is read back from
+split.yaml). It writes split.yaml and the labels files development.yaml and test.yaml
+beside index.yaml, which `slmvllm eval` reads.
 """
 
 from __future__ import annotations
@@ -21,13 +29,14 @@ from pathlib import Path
 import yaml
 
 HERE = Path(__file__).resolve().parent / "decisions"
-SEED = 20261201
-TEST_SHARE = 1 / 3
+FIRST_SEED = 20261201
+SEED = 20261207
+TEST_SHARE = 1 / 2  # of the cases added after the first split
 
 
-def split(entries: list[dict[str, object]]) -> tuple[list[str], list[str]]:
+def split(entries: list[dict[str, object]], seed: int, share: float) -> tuple[list[str], list[str]]:
     """(development ids, test ids): stratified by (expected, ambiguous), seeded."""
-    rng = random.Random(SEED)
+    rng = random.Random(seed)
     groups: dict[tuple[str, bool], list[str]] = {}
     for entry in sorted(entries, key=lambda e: str(e["id"])):
         key = (str(entry["expected"]), bool(entry["ambiguous"]))
@@ -37,7 +46,7 @@ def split(entries: list[dict[str, object]]) -> tuple[list[str], list[str]]:
     for key in sorted(groups):
         ids = groups[key]
         rng.shuffle(ids)
-        n_test = round(len(ids) * TEST_SHARE)
+        n_test = round(len(ids) * share)
         test += ids[:n_test]
         development += ids[n_test:]
     return sorted(development), sorted(test)
@@ -45,16 +54,28 @@ def split(entries: list[dict[str, object]]) -> tuple[list[str], list[str]]:
 
 def main() -> None:
     entries = yaml.safe_load((HERE / "index.yaml").read_text(encoding="utf-8"))
-    development, test = split(entries)
+    previous = yaml.safe_load((HERE / "split.yaml").read_text(encoding="utf-8"))
+    first = previous.get("first_split") or {
+        "seed": FIRST_SEED,
+        "development": previous["development"],
+        "test": previous["test"],
+    }
+    old = set(first["development"]) | set(first["test"])
+    new_entries = [e for e in entries if e["id"] not in old]
+    new_development, test = split(new_entries, SEED, TEST_SHARE)
+    development = sorted([str(e["id"]) for e in entries if e["id"] in old] + new_development)
     (HERE / "split.yaml").write_text(
-        "# Written by benchmarks/split_corpus.py before any rule was revised; do not edit.\n"
+        "# Written by benchmarks/split_corpus.py; do not edit. The fresh test part was drawn\n"
+        "# from the cases added after the first split, before any rule of rule set 3.0.\n"
         + yaml.safe_dump(
             {
                 "seed": SEED,
-                "test_share": round(TEST_SHARE, 4),
-                "method": "random within each (expected, ambiguous) group, seeded",
+                "test_share_of_new_cases": TEST_SHARE,
+                "method": "random within each (expected, ambiguous) group of the cases added "
+                "after the first split, seeded; every case of the first corpus is development",
                 "development": development,
                 "test": test,
+                "first_split": first,
             },
             sort_keys=False,
         ),

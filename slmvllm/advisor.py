@@ -13,12 +13,13 @@ it, so there is exactly one way a result is made.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from slmvllm.advice.engine import advice_for, weights
+from slmvllm.advice.advice_model import Advice
+from slmvllm.advice.engine import advice_for, calibrated, weights
 from slmvllm.advice.engine import check_feasible as engine_check_feasible
 from slmvllm.advice.rule_set_model import RuleSet
 from slmvllm.advice.rule_sets import load_rule_set
@@ -26,6 +27,7 @@ from slmvllm.numbers.catalog import Catalog, load_catalog
 from slmvllm.numbers.cost_check import cost_check
 from slmvllm.numbers.estimates import estimate
 from slmvllm.numbers.figures import FIGURE_INPUTS, cost_figures
+from slmvllm.precedents import find_precedents
 from slmvllm.requirements import Requirements
 from slmvllm.result import Result
 
@@ -70,13 +72,16 @@ def advise(
     *,
     all_candidates: bool = False,
     tier: str | None = None,
+    exclude_precedents: Iterable[str] = (),
 ) -> Result:
     """The full, explained recommendation for one use case, with the numbers behind it.
 
     `rule_set` and `catalog` default to the shipped ones. The estimates list the
     compact candidate list unless `all_candidates` (see `estimate`). `tier` overrides the
     quality tier the large model is picked from (`slmvllm.numbers.tiers`). Raises
-    `NoFeasibleOptionError` when the hard constraints rule out every option.
+    `NoFeasibleOptionError` when the hard constraints rule out every option. The
+    result names the documented decisions most like the use case (`precedents`), never
+    one whose id is in `exclude_precedents` (`eval` leaves each case out of its own).
     """
     rs = rule_set if rule_set is not None else default_rule_set()
     cat = catalog if catalog is not None else default_catalog()
@@ -88,4 +93,27 @@ def advise(
     excluded = {e.option for e in advice.excluded}
     check = cost_check(advice.criteria_scores, excluded, numbers, cost_weight)
     numbers = numbers.model_copy(update={"cost_check": check})
-    return Result.model_construct(**dict(advice), estimates=numbers)
+    shown, vote = find_precedents(requirements.given(), exclude_precedents)
+    fields = dict(advice)
+    disagree = vote is not None and vote.choice != advice.recommendation
+    basis = dict(advice.confidence_basis)
+    basis["precedents"] = "none" if vote is None else "disagree" if disagree else "agree"
+    fields["confidence_basis"] = basis
+    if disagree:
+        fields["confidence"] = round(_with_disagreement(rs, advice), 4)
+    return Result.model_construct(
+        **fields, estimates=numbers, precedents=shown, precedent_vote=vote
+    )
+
+
+def _with_disagreement(rs: RuleSet, advice: Advice) -> float:
+    """The confidence once the closest documented decisions are known to disagree."""
+    basis = advice.confidence_basis
+    single = basis.get("runner_up") == ""
+    return calibrated(
+        rs,
+        None if single else float(basis["margin"]),
+        float(basis["evidence_share"]),
+        int(basis.get("decisive_unknowns", 0)),
+        disagree=True,
+    )

@@ -334,6 +334,49 @@ def models(
 
 
 @app.command()
+def cases(
+    words: Annotated[
+        list[str] | None,
+        typer.Argument(help="Words to search the use cases for (BM25); none lists every case."),
+    ] = None,
+    requirements: Annotated[
+        Path | None,
+        typer.Option(
+            "--requirements", "-r", help="Rank by likeness to this requirements file's answers."
+        ),
+    ] = None,
+    choice: Annotated[
+        Option | None, typer.Option("--choice", help="Only decisions that chose this option.")
+    ] = None,
+    output_format: DataFormatOption = DataFormat.text,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", "-n", min=1, help="At most this many (a search shows 10)."),
+    ] = None,
+) -> None:
+    """List and search the documented decisions that results cite as precedents.
+
+    \b
+    Examples:
+      slmvllm cases                                   # every decision, by id
+      slmvllm cases invoice extraction --choice slm   # search the use cases
+      slmvllm cases -r examples/support-triage.yaml   # the ones most like a file
+    """
+    from slmvllm.commands.cases import CasesOptions, run_cases
+
+    code = run_cases(
+        CasesOptions(
+            words=list(words or []),
+            requirements=requirements,
+            choice=choice.value if choice else None,
+            output_format=output_format.value,
+            limit=limit,
+        )
+    )
+    raise typer.Exit(code)
+
+
+@app.command()
 def compare(
     rules: Annotated[
         Path | None, typer.Option("--rules", help="Count this rule set instead of the default.")
@@ -380,6 +423,84 @@ def mcp() -> None:
     from slmvllm.commands.mcp import run_mcp
 
     raise typer.Exit(run_mcp())
+
+
+class TrialFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command()
+def trial(
+    log: Annotated[
+        Path,
+        typer.Argument(
+            help="Graded request log: JSON Lines or CSV, one request a line (- for stdin).",
+            show_default=False,
+        ),
+    ],
+    small: Annotated[
+        str, typer.Option("--small", help="Catalogue id of the small model the log grades.")
+    ],
+    large: Annotated[
+        str, typer.Option("--large", help="Catalogue id of the large model the log grades.")
+    ],
+    requirements: Annotated[
+        Path | None,
+        typer.Option(
+            "--requirements",
+            "-r",
+            help="Volume, tokens and hosting from this use case; its advice is shown beside.",
+        ),
+    ] = None,
+    quality_target: Annotated[
+        float,
+        typer.Option(
+            "--quality-target",
+            min=0.0,
+            max=1.0,
+            help="Share of the large model's quality the decision must keep.",
+        ),
+    ] = 0.95,
+    rules: Annotated[
+        Path | None, typer.Option("--rules", help="Compare with this rule set's advice.")
+    ] = None,
+    catalog: CatalogOption = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")] = 0,
+    output_format: Annotated[
+        TrialFormat, typer.Option("--format", "-f", help="text, json or markdown.")
+    ] = TrialFormat.text,
+    report: Annotated[
+        Path | None,
+        typer.Option("--report", help="Also write a standalone FILE.html with the cost chart."),
+    ] = None,
+) -> None:
+    """Decide on your own graded requests: the small model, the large one, or a router.
+
+    \b
+    Examples:
+      slmvllm trial examples/trial/support-shadow.jsonl --small qwen2.5-7b --large gpt-4o
+      slmvllm trial log.csv --small llama-3.1-8b --large gpt-4.1 -r use-case.yaml --report t.html
+    """
+    from slmvllm.commands.trial import TrialOptions, run_trial
+
+    raise typer.Exit(
+        run_trial(
+            TrialOptions(
+                log,
+                small,
+                large,
+                requirements,
+                rules,
+                catalog,
+                quality_target,
+                seed,
+                output_format.value,
+                report,
+            )
+        )
+    )
 
 
 class SchemaKind(StrEnum):

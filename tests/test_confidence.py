@@ -18,7 +18,14 @@ from typing import Any
 
 import pytest
 
-from slmvllm.advice.engine import advice_for, confidence, resolve, score, weights
+from slmvllm.advice.engine import (
+    MAX_CONFIDENCE,
+    advice_for,
+    confidence,
+    resolve,
+    score,
+    weights,
+)
 from slmvllm.advice.rule_set_model import RuleSet
 from slmvllm.advice.rule_sets import load_rule_set
 from slmvllm.requirements import Requirements
@@ -65,13 +72,14 @@ rules:
 
 def expected_confidence(favour: float, against: float, one_option: bool = False) -> float:
     """The reported confidence for these evidence sums: today the share that favours the
-    winner, 0.5 when nothing separates winner and runner-up, 1.0 when one option is left.
+    winner, 0.5 when nothing separates winner and runner-up, the ceiling (0.95) when one
+    option is left; never more than the ceiling (issue 16: never 1.00).
     """
     if one_option:
-        return 1.0
+        return MAX_CONFIDENCE
     if favour + against == 0:
         return 0.5
-    return favour / (favour + against)
+    return min(favour / (favour + against), MAX_CONFIDENCE)
 
 
 @pytest.fixture(scope="module")
@@ -141,7 +149,8 @@ def test_evidence_for_and_against_by_hand(
     assert (scoring.recommendation, scoring.runner_up) == (winner, second)
     conf, got_for, got_against = confidence(scoring)
     assert (got_for, got_against) == (favour, against)
-    assert conf == pytest.approx(expected_confidence(favour, against))
+    # The share itself is not capped; the confidence reported is (never 1.00).
+    assert conf == pytest.approx(favour / (favour + against) if favour + against else 0.5)
     assert advice.confidence == pytest.approx(expected_confidence(favour, against), abs=1e-4)
 
 
@@ -294,7 +303,7 @@ def test_a_calibrated_rule_set_reports_the_logistic_map_of_the_margin(
     assert tied.confidence_basis["standing"] == "tie"
     # One option left by the constraints: certain, whatever the map says.
     forced = advice_for(rs, Requirements.model_validate({"hosting": "on_device"}))
-    assert forced.confidence == 1.0
+    assert forced.confidence == MAX_CONFIDENCE  # never 1.00, even with one option left
 
 
 def test_confidence_of_a_scoring_by_hand() -> None:

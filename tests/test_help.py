@@ -13,6 +13,7 @@ Invoke = Callable[..., Run]
 COMMANDS = [
     [],
     ["advise"],
+    ["cases"],
     ["compare"],
     ["schema"],
     ["init"],
@@ -27,6 +28,7 @@ COMMANDS = [
     ["rules", "explain"],
     ["rules", "diff"],
     ["eval"],
+    ["trial"],
 ]
 
 

@@ -237,6 +237,7 @@ def test_a_good_file_loads_with_paths_relative_to_it(tmp_path: Path) -> None:
         "note": "from the team's write-up",
         "sources": ["https://example.org/triage"],
         "drivers": [],
+        "model": None,
         "tags": [],
     }
     assert case.requirements_file == str(tmp_path / "sub" / "triage.yaml")

@@ -55,7 +55,7 @@ def test_the_research_agent_is_priced_on_a_frontier_model() -> None:
     assert SHIPPED_TIERS[llm][0] == "frontier"
     assert est["cost_check"]["cheapest"]["llm"]["model"] == llm
     text = run_cli("advise", "-r", str(ROOT / "examples" / "research-agent.yaml")).out
-    assert "tier: frontier, because task_type is agentic" in text
+    assert "$198.00/month; frontier tier: task_type is agentic" in text
 
 
 def test_tier_override() -> None:

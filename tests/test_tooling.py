@@ -32,7 +32,7 @@ def test_mypy_strict() -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-CORE_PACKAGES = ("advice", "numbers", "loading", "evaluation")
+CORE_PACKAGES = ("advice", "numbers", "loading", "evaluation", "trial")
 CORE_MODULES = ("advisor", "result", "requirements", "errors", "rule_review", "shipped")
 
 
@@ -90,6 +90,8 @@ LAYERS = [
     ("advice", ("slmvllm.numbers", "slmvllm.advisor", "slmvllm.result", *_ABOVE_CORE)),
     ("numbers", ("slmvllm.advice", "slmvllm.advisor", "slmvllm.result", *_ABOVE_CORE)),
     ("evaluation", _ABOVE_CORE[1:]),
+    # trial sits where evaluation does: it reads logs and prices them with the core
+    ("trial", _ABOVE_CORE),
 ]
 
 

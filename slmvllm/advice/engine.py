@@ -254,19 +254,36 @@ def margin(scoring: Scoring, weight: Mapping[str, float]) -> float | None:
     return (scoring.scores[best] - scoring.scores[second]) / (mean or 1.0)
 
 
-def calibrated(rs: RuleSet, lead: float | None, share: float) -> float:
-    """The confidence to report: the rule set's calibrated map of the margin, if it has one.
+#: No advice is certain: even a single option left by the constraints rests on the rules
+#: being right. Without a calibration of its own a rule set's confidence stops here.
+MAX_CONFIDENCE = 0.95
 
-    Without a calibration (a team's own rule set may have none) it is the share of the
-    separating evidence that favours the winner (`confidence`). A single allowed option
-    is certain either way.
+
+def calibrated(
+    rs: RuleSet,
+    lead: float | None,
+    share: float,
+    unknowns: int = 0,
+    disagree: bool = False,
+) -> float:
+    """The confidence to report: the rule set's calibrated map, if it has one.
+
+    The map reads the margin, the number of decisive fields left unknown (`unknowns`:
+    fields not given whose answer alone could flip the recommendation) and whether the
+    closest documented decisions chose another option (`disagree`), and stops at its
+    ceiling. Without a calibration (a team's own rule set may have none) it is the share
+    of the separating evidence that favours the winner (`confidence`), at most
+    `MAX_CONFIDENCE`. A single allowed option gets the ceiling.
     """
+    ceiling = rs.calibration.ceiling if rs.calibration is not None else MAX_CONFIDENCE
     if lead is None:
-        return 1.0
+        return ceiling
     if rs.calibration is None:
-        return share
-    z = rs.calibration.intercept + rs.calibration.slope * lead
-    return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+        return min(share, ceiling)
+    cal = rs.calibration
+    z = cal.intercept + cal.slope * lead + cal.per_unknown * unknowns
+    z += cal.disagree if disagree else 0.0
+    return min(1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0))), ceiling)
 
 
 def closeness(lead: float | None) -> str:
@@ -314,8 +331,10 @@ def advice_for(rs: RuleSet, req: Requirements, figures: FigureSource | None = No
     best = _raise_if_infeasible(scoring)
     share, favour, against = confidence(scoring)
     lead = margin(scoring, weight)
-    conf = calibrated(rs, lead, share)
     assumed_set = set(assumed)
+    changes = what_would_change(rs, values, weight, best, figures=figures, base=(figs, figure_cuts))
+    unknowns = len({c.field for c in changes} & assumed_set)
+    conf = calibrated(rs, lead, share, unknowns)
     # A figure rests on requirement values; those that were assumed count as read.
     behind_figures = assumed_set & figures.reads if figures is not None else set()
     questions = {q.field: q for q in rs.questions}
@@ -357,9 +376,7 @@ def advice_for(rs: RuleSet, req: Requirements, figures: FigureSource | None = No
         reasons=reasons,
         excluded=excluded,
         assumptions=assumptions,
-        what_would_change=what_would_change(
-            rs, values, weight, best, figures=figures, base=(figs, figure_cuts)
-        ),
+        what_would_change=changes,
         rule_set=RuleSetId(name=rs.name, version=rs.version),
         requirements=values,
         criteria_scores={
@@ -373,6 +390,7 @@ def advice_for(rs: RuleSet, req: Requirements, figures: FigureSource | None = No
             "evidence_share": round(share, _ROUND),
             "margin": round(lead, _ROUND) if lead is not None else 0.0,
             "standing": closeness(lead),
+            "decisive_unknowns": unknowns,
             "method": rs.calibration.method if rs.calibration else "evidence-share",
         },
         figures=figs,

@@ -140,16 +140,22 @@ class Question(Strict):
 
 
 class Calibration(Strict):
-    """How a score margin becomes a confidence: P(right) = 1 / (1 + exp(-(a + b x margin))).
+    """How a score margin becomes a confidence:
+    P(right) = 1 / (1 + exp(-(a + b x margin + c x unknowns + d x disagree))), at most `ceiling`.
 
     `margin` is the winner's score minus the runner-up's, divided by the mean criterion
-    weight (so scaling every priority alike does not change it). Fitted on labelled
+    weight (so scaling every priority alike does not change it); `unknowns` counts the
+    fields not given whose answer alone could flip the recommendation; `disagree` is 1
+    when the closest documented decisions chose another option. Fitted on labelled
     decisions (benchmarks/fit_rules.py for the default rule set).
     """
 
     method: Literal["logistic-margin"]
     intercept: float
     slope: Annotated[float, Field(ge=0)]
+    per_unknown: Annotated[float, Field(le=0)] = 0.0
+    disagree: Annotated[float, Field(le=0)] = 0.0
+    ceiling: Annotated[float, Field(gt=0.5, lt=1)] = 0.95
     note: StrictStr | None = None
 
 

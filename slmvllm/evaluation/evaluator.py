@@ -14,7 +14,7 @@ clean (non-ambiguous) ones. No I/O, no printing; a fitting script can call it:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from slmvllm.advice.advice_model import RuleSetId
 from slmvllm.advice.engine import check_requirements
@@ -72,6 +72,8 @@ class CaseResult:
     drivers: list[Driver]  # empty when right
     tie: bool  # missed on a tie with the expected option, broken by the rule set's option order
     baselines: dict[str, str]
+    tags: tuple[str, ...] = ()
+    decision_drivers: tuple[str, ...] = ()  # the label's: the reasons its sources state
 
     @property
     def correct(self) -> bool:
@@ -98,6 +100,11 @@ class Evaluation:
     all: Metrics
     clean: Metrics  # the non-ambiguous cases only
     baselines: list[BaselineResult]
+    #: Clean cases cut by evidence: where the two-line rule is right or wrong, where the
+    #: rules and the precedents' vote agree or disagree (name -> metrics; empty parts left out).
+    subsets: dict[str, Metrics] = field(default_factory=dict)
+    #: Clean cases by the tags their labels carry (tag -> metrics), tags in name order.
+    tags: dict[str, Metrics] = field(default_factory=dict)
 
     @property
     def misses(self) -> list[CaseResult]:
@@ -129,18 +136,26 @@ def evaluate(
             problems += [case.document.problem(loc, msg, key=True) for loc, msg in found]
             continue
         try:
-            result = advise(case.requirements, rs, catalog)
+            result = advise(case.requirements, rs, catalog, exclude_precedents={case.label.id})
         except NoFeasibleOptionError as exc:
             problems += [
                 Problem(case.requirements_file, p.message, field=p.field) for p in exc.problems
             ]
             continue
         given = case.requirements.given()
-        results.append(_case_result(case, result, {b.name: b.predict(given) for b in baselines}))
+        answers: dict[str, str] = {b.name: b.predict(given) for b in baselines}
+        if result.precedent_vote is not None:
+            answers[PRECEDENTS] = result.precedent_vote.choice
+        results.append(_case_result(case, result, answers))
     if problems:
         raise InputError(problems)
     options = rs.option_order()
     clean = [c for c in results if not c.ambiguous]
+
+    def metrics(part: Sequence[CaseResult]) -> Metrics:
+        return summarize(_outcomes(part), options, edges=edges, threshold=threshold)
+
+    voters = [*baselines, PRECEDENT_BASELINE]
     return Evaluation(
         rule_set=RuleSetId(name=rs.name, version=rs.version),
         cases=results,
@@ -150,12 +165,51 @@ def evaluate(
             BaselineResult(
                 name=b.name,
                 rule=b.rule,
-                all=accuracy(Outcome(c.expected, c.baselines[b.name]) for c in results),
-                clean=accuracy(Outcome(c.expected, c.baselines[b.name]) for c in clean),
+                all=accuracy(
+                    Outcome(c.expected, c.baselines[b.name])
+                    for c in results
+                    if b.name in c.baselines
+                ),
+                clean=accuracy(
+                    Outcome(c.expected, c.baselines[b.name]) for c in clean if b.name in c.baselines
+                ),
             )
-            for b in baselines
+            for b in voters
         ],
+        subsets={name: metrics(part) for name, part in _subsets(clean).items() if part},
+        tags={tag: metrics([c for c in clean if tag in c.tags]) for tag in _tags(clean)},
     )
+
+
+#: The name the precedents' vote goes by among the baselines.
+PRECEDENTS = "precedents"
+PRECEDENT_BASELINE = Baseline(
+    PRECEDENTS,
+    "the similarity-weighted vote of the 7 documented decisions most like the case "
+    "(the case itself left out)",
+    lambda given: "hybrid",  # never called: the vote comes with each result
+)
+
+
+def _answers(cases: Sequence[CaseResult], name: str) -> list[Outcome]:
+    return [Outcome(c.expected, c.baselines[name]) for c in cases if name in c.baselines]
+
+
+def _subsets(clean: Sequence[CaseResult]) -> dict[str, list[CaseResult]]:
+    def agree(c: CaseResult) -> bool | None:
+        vote = c.baselines.get(PRECEDENTS)
+        return None if vote is None else vote == c.recommendation
+
+    return {
+        "two-line rule right": [c for c in clean if c.baselines.get("two-line") == c.expected],
+        "two-line rule wrong": [c for c in clean if c.baselines.get("two-line") != c.expected],
+        "rules and precedents agree": [c for c in clean if agree(c) is True],
+        "rules and precedents disagree": [c for c in clean if agree(c) is False],
+    }
+
+
+def _tags(cases: Sequence[CaseResult]) -> list[str]:
+    return sorted({t for c in cases for t in c.tags})
 
 
 def _outcomes(results: Sequence[CaseResult]) -> list[Outcome]:
@@ -184,6 +238,8 @@ def _case_result(case: LabelledCase, result: Result, baselines: dict[str, str]) 
         drivers=drivers,
         tie=tie,
         baselines=baselines,
+        tags=tuple(label.tags),
+        decision_drivers=tuple(label.drivers),
     )
 
 

@@ -13,6 +13,7 @@ with `slmvllm advise`. The format (also in the README):
       note: what was inferred, what was left out  # optional (required when ambiguous)
       sources: [https://example.org/case-study]  # optional list of http(s) URLs
       drivers: [cost_at_volume, latency]         # optional: the decisive reasons the sources state
+      model: Llama 3.1 8B, fine-tuned            # optional: what serves the traffic
       tags: [industry:retail]                    # optional free tags; eval reports each
 
 Everything goes through the project's one YAML loader; every problem (in the
@@ -110,6 +111,7 @@ class Label(Strict):
     note: StrictStr | None = None
     sources: list[Url] = Field(default_factory=list)
     drivers: list[DecisionDriver] = Field(default_factory=list)
+    model: StrictStr | None = None  # the model(s) that serve the traffic, as the sources name them
     tags: list[Tag] = Field(default_factory=list)
 
     @field_validator("drivers", "tags")

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from slmvllm.advice.rule_set_model import RuleSet
 from slmvllm.numbers.estimate_models import Candidate, Estimates
 from slmvllm.render.digest import Digest, ReferenceEntry, digest
+from slmvllm.render.precedents_view import vote_text
 from slmvllm.render.safe import literal
 from slmvllm.render.values import (
     confidence_meaning,
@@ -291,6 +292,26 @@ def _references(refs: list[ReferenceEntry], anchor: str) -> str:
     return f'<h3>References</h3><ol class="refs">{items}</ol>'
 
 
+def _precedents(result: Result) -> str:
+    if not result.precedents:
+        return ""
+    rows = "".join(
+        f"<tr><td>{_esc(p.choice.upper())}</td><td>{p.similarity:.2f}</td>"
+        f"<td>{_esc(p.id)}"
+        + (f" ({_esc(p.model)})" if p.model else "")
+        + f"<br><small>{_esc(p.use_case)}</small></td>"
+        f"<td>{_esc(', '.join(p.shared) or '-')}</td><td>{_link(p.source)}</td></tr>"
+        for p in result.precedents
+    )
+    vote = vote_text(result)
+    return (
+        "<h3>Precedents: documented decisions most like this</h3>"
+        "<table><tr><th>choice</th><th>similarity</th><th>decision</th><th>shares</th>"
+        f"<th>source</th></tr>{rows}</table>"
+        + (f"<p>{_esc(vote[0].upper() + vote[1:])}.</p>" if vote else "")
+    )
+
+
 def _section(index: int, source: str | None, result: Result, rule_set: RuleSet) -> str:
     anchor = f"r{index}"
     dg = digest(result, rule_set)
@@ -321,6 +342,7 @@ def _section(index: int, source: str | None, result: Result, rule_set: RuleSet) 
         + _assumptions(result)
         + _changes(result)
         + (_numbers(result.estimates) if result.estimates is not None else "")
+        + _precedents(result)
         + _references(dg.references, anchor)
         + f"<footer><p>Rule set {_esc(result.rule_set.name)} {_esc(result.rule_set.version)}. "
         + _esc(confidence_meaning(result))

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from slmvllm.advice.rule_set_model import RuleSet
+from slmvllm.render.precedents_view import vote_text
 from slmvllm.render.safe import literal
 from slmvllm.render.values import effect_text, show_value, standing_note
 from slmvllm.result import Result
@@ -74,6 +75,18 @@ def render_markdown(result: Result, rule_set: RuleSet, *, source: str | None = N
             f"- `{c.field}` -> {md_cell(show_value(c.to))} gives {c.recommendation}"
             for c in result.what_would_change
         ]
+    if result.precedents:
+        lines += ["", "**Precedents** (documented decisions most like this):", ""]
+        lines += ["| choice | similarity | decision | shares | source |", "|---|---:|---|---|---|"]
+        lines += [
+            f"| {p.choice} | {p.similarity:.2f} | {md_cell(p.id)}"
+            + (f" ({md_cell(p.model)})" if p.model else "")
+            + f" | {md_cell(', '.join(p.shared) or '-')} | {md_cell(p.source)} |"
+            for p in result.precedents
+        ]
+        vote = vote_text(result)
+        if vote:
+            lines += ["", md_cell(vote[0].upper() + vote[1:]) + "."]
     lines += [
         "",
         f"_Rule set {md_cell(result.rule_set.name)} {md_cell(result.rule_set.version)}_",

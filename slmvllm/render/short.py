@@ -17,6 +17,7 @@ from slmvllm.numbers.estimate_models import Candidate, Estimates
 from slmvllm.numbers.estimates import shortlist
 from slmvllm.numbers.price_map import stale_prices
 from slmvllm.render.digest import DECISIVE_REASONS, Digest, digest, ref_marks
+from slmvllm.render.precedents_view import precedent_short, vote_text
 from slmvllm.render.safe import one_line
 from slmvllm.render.text import score_bars
 from slmvllm.render.values import show_value
@@ -169,14 +170,12 @@ def _numbers(console: Console, est: Estimates, recommendation: str) -> None:
     _line(console, ("SLM  ", "bold"), _cost(best["slm"][0] if best["slm"] else None), indent=2)
     if hosted is not None and (not best["slm"] or best["slm"][0].hosting != "self_hosted"):
         _line(console, "     self-hosted: ", _cost(hosted, where=False), indent=2)
-    _line(console, ("LLM  ", "bold"), _cost(best["llm"][0] if best["llm"] else None), indent=2)
-    if est.quality_tier is not None:
-        _line(
-            console,
-            ("     tier: ", "dim"),
-            (one_line(f"{est.quality_tier}, because {est.quality_tier_why or 'asked'}"), "dim"),
-            indent=2,
-        )
+    llm = _cost(best["llm"][0] if best["llm"] else None)
+    if est.quality_tier not in (None, "any"):
+        # Which tier the large model was picked from, and the reason's first clause.
+        why = (est.quality_tier_why or "").split(":")[0]
+        llm += f"; {est.quality_tier} tier: {why}"
+    _line(console, ("LLM  ", "bold"), one_line(llm), indent=2)
     be = est.break_even
     if est.break_even_monthly_requests is not None and be.small_model and be.llm_model:
         text = (
@@ -223,6 +222,27 @@ def _references(console: Console, dg: Digest) -> None:
         )
 
 
+def _precedents(console: Console, result: Result) -> None:
+    _line(console, ("Precedents", "bold"), " (documented decisions most like this)")
+    for p in result.precedents:
+        # Never cut: a cut source address is of no use. When the line does not fit, the
+        # address goes whole on the line below.
+        line = precedent_short(p)
+        if cell_len(line) + 2 <= console.width or not p.source:
+            console.print(Text("  " + line), overflow="fold")
+        else:
+            console.print(Text("  " + precedent_short(p, source=False)), overflow="fold")
+            console.print(Text("    " + one_line(p.source), style="dim"), overflow="fold")
+    vote = vote_text(result)
+    if vote:
+        style = (
+            ""
+            if result.precedent_vote and result.precedent_vote.choice == (result.recommendation)
+            else "bold yellow"
+        )
+        _line(console, (vote, style), indent=2)
+
+
 def render_short(
     console: Console, result: Result, rule_set: RuleSet, *, source: str | None = None
 ) -> None:
@@ -244,6 +264,9 @@ def render_short(
     if result.estimates is not None:
         console.print()
         _numbers(console, result.estimates, result.recommendation)
+    if result.precedents:
+        console.print()
+        _precedents(console, result)
     if dg.references:
         console.print()
         _references(console, dg)

@@ -9,6 +9,7 @@ from rich.text import Text
 
 from slmvllm.advice.rule_set_model import RuleSet
 from slmvllm.render.digest import margin
+from slmvllm.render.precedents_view import precedent_line, vote_text
 from slmvllm.render.safe import literal
 from slmvllm.render.values import confidence_meaning, effect_text, show_value, standing_note
 from slmvllm.result import Result
@@ -152,6 +153,20 @@ def render_text(
                 ),
             )
         )
+    if result.precedents:
+        console.print()
+        _heading(console, "Precedents: the documented decisions most like this use case")
+        for p in result.precedents:
+            console.print(_indent(_t(precedent_line(p), "bold")))
+            if p.use_case:
+                console.print(_indent(_t(f"    {p.use_case}")))
+            if p.drivers:
+                console.print(_indent(_t(f"    decided on: {', '.join(p.drivers)}", "dim")))
+            if p.source:
+                console.print(_indent(_t(f"    {p.source}", "dim")))
+        vote = vote_text(result)
+        if vote:
+            console.print(_indent(_t(vote)))
     for block in extra or []:
         console.print()
         console.print(block)
