@@ -38,10 +38,9 @@ class CatalogFigures:
 
     catalog: Catalog
     reads: frozenset[str] = FIGURE_INPUTS
-    tier: str | None = None
 
     def __call__(self, values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, list[float]]]:
-        return cost_figures(values, self.catalog, self.tier)
+        return cost_figures(values, self.catalog)
 
 
 @cache
@@ -85,7 +84,9 @@ def advise(
     """
     rs = rule_set if rule_set is not None else default_rule_set()
     cat = catalog if catalog is not None else default_catalog()
-    advice = advice_for(rs, requirements, CatalogFigures(cat, tier=tier))
+    # The figures the rules read compare against the cheapest large model of any tier, as
+    # the rule set was fitted on; the estimates below price the tier the use case needs.
+    advice = advice_for(rs, requirements, CatalogFigures(cat))
     numbers = estimate(
         advice.requirements, advice.recommendation, cat, all_candidates=all_candidates, tier=tier
     )

@@ -29,7 +29,7 @@ from typing import Any
 
 from slmvllm.numbers.catalog import Catalog
 from slmvllm.numbers.cost_plans import BREAK_EVEN_LIMIT, HOURS_PER_MONTH, break_even_requests
-from slmvllm.numbers.estimates import break_even_pair, shape_inputs, tiered_candidates
+from slmvllm.numbers.estimates import break_even_pair, shape_candidates, shape_inputs
 from slmvllm.numbers.hybrid_share import llm_share
 from slmvllm.requirements import FIGURE_FIELDS
 
@@ -48,8 +48,6 @@ FIGURE_INPUTS = frozenset(
         "labelled_examples",
         "task_type",
         "task_breadth",
-        "output_form",  # these two and the two above choose the quality tier
-        "hardest_requests",
     }
 )
 
@@ -67,15 +65,15 @@ def _compared(requests: int, threshold: int | None) -> str:
 
 
 def cost_figures(
-    values: Mapping[str, Any], catalog: Catalog, tier: str | None = None
+    values: Mapping[str, Any], catalog: Catalog
 ) -> tuple[dict[str, Any], dict[str, list[float]]]:
     """(the figures by name, the volume thresholds they turn on: {"monthly_requests": [...]})."""
     figures: dict[str, Any] = dict.fromkeys(FIGURE_FIELDS)
     requests = values.get("monthly_requests")
     if requests is None or (values.get("hosting") or "any") != "any":
         return figures, {}
-    inp = shape_inputs(values, tier)
-    cands = tiered_candidates(inp, catalog)
+    inp = shape_inputs(values)
+    cands = shape_candidates(inp, catalog)
     slm, llm = break_even_pair(cands, requests)
     if llm is None or llm.api is None:
         return figures, {}
