@@ -4,7 +4,8 @@ questions express it (before rule set 3.0 and now).
 Reads the `drivers` of every case in benchmarks/decisions/index.yaml (ENCODING.md,
 section 5, defines each driver) and prints a Markdown table, most frequent first:
 
-    python benchmarks/driver_counts.py
+    python benchmarks/driver_counts.py                                  # the whole corpus
+    python benchmarks/driver_counts.py benchmarks/decisions/development.yaml
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ EXPRESSED_BY: dict[str, tuple[str, str]] = {
 
 
 def main() -> None:
-    cases = load_labels(INDEX)
+    cases = load_labels([Path(p) for p in sys.argv[1:]] or INDEX)
     any_pos: Counter[str] = Counter()
     first: Counter[str] = Counter()
     by_choice: dict[str, Counter[str]] = {d: Counter() for d in DECISION_DRIVERS}

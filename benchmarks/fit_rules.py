@@ -11,16 +11,20 @@ rerun it:
    of the option scores, with an L2 pull towards m = 1 (the points as written), and the
    strength of that pull chosen by 5-fold cross-validation on the development part.
    Rules that exclude an option keep their exclusion; their points are fitted like any.
-3. New points = old points x m, rounded to halves (the rule language allows -10..10).
+3. New points = old points x m, rounded to quarters (the rule language allows -10..10).
 4. The confidence map: a logistic regression of "the advice matched the decision" on
    the score margin between the winner and the runner-up (in points per unit of mean
-   criterion weight), fitted on the development cases with the new points.
+   criterion weight), the number of decisive fields left unknown, and whether the
+   precedents' vote (the case itself left out) disagrees. It is fitted on out-of-fold
+   advice: each case scored by points fitted on the other four folds, so the map is
+   never fitted on a case the points were fitted to. Capped at CEILING.
 
     pip install '.[fit]'                      # scipy and numpy, development only
     python benchmarks/fit_rules.py            # print what it would write
     python benchmarks/fit_rules.py --write    # write it into rules/default.yaml
 
-The test part (benchmarks/decisions/test.yaml) is never read here.
+The test part (benchmarks/decisions/test.yaml) is never read here, and its decisions
+are left out of the precedents whose vote the confidence map reads.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import yaml
 from scipy.optimize import minimize
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,11 +51,14 @@ from slmvllm.loading.labels import load_labels  # noqa: E402
 from slmvllm.numbers.catalog import load_catalog  # noqa: E402
 
 RULES = ROOT / "rules" / "default.yaml"
+SPLIT = ROOT / "benchmarks" / "decisions" / "split.yaml"
 DEVELOPMENT = [ROOT / "benchmarks" / "decisions" / "development.yaml", ROOT / "examples" / "cases"]
 AMBIGUOUS_WEIGHT = 0.5  # benchmark studies and vendor guidance count half
 TEMPERATURE = 0.2  # softmax(score x T); the multipliers absorb any other scale
 LAMBDAS = (0.3, 1.0, 3.0, 10.0)
 SEED = 20261201
+#: No confidence above this: even a clear margin on unseen decisions is wrong now and then.
+CEILING = 0.95
 
 
 @dataclass
@@ -153,7 +161,7 @@ def rounded_points(rs: RuleSet, m: np.ndarray) -> dict[str, dict[str, dict[str, 
     for rule, factor in zip(rs.rules, m, strict=True):
         points: dict[str, dict[str, float]] = {}
         for option, per in rule.points.items():
-            scaled = {c: round(v * factor * 2) / 2 for c, v in per.items()}
+            scaled = {c: round(v * factor * 4) / 4 for c, v in per.items()}
             scaled = {c: v for c, v in scaled.items() if v != 0}
             if scaled:
                 points[option] = scaled
@@ -161,27 +169,72 @@ def rounded_points(rs: RuleSet, m: np.ndarray) -> dict[str, dict[str, dict[str, 
     return out
 
 
-def fit_confidence(cases: list[Case], m: np.ndarray) -> tuple[float, float, list[float]]:
-    """(intercept, slope) of P(right) = 1 / (1 + exp(-(a + b x margin)))."""
-    margins, right, weight = [], [], []
-    for case in cases:
-        scores = np.where(case.allowed, m @ case.effects, -np.inf)
-        order = np.argsort(-scores, kind="stable")
-        allowed = int(case.allowed.sum())
-        margin = (scores[order[0]] - scores[order[1]]) if allowed > 1 else 10.0
-        margins.append(float(margin) / case.mean_weight)
-        right.append(float(int(order[0]) == case.expected))
+def out_of_fold(
+    cases: list[Case], n_rules: int, lam: float, folds: int = 5
+) -> list[tuple[float, int]]:
+    """(margin, recommended option) of every case, scored by multipliers fitted on the
+    other folds only: what the advice does on decisions it was not fitted to."""
+    rng = np.random.default_rng(SEED)
+    order = rng.permutation(len(cases))
+    out: list[tuple[float, int]] = [(0.0, 0)] * len(cases)
+    for k in range(folds):
+        held = {int(i) for i in order[k::folds]}
+        m = fit([c for i, c in enumerate(cases) if i not in held], n_rules, lam)
+        for i in held:
+            out[i] = _margin(cases[i], m)
+    return out
+
+
+def _margin(case: Case, m: np.ndarray) -> tuple[float, int]:
+    scores = np.where(case.allowed, m @ case.effects, -np.inf)
+    order = np.argsort(-scores, kind="stable")
+    margin = (scores[order[0]] - scores[order[1]]) if int(case.allowed.sum()) > 1 else 10.0
+    return float(margin) / case.mean_weight, int(order[0])
+
+
+def case_context(rs: RuleSet) -> dict[str, tuple[int, str | None]]:
+    """Per development case: the decisive fields left unknown (with the written rule set)
+    and the precedents' vote, the case itself left out."""
+    from slmvllm.advisor import advise
+
+    # The test part is never read: its decisions are left out of the precedents too.
+    held_back = set(yaml.safe_load(SPLIT.read_text(encoding="utf-8"))["test"])
+    out: dict[str, tuple[int, str | None]] = {}
+    for labelled in load_labels(DEVELOPMENT):
+        leave_out = held_back | {labelled.label.id}
+        result = advise(labelled.requirements, rs, exclude_precedents=leave_out)
+        unknowns = int(result.confidence_basis.get("decisive_unknowns", 0))
+        vote = result.precedent_vote.choice if result.precedent_vote else None
+        out[labelled.label.id] = (unknowns, vote)
+    return out
+
+
+def fit_confidence(
+    cases: list[Case],
+    oof: list[tuple[float, int]],
+    context: dict[str, tuple[int, str | None]],
+    options: list[str],
+) -> tuple[float, float, float, float]:
+    """(a, b, c, d) of P(right) = 1 / (1 + exp(-(a + b margin + c unknowns + d disagree))),
+    fitted on out-of-fold recommendations (b >= 0; c, d <= 0)."""
+    rows, right, weight = [], [], []
+    for case, (margin, rec) in zip(cases, oof, strict=True):
+        unknowns, vote = context[case.id]
+        disagree = float(vote is not None and vote != options[rec])
+        rows.append((margin, float(unknowns), disagree))
+        right.append(float(rec == case.expected))
         weight.append(case.weight)
-    x, y, w = np.array(margins), np.array(right), np.array(weight)
+    x, y, w = np.array(rows), np.array(right), np.array(weight)
 
-    def loss(ab: np.ndarray) -> float:
-        z = ab[0] + ab[1] * x
-        p = 1 / (1 + np.exp(-z))
-        p = np.clip(p, 1e-9, 1 - 1e-9)
-        return float(-np.sum(w * (y * np.log(p) + (1 - y) * np.log(1 - p))))
+    def loss(p: np.ndarray) -> float:
+        z = p[0] + x @ p[1:]
+        q = np.clip(1 / (1 + np.exp(-z)), 1e-9, 1 - 1e-9)
+        return float(-np.sum(w * (y * np.log(q) + (1 - y) * np.log(1 - q))))
 
-    result = minimize(loss, np.array([0.0, 0.5]), method="Nelder-Mead")
-    return float(result.x[0]), float(result.x[1]), margins
+    bounds = [(-10.0, 10.0), (0.0, 10.0), (-10.0, 0.0), (-10.0, 0.0)]
+    result = minimize(loss, np.array([0.0, 0.5, 0.0, 0.0]), method="L-BFGS-B", bounds=bounds)
+    a, b, c, d = (float(v) for v in result.x)
+    return a, b, c, d
 
 
 def _flow(points: dict[str, float]) -> str:
@@ -223,13 +276,18 @@ def write_points(
     return text, removed
 
 
-def write_calibration(text: str, a: float, b: float, n: int) -> str:
+def write_calibration(text: str, fitted: tuple[float, float, float, float], n: int) -> str:
+    a, b, c, d = fitted
     block = (
         "calibration:\n"
-        f"  # Written by benchmarks/fit_rules.py from {n} development cases; see the README.\n"
+        f"  # Written by benchmarks/fit_rules.py from {n} development cases, each scored by\n"
+        "  # points fitted on the other folds (5-fold); see docs/measuring.md.\n"
         "  method: logistic-margin\n"
         f"  intercept: {a:.4f}\n"
         f"  slope: {b:.4f}\n"
+        f"  per_unknown: {c:.4f}\n"
+        f"  disagree: {d:.4f}\n"
+        f"  ceiling: {CEILING}\n"
     )
     if re.search(r"^calibration:\n", text, flags=re.M):
         return re.sub(r"^calibration:\n(?:  [^\n]*\n)+", block, text, count=1, flags=re.M)
@@ -264,13 +322,25 @@ def main() -> None:
         RULES.write_text(text, encoding="utf-8")
         rs = load_rule_set(RULES).rule_set
         cases = load_cases(rs)
-        a, b, _ = fit_confidence(cases, np.ones(len(rs.rules)))
+        oof = out_of_fold(cases, len(rs.rules), best_lam)
+        print(f"out-of-fold clean accuracy {_oof_accuracy(cases, oof):.3f}")
+        context = case_context(rs)
+        fitted = fit_confidence(cases, oof, context, rs.option_order())
         RULES.write_text(
-            write_calibration(RULES.read_text(encoding="utf-8"), a, b, len(cases)),
+            write_calibration(RULES.read_text(encoding="utf-8"), fitted, len(cases)),
             encoding="utf-8",
         )
-        print(f"confidence = 1 / (1 + exp(-({a:.4f} + {b:.4f} x margin)))")
+        a, b, c, d = fitted
+        print(
+            f"confidence = 1 / (1 + exp(-({a:.4f} + {b:.4f} x margin + {c:.4f} x unknowns "
+            f"+ {d:.4f} x disagree))), at most {CEILING}"
+        )
         print(f"wrote {RULES}")
+
+
+def _oof_accuracy(cases: list[Case], oof: list[tuple[float, int]]) -> float:
+    clean = [(c, r) for c, (_, r) in zip(cases, oof, strict=True) if c.weight == 1]
+    return sum(c.expected == r for c, r in clean) / len(clean)
 
 
 if __name__ == "__main__":
