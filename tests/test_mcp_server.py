@@ -19,9 +19,11 @@ from mcp import ClientSession, StdioServerParameters  # noqa: E402
 from mcp.client.stdio import stdio_client  # noqa: E402
 from mcp.shared.memory import create_connected_server_and_client_session  # noqa: E402
 
+from slmvllm.advisor import default_rule_set  # noqa: E402
 from slmvllm.agent.server import build_server  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "support-triage.yaml"
+VERSION = default_rule_set().version
 
 
 def _session(calls: list[tuple[str, dict[str, Any]]]) -> tuple[list[Any], list[Any]]:
@@ -93,8 +95,8 @@ def test_advise_gives_the_cli_recommendation() -> None:
         (
             "explain_rule",
             {"rule_id": "no.such-rule"},
-            "slmvllm: error: command line: rule set 'default' 2.0 has no rule 'no.such-rule'; "
-            "`slmvllm rules list` shows its rules",
+            f"slmvllm: error: command line: rule set 'default' {VERSION} has no rule "
+            "'no.such-rule'; `slmvllm rules list` shows its rules",
         ),
         ("nope", {}, None),
     ],

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from slmvllm.advisor import default_rule_set
 from tests.conftest import ROOT, run_cli
+
+VERSION = default_rule_set().version
 
 TRIAGE = str(ROOT / "examples" / "support-triage.yaml")
 RESEARCH = str(ROOT / "examples" / "research-agent.yaml")
@@ -41,13 +44,13 @@ def test_a_record_holds_the_decision_and_what_it_rests_on(tmp_path: Path) -> Non
     assert text.startswith("---\nslmvllm_record: 1\n")
     for part in (
         'recommendation: "slm"',
-        'rule_set: "default 2.0"',
+        f'rule_set: "default {VERSION}"',
         'prices_as_of: "2026-07-18"',
         "## Context: the answers",
         "## Decision, reasons and what would change it",
         "**What would change the answer:**",
         "## Numbers",
-        "Decided 2026-08-01 with rule set default 2.0 and prices as of 2026-07-18",
+        f"Decided 2026-08-01 with rule set default {VERSION} and prices as of 2026-07-18",
     ):
         assert part in text, part
 

@@ -31,7 +31,9 @@ def _from_the_repository(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
 
 
-LINE_BUDGET = 42  # issue 8: one screen at 100 columns; issue 16 added the precedents (up to 7 lines)
+LINE_BUDGET = (
+    42  # issue 8: one screen at 100 columns; issue 16 added the precedents (up to 7 lines)
+)
 
 
 def check_snapshot(name: str, text: str) -> None:
