@@ -36,6 +36,14 @@ def _bin_name(b: Bin, last: bool) -> str:
     return f"[{b.low:.1f}, {b.high:.1f}{']' if last else ')'}"
 
 
+def _mean_conf(m: Metrics) -> str:
+    cases = sum(b.cases for b in m.reliability)
+    if not cases:
+        return "-"
+    total = sum((b.mean_confidence or 0.0) * b.cases for b in m.reliability)
+    return _num(total / cases)
+
+
 def _sure_line(m: Metrics, total: int) -> str:
     coverage = "-" if m.coverage is None else f"{m.coverage:.0%}"
     return (
@@ -111,6 +119,23 @@ def render_evaluation_text(ev: Evaluation) -> str:
     for title, m in _sections(ev):
         out += ["", title, *_metrics_text(m)]
 
+    if ev.subsets:
+        out += ["", "Clean cases cut by evidence"]
+        rows = [["part", "cases", "advice right", "ECE", "mean confidence"]]
+        rows += [
+            [name, str(m.accuracy.cases), _share(m.accuracy), _num(m.ece, 3), _mean_conf(m)]
+            for name, m in ev.subsets.items()
+        ]
+        out += _table(rows, [False, True, True, True, True])
+    if ev.tags:
+        out += ["", "Clean cases by tag"]
+        rows = [["tag", "cases", "advice right", "ECE"]]
+        rows += [
+            [one_line(t), str(m.accuracy.cases), _share(m.accuracy), _num(m.ece, 3)]
+            for t, m in ev.tags.items()
+        ]
+        out += _table(rows, [False, True, True, True])
+
     out += ["", f"Misses ({len(ev.misses)})"]
     if not ev.misses:
         out.append("  none")
@@ -182,6 +207,24 @@ def render_evaluation_markdown(ev: Evaluation) -> str:
     ]
     for title, m in _sections(ev):
         out += ["", f"### {title}", "", *_metrics_markdown(m)]
+    if ev.subsets:
+        out += ["", "### Clean cases cut by evidence", ""]
+        out += [
+            "| part | cases | advice right | ECE | mean confidence |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        out += [
+            f"| {name} | {m.accuracy.cases} | {_share(m.accuracy)} | {_num(m.ece, 3)} | "
+            f"{_mean_conf(m)} |"
+            for name, m in ev.subsets.items()
+        ]
+    if ev.tags:
+        out += ["", "### Clean cases by tag", ""]
+        out += ["| tag | cases | advice right | ECE |", "|---|---:|---:|---:|"]
+        out += [
+            f"| {md_cell(t)} | {m.accuracy.cases} | {_share(m.accuracy)} | {_num(m.ece, 3)} |"
+            for t, m in ev.tags.items()
+        ]
     out += ["", f"### Misses ({len(ev.misses)})", ""]
     if not ev.misses:
         out.append("None.")
@@ -309,6 +352,8 @@ def evaluation_dict(ev: Evaluation) -> dict[str, Any]:
                 ],
                 "tie": c.tie,
                 "baselines": c.baselines,
+                "tags": list(c.tags),
+                "decision_drivers": list(c.decision_drivers),
             }
             for c in ev.cases
         ],
@@ -323,6 +368,8 @@ def evaluation_dict(ev: Evaluation) -> dict[str, Any]:
             }
             for b in ev.baselines
         ],
+        "subsets": {name: metrics_dict(m) for name, m in ev.subsets.items()},
+        "tags": {tag: metrics_dict(m) for tag, m in ev.tags.items()},
     }
 
 
