@@ -74,21 +74,25 @@ def advise(
     catalog: Catalog | None = None,
     *,
     all_candidates: bool = False,
+    tier: str | None = None,
     exclude_precedents: Iterable[str] = (),
 ) -> Result:
     """The full, explained recommendation for one use case, with the numbers behind it.
 
     `rule_set` and `catalog` default to the shipped ones. The estimates list the
-    compact candidate list unless `all_candidates` (see `estimate`). Raises
+    compact candidate list unless `all_candidates` (see `estimate`). `tier` overrides the
+    quality tier the large model is picked from (`slmvllm.numbers.tiers`). Raises
     `NoFeasibleOptionError` when the hard constraints rule out every option. The
     result names the documented decisions most like the use case (`precedents`), never
     one whose id is in `exclude_precedents` (`eval` leaves each case out of its own).
     """
     rs = rule_set if rule_set is not None else default_rule_set()
     cat = catalog if catalog is not None else default_catalog()
+    # The figures the rules read compare against the cheapest large model of any tier, as
+    # the rule set was fitted on; the estimates below price the tier the use case needs.
     advice = advice_for(rs, requirements, CatalogFigures(cat))
     numbers = estimate(
-        advice.requirements, advice.recommendation, cat, all_candidates=all_candidates
+        advice.requirements, advice.recommendation, cat, all_candidates=all_candidates, tier=tier
     )
     cost_weight = weights(rs, requirements.priorities).get("cost")
     excluded = {e.option for e in advice.excluded}

@@ -83,6 +83,12 @@ class DataFormat(StrEnum):
     json = "json"
 
 
+class QualityTier(StrEnum):
+    frontier = "frontier"
+    strong = "strong"
+    light = "light"
+
+
 class Option(StrEnum):
     slm = "slm"
     llm = "llm"
@@ -94,7 +100,18 @@ DataFormatOption = Annotated[
 ]
 CatalogOption = Annotated[
     Path | None,
-    typer.Option("--catalog", help="Add or override models and prices from this catalogue file."),
+    typer.Option(
+        "--catalog",
+        help="Add or override models and prices from this catalogue file (slmvllm YAML, or "
+        "LiteLLM's model_prices_and_context_window.json as it is).",
+    ),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="The date (YYYY-MM-DD) of a --catalog price map's prices (default: the file's).",
+    ),
 ]
 
 
@@ -147,6 +164,7 @@ def advise(
         Path | None, typer.Option("--rules", help="Use this rule set instead of the default.")
     ] = None,
     catalog: CatalogOption = None,
+    as_of: AsOfOption = None,
     output_format: Annotated[
         OutputFormat,
         typer.Option(
@@ -217,6 +235,20 @@ def advise(
             help="List every priced candidate in the estimates, not only the shortlist.",
         ),
     ] = False,
+    tier: Annotated[
+        QualityTier | None,
+        typer.Option(
+            "--tier",
+            help="Price the large model on this quality tier (frontier, strong, light) instead "
+            "of the one the requirements call for.",
+        ),
+    ] = None,
+    record: Annotated[
+        Path | None,
+        typer.Option(
+            "--record", help="Also write one Markdown decision record per use case to this folder."
+        ),
+    ] = None,
 ) -> None:
     """Recommend SLM, LLM or hybrid for a use case, with the reasons and what would change it.
 
@@ -255,13 +287,52 @@ def advise(
             report=report,
             all_candidates=all_candidates,
             all_questions=all_questions,
+            tier=tier.value if tier else None,
+            record=record,
+            as_of=as_of,
         )
     )
     raise typer.Exit(code)
 
 
-@app.command()
+models_app = typer.Typer(
+    name="models",
+    invoke_without_command=True,
+    rich_markup_mode=None,
+)
+app.add_typer(models_app)
+
+
+@models_app.command("update")
+def models_update(
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="A URL or a file of LiteLLM's price map (default: its raw file on GitHub).",
+        ),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 2 when the update fails (default: warn, exit 0).")
+    ] = False,
+) -> None:
+    """Fetch LiteLLM's price map into the user's cache folder; later runs price with it.
+
+    A failed download keeps the map that was there (a warning, exit 0; exit 2 with --strict).
+
+    \b
+    Examples:
+      slmvllm models update
+      slmvllm models update --from model_prices_and_context_window.json --strict
+    """
+    from slmvllm.commands.models_update import UpdateOptions, run_models_update
+
+    raise typer.Exit(run_models_update(UpdateOptions(source, strict)))
+
+
+@models_app.callback()
 def models(
+    ctx: typer.Context,
     catalog: CatalogOption = None,
     output_format: DataFormatOption = DataFormat.text,
     open_weights: Annotated[
@@ -290,6 +361,7 @@ def models(
         int | None,
         typer.Option("--min-context", min=1, help="A context window of at least this many tokens."),
     ] = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """List the model catalogue: sizes, licenses, context windows, prices with their dates.
 
@@ -297,8 +369,12 @@ def models(
     Examples:
       slmvllm models --open-weights --max-params 15
       slmvllm models --fits-gpu-gb 24 --min-context 32000
-      slmvllm models --catalog our-prices.yaml --format json
+      slmvllm models --catalog model_prices_and_context_window.json --format json
+
+    `slmvllm models update` fetches current prices into the user's cache folder.
     """
+    if ctx.invoked_subcommand is not None:
+        return
     from slmvllm.commands.models import ModelsOptions, run_models
 
     code = run_models(
@@ -309,6 +385,7 @@ def models(
             max_params=max_params,
             fits_gpu_gb=fits_gpu_gb,
             min_context=min_context,
+            as_of=as_of,
         )
     )
     raise typer.Exit(code)
@@ -387,6 +464,23 @@ def compare(
     from slmvllm.commands.compare import CompareOptions, run_compare
 
     raise typer.Exit(run_compare(CompareOptions(rules, requirements, general, output_format.value)))
+
+
+@app.command()
+def mcp() -> None:
+    """Serve the advice to coding agents over MCP (stdio): advise, questions, compare, models,
+    explain_rule. Needs the optional extra: pip install 'slmvllm[mcp]'.
+
+    Configuration for Claude Code, Cursor and VS Code: docs/mcp.md.
+
+    \b
+    Examples:
+      slmvllm mcp                                   # what an MCP client starts
+      slmvllm mcp < /dev/null                       # starts, and stops at end of input
+    """
+    from slmvllm.commands.mcp import run_mcp
+
+    raise typer.Exit(run_mcp())
 
 
 class TrialFormat(StrEnum):
@@ -643,6 +737,43 @@ def rules_list(
     from slmvllm.commands.rules import RulesListOptions, run_rules_list
 
     raise typer.Exit(run_rules_list(RulesListOptions(rules, output_format.value)))
+
+
+records_app = typer.Typer(
+    name="records",
+    help="Decision records (written by advise --record DIR): re-check them.\n\n"
+    "\b\nExamples:\n"
+    "  slmvllm advise -r use-cases/ --record decisions/\n"
+    "  slmvllm records check decisions/   # exit 1 when a decision changed",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(records_app)
+
+
+@records_app.command("check")
+def records_check(
+    folder: Annotated[Path, typer.Argument(help="The folder advise --record wrote to.")],
+    rules: Annotated[
+        Path | None, typer.Option("--rules", help="Re-advise with this rule set.")
+    ] = None,
+    catalog: CatalogOption = None,
+    output_format: DataFormatOption = DataFormat.text,
+) -> None:
+    """Re-advise every decision record with today's rules and prices.
+
+    Exit 1 naming each record whose recommendation flipped or whose break-even volume
+    was crossed, 0 when none did: a scheduled CI job.
+
+    \b
+    Examples:
+      slmvllm advise -r use-cases/ --record decisions/
+      slmvllm records check decisions/
+    """
+    from slmvllm.commands.records import RecordsCheckOptions, run_records_check
+
+    options = RecordsCheckOptions(folder, rules, catalog, output_format.value)
+    raise typer.Exit(run_records_check(options))
 
 
 RequirementsPaths = Annotated[

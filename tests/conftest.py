@@ -21,6 +21,14 @@ from slmvllm.numbers.catalog import Catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# No test reads the user's own price cache (`slmvllm models update`), and every report
+# is made on one pinned day, within 90 days of the shipped prices (so no staleness line
+# unless a test asks for one). Set here, so processes the tests start inherit them.
+import tempfile  # noqa: E402
+
+os.environ["SLMVLLM_CACHE_DIR"] = tempfile.mkdtemp(prefix="slmvllm-test-cache-")
+os.environ["SLMVLLM_TODAY"] = "2026-08-01"
+
 # Hypothesis profiles. CI (CI=true, as GitHub Actions, GitLab and .ci/run set it) is
 # derandomized: the same examples every run, so a run's coverage never changes by luck.
 # A local run explores new random examples each time; HYPOTHESIS_PROFILE=long runs

@@ -448,7 +448,7 @@ def test_as_of_dates_word_for_word(text: str, problem: str | None) -> None:
 
 
 def test_a_bad_id_word_for_word() -> None:
-    from slmvllm.numbers.catalog import _slug
+    from slmvllm.numbers.catalog_models import _slug
 
     with pytest.raises(ValueError) as err:
         _slug("Bad Id")

@@ -127,5 +127,7 @@ def test_the_json_record_of_a_model_word_for_word() -> None:
         ],
         "sources": ["https://example.org/card"],
         "caveats": ["weights need a licence click-through"],
+        "quality_tier": "light",
+        "quality_tier_source": "every small model is light (slmvllm's convention)",
     }
     assert "fits_gpu" not in record

@@ -55,6 +55,9 @@ class AdviseOptions:
     explain: bool = False
     report: Path | None = None
     all_questions: bool = False
+    tier: str | None = None
+    record: Path | None = None
+    as_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,8 @@ def run_advise(opts: AdviseOptions, err: Console | None = None) -> int:
         raise InputError(Problem("command line", str(exc))) from None
 
     # Every file the run depends on is read before anyone is asked anything.
-    catalog = load_catalog(extra=opts.catalog)
+    catalog = load_catalog(extra=opts.catalog, as_of=opts.as_of)
+    write_warnings(catalog.notes)
     if opts.requirements:
         cases, as_list = _from_files(rs, opts, overrides, stderr, catalog)
     else:
@@ -150,8 +154,12 @@ def _results(
     # with or without --explain (a --report beside them shows the compact list).
     every = opts.all_candidates or (opts.explain and opts.output_format == "text")
     for case in cases:
-        result = advise(case.requirements, rs, catalog, all_candidates=every)
+        result = advise(case.requirements, rs, catalog, all_candidates=every, tier=opts.tier)
         verdicts.append(Verdict(case.source, result.recommendation, result.confidence))
+        if opts.record is not None:
+            from slmvllm.commands.records import write_record
+
+            write_record(opts.record, case.source, result, rs, catalog)
         yield case.source, result
 
 

@@ -17,6 +17,7 @@ from slmvllm.numbers.model_search import ModelMatch, filter_models, model_record
 from slmvllm.render.consoles import silence_stdout, stderr_console, stdout_console
 from slmvllm.render.json_doc import dumps_json
 from slmvllm.render.safe import literal
+from slmvllm.render.streams import write_warnings
 
 
 @dataclass(frozen=True)
@@ -27,11 +28,13 @@ class ModelsOptions:
     max_params: float | None
     fits_gpu_gb: float | None
     min_context: int | None
+    as_of: str | None = None
 
 
 def run_models(opts: ModelsOptions) -> int:
     """List the catalogue's models that pass the filters; returns the exit code."""
-    catalog = load_catalog(extra=opts.catalog)
+    catalog = load_catalog(extra=opts.catalog, as_of=opts.as_of)
+    write_warnings(catalog.notes)
     matches = filter_models(
         catalog,
         open_weights=opts.open_weights,

@@ -19,373 +19,96 @@ section whole.
 
 from __future__ import annotations
 
-import datetime
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Literal, TypeVar
-
-from pydantic import (
-    AfterValidator,
-    BeforeValidator,
-    Field,
-    StrictBool,
-    StrictStr,
-    field_validator,
-    model_validator,
-)
+from typing import TypeVar
 
 from slmvllm.errors import InputError, Problem, did_you_mean
 from slmvllm.loading.compiled import parse_shipped
 from slmvllm.loading.documents import Document, Source
 from slmvllm.loading.reading import read_source
-from slmvllm.loading.validation import describe, validate
+from slmvllm.loading.validation import validate
 from slmvllm.loading.yaml_parsing import parse_yaml
-from slmvllm.requirements import Strict
-
-_SLUG = re.compile(r"[a-z0-9][a-z0-9_.-]{0,79}")
-_DATE = re.compile(r"\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?")
-
-
-def _slug(value: str) -> str:
-    if not _SLUG.fullmatch(value):
-        raise ValueError(
-            f"{describe(value)} is not an id: use lower-case letters, digits, '.', '_' and '-' "
-            "(at most 80)"
-        )
-    return value
-
-
-def _date(value: str) -> str:
-    if not _DATE.fullmatch(value):
-        raise ValueError(f"expected a date written YYYY-MM-DD (or YYYY-MM), got {describe(value)}")
-    try:
-        datetime.date.fromisoformat(value if len(value) > 7 else value + "-01")
-    except ValueError:
-        raise ValueError(f"{describe(value)} is not a date on the calendar") from None
-    return value
-
-
-def _commercial_use(value: object) -> object:
-    if value is True or value is False or value == "restricted":
-        return value
-    raise ValueError(f"expected true, false or restricted, got {describe(value)}")
-
-
-Slug = Annotated[StrictStr, AfterValidator(_slug)]
-IsoDate = Annotated[StrictStr, AfterValidator(_date)]
-Usd = Annotated[float, Field(ge=0, le=1e6)]
-# Lower bounds are what the estimates can compute with, and no real figure is below them:
-# a model of under a million parameters is no language model, a GPU of under 1 GB serves
-# none, a measurement of under one token a second is no serving figure. Below them the
-# divisions overflow (issue 20: tiny and denormal figures were internal errors).
-Billions = Annotated[float, Field(ge=0.001, le=100_000)]
-TokenCount = Annotated[int, Field(gt=0, le=1_000_000_000)]
-SizeClass = Literal["slm", "llm"]
-PriceStatus = Literal["active", "deprecated", "retired", "alias_moved"]
-CommercialUse = Annotated[StrictBool | Literal["restricted"], BeforeValidator(_commercial_use)]
-
-SHIPPED_MODELS = "catalog.yaml"
-SHIPPED_SERVING = "serving.yaml"
-
-
-# --------------------------------------------------------------------------- models
-
-
-class Price(Strict):
-    """One provider's API price for a model, in USD per million tokens, as of a date."""
-
-    provider: StrictStr
-    input_usd_per_million: Usd
-    output_usd_per_million: Usd
-    as_of: IsoDate
-    key: StrictStr | None = None
-    max_input_tokens: TokenCount | None = None
-    tier_above_input_tokens: TokenCount | None = None
-    input_usd_per_million_above: Usd | None = None
-    output_usd_per_million_above: Usd | None = None
-    status: PriceStatus = "active"
-    note: StrictStr | None = None
-    source: StrictStr
-
-    @model_validator(mode="after")
-    def _tier_complete(self) -> Price:
-        tier = (
-            self.tier_above_input_tokens,
-            self.input_usd_per_million_above,
-            self.output_usd_per_million_above,
-        )
-        if any(v is not None for v in tier) and any(v is None for v in tier):
-            raise ValueError(
-                "a price tier needs all of tier_above_input_tokens, "
-                "input_usd_per_million_above and output_usd_per_million_above"
-            )
-        return self
-
-
-class Shape(Strict):
-    """The attention shape the KV-cache size depends on."""
-
-    layers: Annotated[int, Field(gt=0, le=10_000, strict=True)]
-    kv_heads: Annotated[int, Field(gt=0, le=10_000, strict=True)]
-    head_dim: Annotated[int, Field(gt=0, le=100_000, strict=True)]
-    source: StrictStr
-    note: StrictStr | None = None
-
-    @property
-    def kv_bytes_per_token_per_byte(self) -> int:
-        """2 x layers x kv_heads x head_dim: KV bytes per token per byte of element size."""
-        return 2 * self.layers * self.kv_heads * self.head_dim
-
-
-class Model(Strict):
-    """One model of the catalogue, with the source of every figure."""
-
-    id: Slug
-    name: StrictStr
-    vendor: StrictStr
-    params_billion: Billions | None
-    active_params_billion: Billions | None = None
-    open_weights: StrictBool
-    license: StrictStr
-    commercial_use: CommercialUse
-    commercial_use_note: StrictStr | None = None
-    context_tokens: TokenCount | None
-    context_note: StrictStr | None = None
-    size_class: SizeClass
-    shape: Shape | None = None
-    prices: list[Price] = Field(default_factory=list)
-    sources: list[StrictStr] = Field(min_length=1)
-    caveats: list[StrictStr] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _consistent(self) -> Model:
-        if self.commercial_use is not True and not self.commercial_use_note:
-            raise ValueError(
-                f"model {self.id!r}: commercial_use is {self.commercial_use!r}, "
-                "so it needs a commercial_use_note saying why"
-            )
-        if self.active_params_billion is not None:
-            if self.params_billion is None:
-                raise ValueError(
-                    f"model {self.id!r}: active_params_billion needs params_billion (the total)"
-                )
-            if self.active_params_billion > self.params_billion:
-                raise ValueError(
-                    f"model {self.id!r}: active_params_billion ({self.active_params_billion}) "
-                    f"exceeds params_billion ({self.params_billion})"
-                )
-        if self.open_weights and self.params_billion is None:
-            raise ValueError(
-                f"model {self.id!r}: open-weight models need params_billion to size their memory"
-            )
-        return self
-
-    @property
-    def is_moe(self) -> bool:
-        """Whether the model is a mixture of experts (only some parameters active per token)."""
-        return self.active_params_billion is not None
-
-    @property
-    def compute_params_billion(self) -> float | None:
-        """Parameters read per generated token: the active ones for MoE, else all of them."""
-        return self.active_params_billion or self.params_billion
-
-    def active_prices(self) -> list[Price]:
-        """The price rows that can still be bought (not deprecated, retired or moved)."""
-        return [p for p in self.prices if p.status == "active"]
-
-
-# --------------------------------------------------------------------------- serving facts
-
-
-class Gpu(Strict):
-    """A GPU that can be rented, with its price, provider and date."""
-
-    id: Slug
-    name: StrictStr
-    memory_gb: Annotated[float, Field(ge=1, le=100_000)]
-    usd_per_gpu_hour: Usd
-    provider: StrictStr
-    offering: StrictStr | None = None
-    as_of: IsoDate
-    source: StrictStr
-    note: StrictStr | None = None
-
-
-class Throughput(Strict):
-    """A measured serving throughput: output tokens per second per GPU, and how it was measured."""
-
-    model: StrictStr
-    params_billion: Billions
-    gpu: Slug
-    engine: StrictStr
-    precision: StrictStr
-    concurrency: Annotated[int, Field(gt=0, le=100_000, strict=True)]
-    output_tokens_per_s_per_gpu: Annotated[float, Field(ge=1, le=1e9)]
-    latency: StrictStr | None = None
-    as_of: IsoDate | None = None
-    source: StrictStr
-    note: StrictStr | None = None
-
-
-class Precision(Strict):
-    """A weight format and its bits per weight."""
-
-    id: Slug
-    label: StrictStr
-    bits_per_weight: Annotated[float, Field(ge=1, le=64)]
-    source: StrictStr
-    note: StrictStr | None = None
-
-
-class Sourced(Strict):
-    """A number and where it comes from."""
-
-    value: Annotated[float, Field(ge=0, le=1e12)]
-    source: StrictStr
-    note: StrictStr | None = None
-
-
-class KvCacheRule(Strict):
-    formula: StrictStr
-    bytes_per_element: Annotated[float, Field(ge=0.125, le=16)]
-    source: StrictStr
-    note: StrictStr | None = None
-
-
-class MemoryRules(Strict):
-    """How much GPU memory a model needs: weights, KV cache and runtime overhead."""
-
-    precisions: list[Precision] = Field(min_length=1)
-    serving_precisions: list[Slug] = Field(min_length=1)
-    serving_precisions_why: StrictStr
-    serve_precision: Slug
-    serve_precision_why: StrictStr
-    sharded_precision: Slug
-    sharded_precision_why: StrictStr
-    kv_cache: KvCacheRule
-    runtime_overhead: Sourced
-
-    @model_validator(mode="after")
-    def _references(self) -> MemoryRules:
-        ids = [p.id for p in self.precisions]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
-        if dupes:
-            raise ValueError(f"duplicate precision id(s): {', '.join(dupes)}")
-        for value in self.serving_precisions:
-            if value not in ids:
-                raise ValueError(
-                    f"serving precision {value!r} is not one of the precisions: {', '.join(ids)}"
-                    + did_you_mean(value, ids)
-                )
-        for name in ("serve_precision", "sharded_precision"):
-            value = getattr(self, name)
-            if value not in self.serving_precisions:
-                raise ValueError(
-                    f"{name} {value!r} is not one of the serving_precisions: "
-                    f"{', '.join(self.serving_precisions)}" + did_you_mean(value, ids)
-                )
-        return self
-
-    def ordered(self, *, serving: bool = False) -> list[Precision]:
-        """Precisions from least to most compressed (most bits per weight first).
-
-        With ``serving``, only those a batching server is assumed to run.
-        """
-        chosen = [p for p in self.precisions if not serving or p.id in self.serving_precisions]
-        return sorted(chosen, key=lambda p: -p.bits_per_weight)
-
-    def precision(self, precision_id: str) -> Precision:
-        """The precision with this id (KeyError if none)."""
-        for p in self.precisions:
-            if p.id == precision_id:
-                return p
-        raise KeyError(precision_id)
-
-
-Share = Annotated[float, Field(ge=0, le=1)]
-
-
-class ShareFigure(Sourced):
-    value: Share
-
-
-class Routing(Strict):
-    """Sourced router results: shares of requests a router sends to the large model."""
-
-    learned_router_cpt50: ShareFigure
-    learned_router_cpt80: ShareFigure
-    no_quality_drop: ShareFigure
-    random_router_cpt50: ShareFigure
-    random_router_cpt80: ShareFigure
-    in_distribution_labels: Sourced
-
-
-def _unique_ids(ids: Sequence[str], what: str) -> None:
-    seen: dict[str, int] = {}
-    for index, item in enumerate(ids):
-        if item in seen:
-            raise ValueError(f"duplicate {what} id {item!r} (entries {seen[item]} and {index})")
-        seen[item] = index
-
-
-class CatalogFile(Strict):
-    """One catalogue file (shipped or a user's --catalog FILE); every section is optional."""
-
-    models: list[Model] | None = None
-    gpus: list[Gpu] | None = None
-    throughput: Throughput | None = None
-    memory: MemoryRules | None = None
-    routing: Routing | None = None
-
-    @field_validator("models")
-    @classmethod
-    def _unique_models(cls, value: list[Model] | None) -> list[Model] | None:
-        if value is not None:
-            _unique_ids([m.id for m in value], "model")
-        return value
-
-    @field_validator("gpus")
-    @classmethod
-    def _unique_gpus(cls, value: list[Gpu] | None) -> list[Gpu] | None:
-        if value is not None:
-            _unique_ids([g.id for g in value], "GPU")
-        return value
-
-
-@dataclass(frozen=True)
-class Catalog:
-    """The merged catalogue the estimates read, and the files it was built from."""
-
-    models: tuple[Model, ...]
-    gpus: tuple[Gpu, ...]
-    throughput: Throughput
-    memory: MemoryRules
-    routing: Routing
-    files: tuple[str, ...]
-
-    def model(self, model_id: str) -> Model:
-        """The model with this id (KeyError if none)."""
-        for m in self.models:
-            if m.id == model_id:
-                return m
-        raise KeyError(model_id)
-
-    def gpu(self, gpu_id: str) -> Gpu:
-        """The GPU with this id (KeyError if none)."""
-        for g in self.gpus:
-            if g.id == gpu_id:
-                return g
-        raise KeyError(gpu_id)
-
-    @property
-    def serving_gpu(self) -> Gpu:
-        """The GPU the throughput figure was measured on, which self-hosting is priced on."""
-        return self.gpu(self.throughput.gpu)
-
+from slmvllm.numbers.catalog_models import (
+    SHIPPED_MODELS as SHIPPED_MODELS,
+)
+from slmvllm.numbers.catalog_models import (
+    SHIPPED_SERVING as SHIPPED_SERVING,
+)
+from slmvllm.numbers.catalog_models import (
+    Billions as Billions,
+)
+from slmvllm.numbers.catalog_models import (
+    Catalog as Catalog,
+)
+from slmvllm.numbers.catalog_models import (
+    CatalogFile as CatalogFile,
+)
+from slmvllm.numbers.catalog_models import (
+    CommercialUse as CommercialUse,
+)
+from slmvllm.numbers.catalog_models import (
+    Gpu as Gpu,
+)
+from slmvllm.numbers.catalog_models import (
+    IsoDate as IsoDate,
+)
+from slmvllm.numbers.catalog_models import (
+    KvCacheRule as KvCacheRule,
+)
+from slmvllm.numbers.catalog_models import (
+    MemoryRules as MemoryRules,
+)
+from slmvllm.numbers.catalog_models import (
+    Model as Model,
+)
+from slmvllm.numbers.catalog_models import (
+    Precision as Precision,
+)
+from slmvllm.numbers.catalog_models import (
+    Price as Price,
+)
+from slmvllm.numbers.catalog_models import (
+    PriceStatus as PriceStatus,
+)
+from slmvllm.numbers.catalog_models import (
+    Routing as Routing,
+)
+from slmvllm.numbers.catalog_models import (
+    Shape as Shape,
+)
+from slmvllm.numbers.catalog_models import (
+    Share as Share,
+)
+from slmvllm.numbers.catalog_models import (
+    ShareFigure as ShareFigure,
+)
+from slmvllm.numbers.catalog_models import (
+    SizeClass as SizeClass,
+)
+from slmvllm.numbers.catalog_models import (
+    Slug as Slug,
+)
+from slmvllm.numbers.catalog_models import (
+    Sourced as Sourced,
+)
+from slmvllm.numbers.catalog_models import (
+    Throughput as Throughput,
+)
+from slmvllm.numbers.catalog_models import (
+    TokenCount as TokenCount,
+)
+from slmvllm.numbers.catalog_models import (
+    Usd as Usd,
+)
+from slmvllm.numbers.catalog_models import (
+    _date as _date,
+)
+from slmvllm.numbers.catalog_models import (
+    _unique_ids as _unique_ids,
+)
 
 # --------------------------------------------------------------------------- loading
 
@@ -416,25 +139,44 @@ def _merge_by_id(base: Iterable[_Item], layer: Iterable[_Item]) -> list[_Item]:
     return list(merged.values())
 
 
-def load_catalog(path: Path | None = None, extra: Path | None = None) -> Catalog:
+def load_catalog(
+    path: Path | None = None,
+    extra: Path | None = None,
+    *,
+    as_of: str | None = None,
+    cached: bool = True,
+) -> Catalog:
     """Load the shipped catalogue (or `path`) and merge a user's catalogue `extra` over it.
 
-    Raises `InputError` with file:line:col problems for a bad file, as every loader does.
+    Between the two comes the price map `slmvllm models update` cached (unless not
+    `cached`); `extra` may be LiteLLM's price map itself, whose prices are dated `as_of`
+    or the file's date (`slmvllm.numbers.price_map`). Raises `InputError` with
+    file:line:col problems for a bad file, as every loader does.
     """
-    layers: list[tuple[Document, CatalogFile]] = [_read_shipped(SHIPPED_SERVING)]
+    from slmvllm.numbers.price_map import cached_map
+
+    layers: list[tuple[Document, CatalogFile] | PriceMapLayer] = [_read_shipped(SHIPPED_SERVING)]
     if path is None:
         layers.append(_read_shipped(SHIPPED_MODELS))
     else:
         layers.append(_load_file(path))
+    cache = cached_map() if cached else None
+    if cache is not None:
+        layers.append(read_price_map(cache, None, cached=True))
     if extra is not None:
-        layers.append(_load_file(extra))
+        layers.append(_load_file(extra, as_of))
+    notes = tuple(layer.note for layer in layers if isinstance(layer, PriceMapLayer))
 
     models: list[Model] = []
     gpus: list[Gpu] = []
     throughput: Throughput | None = None
     memory: MemoryRules | None = None
     routing: Routing | None = None
-    for doc, part in layers:
+    for layer in layers:
+        if isinstance(layer, PriceMapLayer):
+            models = layer.apply(models)
+            continue
+        doc, part = layer
         models = _merge_by_id(models, part.models or [])
         gpus = _merge_by_id(gpus, part.gpus or [])
         throughput = part.throughput or throughput
@@ -449,7 +191,7 @@ def load_catalog(path: Path | None = None, extra: Path | None = None) -> Catalog
                     + did_you_mean(throughput.gpu, ids),
                 )
             )
-    last = layers[-1][0].source
+    last = layers[-1].source if isinstance(layers[-1], PriceMapLayer) else layers[-1][0].source
     missing = [
         name
         for name, value in (
@@ -471,9 +213,54 @@ def load_catalog(path: Path | None = None, extra: Path | None = None) -> Catalog
         throughput=throughput,
         memory=memory,
         routing=routing,
-        files=tuple(doc.source for doc, _ in layers),
+        files=tuple(
+            layer.source if isinstance(layer, PriceMapLayer) else layer[0].source
+            for layer in layers
+        ),
+        notes=notes,
     )
 
 
-def _load_file(path: Path) -> tuple[Document, CatalogFile]:
-    return _read(read_source(path, what="catalogue file"))
+def _load_file(
+    path: Path, as_of: str | None = None
+) -> tuple[Document, CatalogFile] | PriceMapLayer:
+    source = read_source(path, what="catalogue file")
+    if source.text.lstrip().startswith("{"):
+        from slmvllm.numbers.price_map import looks_like_price_map, parse_json
+
+        data = parse_json(source.text, source.name)
+        if looks_like_price_map(data):
+            return read_price_map(path, as_of, source=source)
+    return _read(source)
+
+
+@dataclass(frozen=True)
+class PriceMapLayer:
+    """LiteLLM's price map as a catalogue layer: it updates prices and adds API models."""
+
+    source: str
+    data: dict[str, object]
+    as_of: str
+    note: str
+
+    def apply(self, models: list[Model]) -> list[Model]:
+        from slmvllm.numbers.price_map import apply_price_map
+
+        return apply_price_map(models, self.data, self.as_of)[0]
+
+
+def read_price_map(
+    path: Path, as_of: str | None, *, cached: bool = False, source: Source | None = None
+) -> PriceMapLayer:
+    """A price map file as a layer, dated `as_of` or by the file's modification date."""
+    from slmvllm.numbers.price_map import chat_entries, file_date, parse_price_map
+
+    source = source or read_source(path, what="price map")
+    data = parse_price_map(source.text, source.name)
+    date = _date(as_of) if as_of else file_date(path)
+    how = "cached by `slmvllm models update`" if cached else "given with --catalog"
+    note = (
+        f"prices from LiteLLM's price map as of {date} ({how}; "
+        f"{len(chat_entries(data)):,} chat models): {source.name}"
+    )
+    return PriceMapLayer(source.name, data, date, note)

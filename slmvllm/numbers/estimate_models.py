@@ -90,6 +90,10 @@ class Candidate(Strict):
     warnings: list[str]
     cost: ApiCost | GpuCost | None = None
     memory: MemoryReport | None = None
+    quality_tier: str | None = Field(
+        default=None,
+        description="frontier, strong or light (slmvllm.numbers.tiers); null: untiered",
+    )
 
 
 class LeftOutGroup(Strict):
@@ -191,6 +195,14 @@ class Estimates(Strict):
     assumptions: list[str] = Field(default_factory=list)
     candidates_total: int | None = Field(
         default=None, description="how many candidates were priced, listed or not"
+    )
+    quality_tier: str | None = Field(
+        default=None,
+        description="the tier the large model was picked from: frontier, strong, light or any",
+    )
+    quality_tier_why: str | None = Field(default=None, description="why that tier")
+    prices_as_of: str | None = Field(
+        default=None, description="the newest as-of date of the catalogue's API prices"
     )
     candidates_left_out: list[LeftOutGroup] | None = Field(
         default=None,

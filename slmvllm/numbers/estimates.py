@@ -48,6 +48,7 @@ from slmvllm.numbers.estimate_models import (
 from slmvllm.numbers.gpu_memory import memory_table
 from slmvllm.numbers.hybrid_share import llm_share
 from slmvllm.numbers.memo import IdentityMemo
+from slmvllm.numbers.tiers import at_least, model_tier, required_tier
 
 #: Volume assumed when the requirements give none (break-even does not depend on it).
 DEFAULT_MONTHLY_REQUESTS = 1_000_000
@@ -72,14 +73,18 @@ class _Inputs:
     gpu_memory_gb: float | None
     budget: float | None
     notes: list[str] = field(default_factory=list)
+    tier: str | None = None  # the quality tier the large model must be of (None: any)
+    tier_why: str = ""
 
 
-def shape_inputs(values: Mapping[str, Any]) -> _Inputs:
-    """The volume and request shape the estimates work with (defaults filled, with notes)."""
-    return _inputs(values)
+def shape_inputs(values: Mapping[str, Any], tier: str | None = None) -> _Inputs:
+    """The volume and request shape the estimates work with (defaults filled, with notes);
+    `tier` overrides the quality tier the requirements call for."""
+    return _inputs(values, tier)
 
 
-def _inputs(values: Mapping[str, Any]) -> _Inputs:
+def _inputs(values: Mapping[str, Any], tier_override: str | None = None) -> _Inputs:
+    tier, tier_why = required_tier(values, tier_override)
     notes: list[str] = []
     requests = values.get("monthly_requests")
     assumed = requests is None
@@ -116,6 +121,8 @@ def _inputs(values: Mapping[str, Any]) -> _Inputs:
         gpu_memory_gb=values.get("gpu_memory_gb"),
         budget=values.get("budget_usd_per_month"),
         notes=notes,
+        tier=tier,
+        tier_why=tier_why,
     )
 
 
@@ -271,6 +278,30 @@ def shape_candidates(inp: _Inputs, catalog: Catalog) -> list[_Candidate]:
     return _SHAPES.get((catalog,), (*shape, inp.gpu_memory_gb), lambda: _candidates(inp, catalog))
 
 
+_TIERED: IdentityMemo[list[_Candidate]] = IdentityMemo(64)
+
+
+def tiered_candidates(inp: _Inputs, catalog: Catalog) -> list[_Candidate]:
+    """`shape_candidates`, with each large model below the tier the use case needs
+    blocked (so the break-even, the hybrid and the cost check price one of that tier)."""
+    cands = shape_candidates(inp, catalog)
+    if inp.tier is None:
+        return cands
+    tier = inp.tier
+    return _TIERED.get((cands,), (tier,), lambda: [_below(c, tier) for c in cands])
+
+
+def _below(cand: _Candidate, tier: str) -> _Candidate:
+    if cand.option != "llm" or at_least(cand.model, tier):
+        return cand
+    own = model_tier(cand.model).tier or "untiered"
+    return replace(
+        cand,
+        blockers=[*cand.blockers, f"quality tier {own}, below the {tier} tier this use case needs"],
+        costs={},
+    )
+
+
 def _candidates(inp: _Inputs, catalog: Catalog) -> list[_Candidate]:
     out: list[_Candidate] = []
     for model in catalog.models:
@@ -364,6 +395,7 @@ def _candidate_record(cand: _Candidate, inp: _Inputs) -> Candidate:
         warnings=list(cand.warnings),
         cost=breakdown,
         memory=memory,
+        quality_tier=model_tier(cand.model).tier,
     )
 
 
@@ -520,6 +552,7 @@ def estimate(
     catalog: Catalog,
     *,
     all_candidates: bool = True,
+    tier: str | None = None,
 ) -> Estimates:
     """The numbers behind a recommendation (see the module doc).
 
@@ -531,15 +564,15 @@ def estimate(
     hybrid plan name) and the rest are counted in `candidates_left_out`, grouped by why;
     the other figures are the same.
     """
-    inp = _inputs(values)
-    cands = list(shape_candidates(inp, catalog))
+    inp = _inputs(values, tier)
+    cands = list(tiered_candidates(inp, catalog))
     volume = inp.requests
     cands.sort(key=lambda c: (c.option != "slm", c.rank(volume)))
     gpu = catalog.serving_gpu
     tp = catalog.throughput
     rules = catalog.memory
 
-    slm_self, llm_api = break_even_pair(shape_candidates(inp, catalog), volume)
+    slm_self, llm_api = break_even_pair(tiered_candidates(inp, catalog), volume)
     break_even, be_block = _break_even_block(slm_self, llm_api, inp)
 
     assumptions = list(inp.notes)
@@ -572,8 +605,9 @@ def estimate(
         f"models are sharded at {rules.sharded_precision} ({rules.sharded_precision_why})",
         "KV cache without a known model shape: scaled from the catalogue model with a known "
         "shape nearest in parameters (marked kv_fallback); it can be off several-fold",
-        "candidates are ranked by monthly cost (ties: the larger model); the catalogue holds "
-        "no quality scores, so the cheapest large model is not necessarily good enough",
+        "candidates are ranked by monthly cost (ties: the larger model); the large model is "
+        f"the cheapest of the {inp.tier or 'any'} tier or above ({inp.tier_why}); tiers follow "
+        "the providers' own positioning of each model family (slmvllm.numbers.tiers)",
         "break-even: the volume from which self-hosting a small model stays cheaper than the "
         "cheapest fitting large-model API, for the fitting small model that gets there "
         f"soonest; volumes are searched up to {BREAK_EVEN_LIMIT:,} requests a month",
@@ -632,6 +666,9 @@ def estimate(
         break_even_monthly_requests=break_even,
         break_even=be_block,
         assumptions=assumptions,
+        quality_tier=inp.tier or "any",
+        quality_tier_why=inp.tier_why,
+        prices_as_of=catalog.prices_as_of,
         **hybrid,
     )
 

@@ -68,6 +68,9 @@ def filter_models(
 
 def model_record(model: Model, fit: MemoryEstimate | None = None) -> dict[str, Any]:
     """A JSON-ready description of one model for `slmvllm models --format json`."""
+    from slmvllm.numbers.tiers import model_tier
+
+    tier = model_tier(model)
     record: dict[str, Any] = {
         "id": model.id,
         "name": model.name,
@@ -95,6 +98,8 @@ def model_record(model: Model, fit: MemoryEstimate | None = None) -> dict[str, A
         ],
         "sources": list(model.sources),
         "caveats": list(model.caveats),
+        "quality_tier": tier.tier,
+        "quality_tier_source": tier.source,
     }
     if fit is not None:
         record["fits_gpu"] = fit.report().model_dump()

@@ -15,6 +15,7 @@ from slmvllm.advice.rule_set_model import RuleSet
 from slmvllm.numbers.cost_plans import money
 from slmvllm.numbers.estimate_models import Candidate, Estimates
 from slmvllm.numbers.estimates import shortlist
+from slmvllm.numbers.price_map import stale_prices
 from slmvllm.render.digest import DECISIVE_REASONS, Digest, digest, ref_marks
 from slmvllm.render.precedents_view import precedent_short, vote_text
 from slmvllm.render.safe import one_line
@@ -169,7 +170,12 @@ def _numbers(console: Console, est: Estimates, recommendation: str) -> None:
     _line(console, ("SLM  ", "bold"), _cost(best["slm"][0] if best["slm"] else None), indent=2)
     if hosted is not None and (not best["slm"] or best["slm"][0].hosting != "self_hosted"):
         _line(console, "     self-hosted: ", _cost(hosted, where=False), indent=2)
-    _line(console, ("LLM  ", "bold"), _cost(best["llm"][0] if best["llm"] else None), indent=2)
+    llm = _cost(best["llm"][0] if best["llm"] else None)
+    if est.quality_tier not in (None, "any"):
+        # Which tier the large model was picked from, and the reason's first clause.
+        why = (est.quality_tier_why or "").split(":")[0]
+        llm += f"; {est.quality_tier} tier: {why}"
+    _line(console, ("LLM  ", "bold"), one_line(llm), indent=2)
     be = est.break_even
     if est.break_even_monthly_requests is not None and be.small_model and be.llm_model:
         text = (
@@ -188,6 +194,9 @@ def _numbers(console: Console, est: Estimates, recommendation: str) -> None:
             + (f", {money(blended)}/month blended" if blended is not None else ""),
             indent=2,
         )
+    stale = stale_prices(est.prices_as_of)
+    if stale:
+        _line(console, ("Note: ", "bold yellow"), stale, indent=2)
     check = est.cost_check
     if check is not None and check.agrees is False:
         _line(console, ("Note: ", "bold yellow"), one_line(check.statement), indent=2)
@@ -270,3 +279,15 @@ def render_short(
             "dim",
         ),
     )
+
+
+def short_report_text(result: Result, rule_set: RuleSet, *, width: int = 100) -> str:
+    """The one-screen report as plain text (no colour, no terminal codes), e.g. for agents."""
+    import io
+
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer, width=width, color_system=None, highlight=False, force_terminal=False
+    )
+    render_short(console, result, rule_set)
+    return buffer.getvalue()

@@ -1,0 +1,1 @@
+"""The agent surface: slmvllm's commands as tools an MCP client can call (`slmvllm mcp`)."""
