@@ -515,7 +515,7 @@ def test_the_questionnaire_stops_when_nothing_can_change_it(tmp_path: Path) -> N
     child = spawn("advise", "-f", "json", "--save-answers", "a.yaml", cwd=tmp_path)
     answer(child, "Describe the use case", "Reply suggestions on the phone")
     answer(child, "Where may the model run", "on_device")  # the most decisive question
-    child.expect_exact("leading: slm (confidence 1.00); 0 remaining questions could")
+    child.expect_exact("leading: slm (confidence 0.95); 0 remaining questions could")
     child.expect(r"No remaining answer can change this: (\d+) questions skipped")
     skipped = int(child.match.group(1))
     child.expect_exact("Priorities (Enter finishes)> ")
