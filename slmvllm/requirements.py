@@ -79,7 +79,7 @@ class Requirements(Strict):
     budget_usd_per_month: Annotated[float, Field(ge=0)] | None = None
     gpu_memory_gb: Annotated[float, Field(ge=0)] | None = None
     context_tokens: Annotated[int, Field(gt=0)] | None = None
-    # Optional additions to the contract (README, "Requirements fields"): what the
+    # Optional additions to the contract (docs/requirements.md): what the
     # documented decisions of the corpus turned on that the fields above do not say.
     difficulty_mix: DifficultyMix | None = None
     output_form: OutputForm | None = None

@@ -105,6 +105,6 @@ def test_action_script(tmp_path: Path, inputs: dict[str, str], code: int) -> Non
         assert "gate failed" in proc.stderr
 
 
-def test_readme_shows_the_gitlab_snippet() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert ".gitlab-ci.yml" in readme and "slmvllm advise" in readme
+def test_the_docs_show_the_gitlab_snippet() -> None:
+    page = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
+    assert ".gitlab-ci.yml" in page and "slmvllm advise" in page

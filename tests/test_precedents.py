@@ -115,8 +115,8 @@ def test_ranking_mixes_answers_and_words_and_breaks_ties_by_id() -> None:
     first = top[0]
     assert first.agreement == 1.0 and first.text == 1.0 and first.similarity == pytest.approx(1.0)
     assert first.shared == ("task_type", "domain_focus")
-    # b-llm shares domain_focus only and no word: 0.7 x 0.5 + 0.3 x 0.
-    assert top[1].similarity == pytest.approx(0.35)
+    # b-llm shares domain_focus only and no word: 0.9 x 0.5 + 0.1 x 0.
+    assert top[1].similarity == pytest.approx(0.45)
     # Equal answers and no words: ties go by id.
     tied = ranked({"task_type": "summarization"}, CORPUS, index)
     assert [n.case.id for n in tied] == ["a-slm", "b-llm", "c-hybrid"]
@@ -197,7 +197,7 @@ def test_every_result_names_three_precedents_and_the_vote() -> None:
     assert len(result.precedents) == 3
     sims = [p.similarity for p in result.precedents]
     assert sims == sorted(sims, reverse=True)
-    assert result.precedent_vote is not None and result.precedent_vote.cases == 7
+    assert result.precedent_vote is not None and result.precedent_vote.cases == 9
     assert result.confidence_basis["precedents"] in {"agree", "disagree"}
     first = result.precedents[0].id
     again = advise(req, exclude_precedents={first})

@@ -1,6 +1,6 @@
 """Pure scoring: rule set + requirements -> advice. No I/O, no printing, deterministic.
 
-How a score is computed (also in the README):
+How a score is computed (also in docs/rule-sets.md):
 
 1. Every requirements field takes the value given, else the questionnaire's
    default (reported as an assumption; a default may be "unknown").

@@ -551,6 +551,6 @@ def _apply(
         rules=rules,
         questions=questions,
         # The base's confidence map is kept: it was fitted for the base's points, so a
-        # layer that changes many of them should fit its own (README, "Confidence").
+        # layer that changes many of them should fit its own (docs/rule-sets.md, "Confidence").
         calibration=base.calibration,
     )

@@ -33,6 +33,7 @@ from slmvllm.evaluation.metrics import (
 )
 from slmvllm.loading.labels import LabelledCase
 from slmvllm.numbers.catalog import Catalog
+from slmvllm.precedents import VOTE_K
 from slmvllm.result import Result
 
 #: How many rules a miss lists: the ones that moved the score furthest the wrong way.
@@ -185,7 +186,7 @@ def evaluate(
 PRECEDENTS = "precedents"
 PRECEDENT_BASELINE = Baseline(
     PRECEDENTS,
-    "the similarity-weighted vote of the 7 documented decisions most like the case "
+    f"the similarity-weighted vote of the {VOTE_K} documented decisions most like the case "
     "(the case itself left out)",
     lambda given: "hybrid",  # never called: the vote comes with each result
 )

@@ -1,7 +1,7 @@
 """The one way YAML becomes data, and data becomes models, in slmvllm.
 
 Every YAML input (requirements, rule sets, model catalogues) goes through
-`read_source` -> `parse_yaml` -> `validate`. The policy, documented in the README:
+`read_source` -> `parse_yaml` -> `validate`. The policy, documented in docs/input-policy.md:
 
 * PyYAML only composes the node graph (safe: no Python objects are ever built);
   this module builds plain data from the nodes itself, so it controls every

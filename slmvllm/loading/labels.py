@@ -3,7 +3,7 @@
 A labels file is a YAML list, one item per case; each item names a requirements
 file (relative to the labels file) and the option the documented decision chose.
 Labels never go inside requirements files, so every case still runs unchanged
-with `slmvllm advise`. The format (also in the README):
+with `slmvllm advise`. The format (also in docs/measuring.md):
 
     - id: klarna-customer-service-assistant      # unique across the run
       file: klarna-customer-service-assistant.yaml

@@ -18,8 +18,8 @@ from slmvllm.requirements import OPTIONS, OptionName
 
 #: How many precedents a result shows.
 SHOWN = 3
-#: How many of the closest cases vote (chosen on the development part: README).
-VOTE_K = 7
+#: How many of the closest cases vote (chosen on the development part: docs/precedents.md).
+VOTE_K = 9
 #: An ambiguous case (a study, vendor guidance) votes with this share of its similarity.
 AMBIGUOUS_VOTE = 0.5
 
