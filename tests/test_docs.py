@@ -10,7 +10,6 @@ rules/, benchmarks/decisions/), with no terminal on stdin.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import ROOT, tree_env
 
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 _FENCE = re.compile(r"^\s*```(\w*)")
@@ -85,12 +84,11 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.slow
 @pytest.mark.parametrize("shown", SHOWN, ids=str)
 def test_every_command_shown_exits_as_the_page_says(workdir: Path, shown: Shown) -> None:
-    env = {
-        **os.environ,
-        "GITHUB_STEP_SUMMARY": str(workdir / "summary.md"),
-        "COLUMNS": "100",
-        "SLMVLLM_CACHE_DIR": str(workdir / "cache"),
-    }
+    env = tree_env(
+        GITHUB_STEP_SUMMARY=str(workdir / "summary.md"),
+        COLUMNS="100",
+        SLMVLLM_CACHE_DIR=str(workdir / "cache"),
+    )
     proc = subprocess.run(
         ["bash", "-c", shown.command],
         cwd=workdir,

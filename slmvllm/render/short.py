@@ -1,14 +1,15 @@
 """The default text report: one screen saying what to use, how sure, why, what would change it.
 
-From CUT_WIDTH columns up each line is one line, cut with an ellipsis at the console's
-width, so the report keeps its length whatever the texts (`--explain` shows them whole);
-in a narrower terminal cutting would leave little to read, so lines wrap instead.
+Nothing is cut: a line longer than the console wraps at word boundaries, and from
+HANG_WIDTH columns up its continuation lines hang under the text they continue (after
+the lead: a reason's points, a label); in a narrower terminal they start at the margin.
 """
 
 from __future__ import annotations
 
 from rich.cells import cell_len
 from rich.console import Console
+from rich.table import Table
 from rich.text import Text
 
 from slmvllm.advice.rule_set_model import RuleSet
@@ -23,47 +24,38 @@ from slmvllm.render.text import score_bars
 from slmvllm.render.values import show_value
 from slmvllm.result import Result
 
-ELLIPSIS = "…"
-CUT_WIDTH = 60
+HANG_WIDTH = 60
+#: A lead wider than this share of the console does not hang its continuation lines.
+HANG_SHARE = 0.45
 
 
-def _cuts(console: Console) -> bool:
-    return console.width >= CUT_WIDTH
-
-
-def _fit(text: str, width: int) -> str:
-    """`text` cut to `width` terminal cells, ending in an ellipsis when cut."""
-    if cell_len(text) <= width:
-        return text
-    out = ""
-    for char in text:
-        if cell_len(out + char) > width - 1:
-            break
-        out += char
-    return out.rstrip() + ELLIPSIS
-
-
-def _line(console: Console, *parts: tuple[str, str] | str, indent: int = 0) -> None:
-    """One line of the report, cut to the console's width (the last part gives way)."""
-    pieces = [(p, "") if isinstance(p, str) else p for p in parts]
-    if not _cuts(console):
-        console.print(Text.assemble(" " * indent, *pieces))
+def _hanging(console: Console, lead: Text, body: Text) -> None:
+    """`lead body`, the body wrapped at word boundaries under itself (never cut)."""
+    width = cell_len(lead.plain)
+    if console.width < HANG_WIDTH or width > console.width * HANG_SHARE:
+        console.print(Text.assemble(lead, body))
         return
-    fixed = indent + sum(cell_len(text) for text, _ in pieces[:-1])
-    last_text, last_style = pieces[-1]
-    pieces[-1] = (_fit(last_text, max(console.width - fixed, 1)), last_style)
-    console.print(Text.assemble(" " * indent, *pieces), no_wrap=True, overflow="ellipsis")
+    grid = Table.grid(padding=0)
+    grid.add_column(width=width, no_wrap=True)
+    grid.add_column(overflow="fold")  # words wrap; only a word longer than a line folds
+    grid.add_row(lead, body)
+    console.print(grid)
+
+
+def _line(console: Console, *parts: tuple[str, str] | str | Text, indent: int = 0) -> None:
+    """One line of the report: the first part leads, the rest wraps under itself."""
+    pieces: list[tuple[str, str] | Text] = [(p, "") if isinstance(p, str) else p for p in parts]
+    lead = Text.assemble(" " * indent, pieces[0])
+    _hanging(console, lead, Text.assemble(*pieces[1:]) if len(pieces) > 1 else Text())
 
 
 def _with_refs(console: Console, lead: str, body: str, refs: str, indent: int = 2) -> None:
-    """`lead body [refs]` on one line: the body gives way, the reference marks stay."""
-    room = console.width - indent - cell_len(lead) - (cell_len(refs) + 1 if refs else 0)
-    body = _fit(body, max(room, 8)) if _cuts(console) else body
-    text = Text.assemble(" " * indent, (lead, "bold"), body, (f" {refs}" if refs else "", "dim"))
-    if _cuts(console):
-        console.print(text, no_wrap=True, overflow="ellipsis")
-    else:
-        console.print(text)
+    """`lead body [refs]`, the body and its reference marks wrapped under the body."""
+    _hanging(
+        console,
+        Text.assemble(" " * indent, (lead, "bold")),
+        Text.assemble(body, (f" {refs}" if refs else "", "dim")),
+    )
 
 
 def _title(console: Console, result: Result, rule_set: RuleSet, dg: Digest) -> None:
@@ -84,20 +76,27 @@ def _title(console: Console, result: Result, rule_set: RuleSet, dg: Digest) -> N
 def _why(console: Console, result: Result, dg: Digest) -> None:
     shown = [r for r in dg.reasons if r.margin][:DECISIVE_REASONS]
     winner = result.recommendation.upper()
-    against = f", - for {dg.runner_up.upper()}" if dg.runner_up else ""
+    rival = f" over {dg.runner_up.upper()}" if dg.runner_up else ""
     _line(
         console,
         (f"Why {winner}", "bold"),
-        f": the {len(shown)} most decisive of {len(result.reasons)} rules "
-        f"(+ for {winner}{against})",
+        f": the {len(shown)} most decisive of {len(result.reasons)} rules, "
+        f"in points for {winner}{rival}",
     )
-    for cited in shown:
-        _with_refs(
-            console,
-            f"{cited.margin:+6.1f}  ",
-            one_line(cited.reason.summary),
-            ref_marks(cited.refs),
-        )
+    for title, part in (
+        (f"For {winner}", [r for r in shown if r.margin > 0]),
+        (f"Against {winner}", [r for r in shown if r.margin < 0]),
+    ):
+        if not part:
+            continue
+        _line(console, (title, "italic"), indent=2)
+        for cited in part:
+            _with_refs(
+                console,
+                f"{cited.margin:+7.1f}  ",
+                one_line(cited.reason.summary),
+                ref_marks(cited.refs),
+            )
 
 
 def _excluded(console: Console, result: Result, dg: Digest) -> None:
@@ -134,9 +133,19 @@ def _changes(console: Console, result: Result) -> None:
 
 
 def _assumed(console: Console, result: Result) -> None:
-    if result.assumptions:
-        names = ", ".join(one_line(a.field) for a in result.assumptions)
-        _line(console, ("Assumed (not given): ", "bold"), names)
+    # The fields whose answer alone could change the advice first, by name; the rest by
+    # count (--explain lists every one with the value assumed).
+    if not result.assumptions:
+        return
+    flips = {c.field for c in result.what_would_change}
+    decisive = [one_line(a.field) for a in result.assumptions if a.field in flips]
+    n = len(result.assumptions)
+    body = f"{n} field{'s' if n != 1 else ''}"
+    if decisive:
+        body += f"; the answer to {', '.join(decisive)} alone could change it"
+    else:
+        body += "; no single one could change it"
+    _line(console, ("Assumed (not given): ", "bold"), body + " (--explain lists them)")
 
 
 def _cost(cand: Candidate | None, *, where: bool = True) -> str:
@@ -206,41 +215,29 @@ def _references(console: Console, dg: Digest) -> None:
     _line(console, ("References", "bold"))
     for ref in dg.references:
         mark = f"[{ref.number}] "
-        url = f" {one_line(ref.url)}" if ref.url else ""
-        room = console.width - 2 - cell_len(mark) - cell_len(url)
-        if not _cuts(console):
-            _line(console, mark, one_line(ref.title) + url, indent=2)
+        title = one_line(ref.title)
+        url = one_line(ref.url) if ref.url else ""
+        if not url or cell_len(f"  {mark}{title} {url}") <= console.width:
+            _line(console, mark, Text.assemble(title, (f" {url}" if url else "", "dim")), indent=2)
             continue
-        if room < 24:  # a long address: the title on one line, the address whole below it
-            _line(console, mark, one_line(ref.title), indent=2)
-            console.print(Text(" " * (2 + len(mark)) + url.strip(), style="dim"), overflow="fold")
-            continue
-        console.print(
-            Text.assemble("  ", mark, _fit(one_line(ref.title), room), (url, "dim")),
-            no_wrap=True,
-            overflow="ellipsis",
-        )
+        _line(console, mark, title, indent=2)  # the address whole, on a line of its own
+        console.print(Text(" " * (2 + len(mark)) + url, style="dim"), overflow="fold")
 
 
 def _precedents(console: Console, result: Result) -> None:
-    _line(console, ("Precedents", "bold"), " (documented decisions most like this)")
+    _line(
+        console,
+        ("Precedents", "bold"),
+        " (documented decisions most like this; their sources with --explain)",
+    )
     for p in result.precedents:
-        # Never cut: a cut source address is of no use. When the line does not fit, the
-        # address goes whole on the line below.
-        line = precedent_short(p)
-        if cell_len(line) + 2 <= console.width or not p.source:
-            console.print(Text("  " + line), overflow="fold")
-        else:
-            console.print(Text("  " + precedent_short(p, source=False)), overflow="fold")
-            console.print(Text("    " + one_line(p.source), style="dim"), overflow="fold")
+        _line(console, precedent_short(p, source=False), indent=2)
     vote = vote_text(result)
     if vote:
-        style = (
-            ""
-            if result.precedent_vote and result.precedent_vote.choice == (result.recommendation)
-            else "bold yellow"
+        agrees = result.precedent_vote is not None and (
+            result.precedent_vote.choice == result.recommendation
         )
-        _line(console, (vote, style), indent=2)
+        _line(console, (vote, "" if agrees else "bold yellow"), indent=2)
 
 
 def render_short(
