@@ -268,6 +268,17 @@ def model_in_context(context: Any) -> type[Requirements]:
     return Requirements
 
 
+def unbuilt_in_context(context: Any) -> frozenset[str]:
+    """The fields a rule set's questions add but that could not be built (a refused name,
+    a malformed question): that question's error says why, so a rule or question using
+    the field is not checked against it, and not blamed a second time."""
+    if isinstance(context, dict):
+        names = context.get("unbuilt_fields")
+        if isinstance(names, frozenset):
+            return names
+    return frozenset()
+
+
 def known_field(name: str, allowed: tuple[str, ...]) -> str:
     """`name` if it is one of `allowed` requirement fields; else a ValueError with a hint."""
     if name not in allowed:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from slmvllm.advice.engine import rule_facts
-from slmvllm.advice.layers import Placement
+from slmvllm.advice.placement import Placement
 from slmvllm.advice.rule_set_model import Rule, RuleSet
 from slmvllm.advice.use_cases import requirements_for
 from slmvllm.advisor import advise

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from slmvllm.advice.rule_sets import load_rule_set
 from slmvllm.advisor import advise
+from slmvllm.errors import InputError
 from slmvllm.loading.reading import PathRuleError, contained_file
 from slmvllm.requirements import (
     ADDED_FIELD_PATTERN,
@@ -201,6 +202,199 @@ def test_errors_point_at_the_right_place_and_cause(invoke: Invoke, tmp_path: Pat
             }[option]
             run = invoke(*args, option, value)
             assert run.code == 2 and "is not a finite number" in run.out + run.err, run
+
+
+def _errors(run: Run, folder: Path) -> list[str]:
+    """The error lines of a run, the folder left out of their places."""
+    return [
+        line.removeprefix("slmvllm: error: ").replace(f"{folder}/", "")
+        for line in run.err.splitlines()
+        if line.startswith("slmvllm: error: ")
+    ]
+
+
+OVERRIDE = HEAD + "override:\n"
+
+
+@pytest.mark.parametrize(
+    ("override", "expected"),
+    [
+        (  # dropping an excluding rule's condition: the default's exclude is not the cause
+            "  constraint.on-device:\n    when: null\n",
+            "l.yaml:6:11: override.constraint.on-device.when: rule 'constraint.on-device' has "
+            "no condition, so it excludes ['llm', 'hybrid'] for every use case",
+        ),
+        (  # a condition that always holds, making two shipped exclusions cover every case
+            "  constraint.on-device:\n"
+            "    when: {field: hosting, in: [any, private_cloud, on_prem, on_device]}\n",
+            "l.yaml:6:11: override.constraint.on-device.when: option 'llm' is excluded for "
+            "every use case by rules 'constraint.on-device', 'constraint.no-gpu-no-api' "
+            "together; it can never be recommended",
+        ),
+        (  # a later rule overridden into a clash with an earlier, untouched one
+            "  constraint.no-gpu-no-api:\n    when: {field: hosting, is: on_device}\n"
+            "    exclude: [slm]\n",
+            "l.yaml:7:14: override.constraint.no-gpu-no-api.exclude: rules "
+            "'constraint.no-gpu-no-api', 'constraint.on-device' can exclude every option for "
+            "the same use case, leaving nothing to recommend; narrow their conditions",
+        ),
+        (  # bad points: at the key the override changed, not at the rule's id
+            "  evidence.world-knowledge:\n    points: {slm: {cost: 99}}\n",
+            "l.yaml:6:5: override.evidence.world-knowledge.points: rule "
+            "'evidence.world-knowledge': points slm.cost = 99.0 is outside -10..10",
+        ),
+        (
+            "  evidence.world-knowledge:\n    when: {field: task_type, is: chatt}\n",
+            "l.yaml:6:11: override.evidence.world-knowledge.when: 'chatt' is not a value of "
+            "'task_type'; use one of: classification, extraction, summarization, chat, rag_qa, "
+            "code, translation, reasoning, agentic, generation; did you mean 'chat'?",
+        ),
+    ],
+)
+def test_an_override_is_located_in_the_layer_not_the_shipped_file(
+    invoke: Invoke, tmp_path: Path, override: str, expected: str
+) -> None:
+    (tmp_path / "l.yaml").write_text(OVERRIDE + override, encoding="utf-8")
+    run = invoke("rules", "check", str(tmp_path / "l.yaml"))
+    assert run.code == 2
+    assert _errors(run, tmp_path)[0] == expected
+    assert "default.yaml" not in run.out + run.err
+
+
+#: Questions adding the field `f` that are wrong in one way each, and the one error shown.
+BAD_QUESTIONS = [
+    ("type: enumm, choices: [a, b]", "5:40: questions[0].type: the text 'enumm' is not allowed"),
+    ("type: enum, choices: [a, 1]", "5:59: questions[0].choices[1]: expected text"),
+    ("type: enum, choices: a", "5:55: questions[0].choices: expected a list"),
+    ("type: enum, choices: []", "5:5: questions[0]: the new enum field 'f' needs 'choices'"),
+    ("type: integer, choices: [a, b]", "5:5: questions[0]: only an enum field has 'choices'"),
+    ("type: priorities", "5:5: questions[0]: the new field 'f' cannot be of type 'priorities'"),
+]
+
+
+@pytest.mark.parametrize(("shape", "expected"), BAD_QUESTIONS)
+def test_a_bad_question_gives_one_error_not_a_second_on_its_field(
+    invoke: Invoke, tmp_path: Path, shape: str, expected: str
+) -> None:
+    # A rule and another question's ask_if use the field: neither is blamed for it.
+    layer = (
+        HEAD
+        + "questions:\n"
+        + f"  - {{field: f, adds_field: true, {shape}, prompt: p, help: h, assumption: x}}\n"
+        + "  - {field: g, adds_field: true, type: text, prompt: p, help: h, assumption: x,\n"
+        + "     ask_if: {field: f, is: a}}\n"
+        + "references:\n  r: {title: T}\n"
+        + "rules:\n  - {id: t.r, summary: s, sources: [{ref: r}], when: {field: f, is: a},\n"
+        + "     points: {slm: {cost: 5}}}\n"
+    )
+    (tmp_path / "l.yaml").write_text(layer, encoding="utf-8")
+    run = invoke("rules", "check", str(tmp_path / "l.yaml"))
+    assert run.code == 2
+    [error] = _errors(run, tmp_path)
+    assert error.startswith(f"l.yaml:{expected}"), error
+
+
+def test_a_question_and_its_default_say_what_to_write(invoke: Invoke, tmp_path: Path) -> None:
+    # The layer's own question asked for a default under 'defaults' (meant for the base's).
+    layer = (
+        HEAD
+        + "questions:\n"
+        + "  - {field: f, adds_field: true, type: enum, choices: [a, b], prompt: p, help: h,\n"
+        + "     default: a, assumption: x}\n"
+        + "defaults:\n  f: {default: b, assumption: y}\n"
+    )
+    (tmp_path / "l.yaml").write_text(layer, encoding="utf-8")
+    run = invoke("rules", "check", str(tmp_path / "l.yaml"))
+    assert _errors(run, tmp_path) == [
+        "l.yaml:8:3: defaults.f: defaults: 'f' is asked by this layer's questions[0]; give its "
+        "default and assumption there"
+    ]
+    # A new field without `adds_field`: the question says how to add it.
+    (tmp_path / "l.yaml").write_text(
+        HEAD + "questions:\n  - {field: f, type: text, prompt: p, help: h, assumption: x}\n",
+        encoding="utf-8",
+    )
+    run = invoke("rules", "check", str(tmp_path / "l.yaml"))
+    assert _errors(run, tmp_path) == [
+        "l.yaml:5:13: questions[0].field: unknown requirements field 'f'; to add it as a new "
+        "field, write 'adds_field: true'"
+    ]
+
+
+@pytest.mark.parametrize("name", ["copy", "Bad-Name", "model_x", "true", "hosting", "x" * 41])
+def test_a_refused_field_name_gives_one_error(invoke: Invoke, tmp_path: Path, name: str) -> None:
+    (tmp_path / "l.yaml").write_text(_layer_adding(name), encoding="utf-8")
+    run = invoke("rules", "check", str(tmp_path / "l.yaml"))
+    assert run.code == 2
+    [error] = _errors(run, tmp_path)
+    assert error.startswith("l.yaml:7:13: questions[0].field: "), error
+    assert "unknown requirements field" not in run.err
+
+
+@pytest.mark.parametrize(
+    ("key", "instead"),
+    [
+        ("points", "points cannot be null; write the new points (e.g. {slm: {cost: 1}}), {} "),
+        ("exclude", "exclude cannot be null; write [] to exclude nothing"),
+        ("summary", "a rule keeps a summary, so it cannot be null; write the new one"),
+        ("sources", "a rule keeps its sources, so they cannot be null; list the new ones"),
+    ],
+)
+def test_an_override_with_null_says_what_to_write_instead(
+    invoke: Invoke, tmp_path: Path, key: str, instead: str
+) -> None:
+    (tmp_path / "l.yaml").write_text(
+        OVERRIDE + f"  evidence.world-knowledge:\n    {key}: null\n", encoding="utf-8"
+    )
+    run = invoke("rules", "check", str(tmp_path / "l.yaml"))
+    [error] = _errors(run, tmp_path)
+    column = 7 + len(key)
+    assert error.startswith(
+        f"l.yaml:6:{column}: override.evidence.world-knowledge.{key}: {instead}"
+    ), error
+    assert "valid dictionary" not in error
+    # null keeps meaning "drop it" where a rule may lack the key.
+    (tmp_path / "l.yaml").write_text(
+        OVERRIDE + "  evidence.world-knowledge:\n    when: null\n    claim: null\n",
+        encoding="utf-8",
+    )
+    assert invoke("rules", "check", str(tmp_path / "l.yaml")).code == 0
+
+
+QUESTION_PARTS = {
+    "type": st.sampled_from(["enum", "integer", "number", "text", "priorities", "enumm"]),
+    "choices": st.sampled_from([None, [], ["a", "b"], ["a", 1], "a", ["a", "a"]]),
+}
+
+
+@given(
+    st.sampled_from(["f", "copy", "Bad", "hosting", "model_f"]),
+    st.fixed_dictionaries({}, optional=QUESTION_PARTS),
+)
+def test_a_field_whose_question_is_refused_is_never_blamed_elsewhere(
+    tmp_path_factory: pytest.TempPathFactory, name: str, parts: dict[str, object]
+) -> None:
+    """Whatever is wrong with the question adding a field, a rule testing only whether the
+    field is known is never blamed; and a rule set that loads has built the field."""
+    question = {"field": name, "adds_field": True, "prompt": "p", "help": "h", **parts}
+    question["assumption"] = "x"
+    layer = (
+        HEAD
+        + f"questions:\n  - {json.dumps(question)}\n"
+        + "references:\n  r: {title: T}\n"
+        + "rules:\n  - {id: t.r, summary: s, sources: [{ref: r}], "
+        + f"when: {{field: {name}, known: true}}, points: {{slm: {{cost: 5}}}}}}\n"
+    )
+    folder = tmp_path_factory.getbasetemp() / "bad-questions"
+    folder.mkdir(exist_ok=True)
+    path = folder / "l.yaml"
+    path.write_text(layer, encoding="utf-8")
+    try:
+        rs = load_rule_set(path).rule_set
+    except InputError as exc:
+        assert all(str(p).split(": ")[1].startswith("questions[0]") for p in exc.problems), exc
+        return
+    assert name in rs.requirements_model().model_fields
 
 
 # --------------------------------------------------------------------------- 4. labels

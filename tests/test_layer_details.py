@@ -135,10 +135,10 @@ REFUSALS: list[tuple[str, dict[str, str], str, list[str]]] = [
         },
         "a.yaml",
         [
-            "a.yaml:5:3: override.evidence.long-context: rule 'evidence.long-context' has "
-            "neither points nor exclude; it can do nothing",
-            "a.yaml:7:3: override.evidence.tight-latency: rule 'evidence.tight-latency' has "
-            "neither points nor exclude; it can do nothing",
+            "a.yaml:6:5: override.evidence.long-context.points: rule 'evidence.long-context' "
+            "has neither points nor exclude; it can do nothing",
+            "a.yaml:8:5: override.evidence.tight-latency.points: rule 'evidence.tight-latency' "
+            "has neither points nor exclude; it can do nothing",
         ],
     ),
     (

@@ -261,7 +261,7 @@ ERRORS: list[tuple[str, dict[str, str], str, str, str]] = [
         {"a.yaml": HEAD + "override:\n  evidence.long-context:\n    points: {}\n"},
         "a.yaml",
         "rule 'evidence.long-context' has neither points nor exclude",
-        "a.yaml:5:3",
+        "a.yaml:6:5",
     ),
     (
         "a condition on an unknown field",

@@ -47,14 +47,22 @@ def _example() -> dict[str, Any]:
 
 def test_lists_every_tool_with_a_described_schema() -> None:
     listed, _ = _session([])
-    assert [t.name for t in listed] == ["advise", "questions", "compare", "models", "explain_rule"]
+    assert [t.name for t in listed] == [
+        "advise",
+        "questions",
+        "compare",
+        "models",
+        "explain_rule",
+        "cases",
+    ]
     for tool in listed:
         assert tool.description
         for name, prop in tool.inputSchema["properties"].items():
             assert prop.get("description"), (tool.name, name)
-    requirements = listed[0].inputSchema["properties"]["requirements"]["properties"]
-    for name, prop in requirements.items():
-        assert prop.get("description"), name
+    for tool in (listed[0], listed[5]):
+        requirements = tool.inputSchema["properties"]["requirements"]["properties"]
+        for name, prop in requirements.items():
+            assert prop.get("description"), (tool.name, name)
 
 
 def test_advise_gives_the_cli_recommendation() -> None:
@@ -69,6 +77,10 @@ def test_advise_gives_the_cli_recommendation() -> None:
         expected["scores"],
     )
     assert result.content[0].text.startswith("Recommendation: ")
+    # The precedents come with the advice, as `advise -f json` gives them.
+    assert got["precedents"] == expected["precedents"]
+    assert got["precedent_vote"] == expected["precedent_vote"]
+    assert got["precedents"] and "Precedents" in result.content[0].text
 
 
 @pytest.mark.parametrize(
@@ -97,6 +109,28 @@ def test_advise_gives_the_cli_recommendation() -> None:
             {"rule_id": "no.such-rule"},
             f"slmvllm: error: command line: rule set 'default' {VERSION} has no rule "
             "'no.such-rule'; `slmvllm rules list` shows its rules",
+        ),
+        (
+            "advise",
+            {"requirements": {}, "tier": "best"},
+            "slmvllm: error: arguments: tier: the text 'best' is not allowed; use one of: "
+            "frontier, strong, light",
+        ),
+        (
+            "cases",
+            {"choice": "slms"},
+            "slmvllm: error: arguments: choice: the text 'slms' is not allowed; use one of: "
+            "slm, llm, hybrid; did you mean 'slm'?",
+        ),
+        ("cases", {"limit": 0}, "slmvllm: error: arguments: limit: must be at least 1"),
+        ("cases", {"limit": 2.5}, "slmvllm: error: arguments: limit: expected integer"),
+        ("cases", {"words": ["invoice"]}, "slmvllm: error: arguments: words: expected string"),
+        (
+            "cases",
+            {"requirements": {"task_type": "classify"}},
+            "slmvllm: error: requirements: task_type: the text 'classify' is not allowed; use one "
+            "of: classification, extraction, summarization, chat, rag_qa, code, translation, "
+            "reasoning, agentic, generation; did you mean 'classification'?",
         ),
         ("nope", {}, None),
     ],
@@ -137,6 +171,31 @@ def test_questions_compare_models_and_explain_rule() -> None:
     assert [o["option"] for o in compare["options"]] == ["llm", "slm", "hybrid"]
     assert models["models"] and all(m["params_billion"] <= 4 for m in models["models"])
     assert explained["id"] == "evidence.world-knowledge"
+
+
+@pytest.mark.parametrize(
+    ("cli_args", "tool_args"),
+    [
+        ([], {}),
+        (["--choice", "hybrid"], {"choice": "hybrid"}),
+        (["invoice", "extraction", "-n", "3"], {"words": "invoice extraction", "limit": 3}),
+        (["-r", str(EXAMPLE), "--choice", "slm"], {"requirements": "example", "choice": "slm"}),
+        (
+            ["ticket", "routing", "-r", str(EXAMPLE), "-n", "4"],
+            {"words": "ticket routing", "requirements": "example", "limit": 4},
+        ),
+    ],
+)
+def test_cases_gives_the_cli_records(cli_args: list[str], tool_args: dict[str, Any]) -> None:
+    expected = json.loads(run_cli("cases", *cli_args, "-f", "json").out)
+    if tool_args.get("requirements") == "example":
+        tool_args = {**tool_args, "requirements": _example()}
+    _, [result] = _session([("cases", tool_args)])
+    assert not result.isError, result.content[0].text
+    assert expected
+    assert result.structuredContent == {"cases": expected}
+    summary = result.content[0].text.splitlines()[-1]
+    assert summary.startswith(f"{len(expected)} of ")
 
 
 def test_over_stdio_as_a_process() -> None:

@@ -40,6 +40,7 @@ from slmvllm.requirements import (
     condition_fields,
     known_field,
     model_in_context,
+    unbuilt_in_context,
 )
 
 Scalar = StrictStr | StrictInt | StrictFloat
@@ -65,6 +66,8 @@ class FieldTest(Strict):
     @classmethod
     def _known_field(cls, value: str, info: ValidationInfo) -> str:
         # A rule set that adds fields validates its conditions with its own model as context.
+        if value in unbuilt_in_context(info.context):
+            return value  # the question adding it is wrong, and says so
         return known_field(value, condition_fields(model_in_context(info.context)))
 
     @model_validator(mode="after")
@@ -75,6 +78,8 @@ class FieldTest(Strict):
                 f"the test on {self.field!r} has no operator; use is, in, not_in, gt, gte, lt, "
                 "lte or known"
             )
+        if self.field in unbuilt_in_context(info.context):
+            return self  # no type to check against: the question adding it is wrong
         choices, numeric = _field_shape(model_in_context(info.context), self.field)
         for op, value in ops.items():
             if op == "known":

@@ -22,35 +22,25 @@ of `slmvllm.advice.rule_sets` can name the layer's file, line and column.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import Field, StrictStr, ValidationError, model_validator
+from pydantic import ValidationError
 
-from slmvllm.advice.conditions import Condition
-from slmvllm.advice.rule_set_model import (
-    Citation,
-    Criterion,
-    Points,
-    Question,
-    Reference,
-    Rule,
-    RuleSet,
-)
+from slmvllm.advice.layer_model import RuleSetLayer
+from slmvllm.advice.placement import DisabledRule, LayerInfo, Place, Placement, RuleOrigin
+from slmvllm.advice.rule_set_model import Criterion, Rule, RuleSet
 from slmvllm.errors import InputError, Problem, did_you_mean
 from slmvllm.loading.compiled import parse_shipped
-from slmvllm.loading.documents import STDIN_NAME, Document, Location
+from slmvllm.loading.documents import STDIN_NAME, Document
 from slmvllm.loading.reading import PathRuleError, contained_file, read_source
 from slmvllm.loading.validation import validate
 from slmvllm.loading.yaml_parsing import parse_yaml
 from slmvllm.requirements import (
     AddedField,
-    OptionName,
-    Priority,
     Requirements,
-    Strict,
     added_field_name_problem,
     field_names,
     requirements_model,
@@ -72,62 +62,6 @@ def default_rule_set_path() -> Path:
         return Path(str(packaged))
     # An editable install or a source checkout: the file lives at the repository's top.
     return Path(__file__).resolve().parents[2] / "rules" / DEFAULT_RULE_SET
-
-
-# --------------------------------------------------------------------------- the layer's schema
-
-
-class RuleChange(Strict):
-    """An override of a base rule: the keys given replace the rule's (`when: null` drops it)."""
-
-    summary: StrictStr | None = None
-    claim: StrictStr | None = None
-    sources: list[Citation] | None = Field(default=None, min_length=1)
-    when: Condition | None = None
-    points: Points | None = None
-    exclude: list[OptionName] | None = None
-    reason: StrictStr | None = None
-
-    @model_validator(mode="after")
-    def _changes_something(self) -> RuleChange:
-        if not self.model_fields_set:
-            raise ValueError(
-                "an override changes at least one of: summary, claim, sources, when, points, "
-                "exclude, reason"
-            )
-        return self
-
-
-class CriterionChange(Strict):
-    """A base criterion's new weight (or meaning), or a new criterion (meaning required)."""
-
-    meaning: StrictStr | None = None
-    weight: Priority | None = None
-
-
-class DefaultChange(Strict):
-    """A base question's new default (null: unknown) and why, shown when it is assumed."""
-
-    default: StrictStr | int | float | None
-    assumption: StrictStr
-
-
-class RuleSetLayer(Strict):
-    """A rule set file that extends a base and says only what differs."""
-
-    extends: StrictStr
-    name: Annotated[str, Field(min_length=1, strict=True)]
-    version: StrictStr
-    description: StrictStr | None = None
-    references: dict[str, Reference] = Field(default_factory=dict)
-    criteria: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], CriterionChange] = Field(
-        default_factory=dict
-    )
-    rules: list[Rule] = Field(default_factory=list)
-    override: dict[str, RuleChange] = Field(default_factory=dict)
-    disable: dict[str, StrictStr] = Field(default_factory=dict)
-    defaults: dict[str, DefaultChange] = Field(default_factory=dict)
-    questions: list[Question] = Field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- reading the chain
@@ -229,89 +163,6 @@ def _base_path(layer: LayerFile, root: Path | None) -> Path:
 # --------------------------------------------------------------------------- merging
 
 
-@dataclass(frozen=True)
-class Place:
-    """Where a part of the merged rule set was written: a document and a location in it."""
-
-    doc: Document
-    loc: Location
-
-
-@dataclass
-class RuleOrigin:
-    """The layer a rule came from and the layers that overrode it, in order."""
-
-    layer: str
-    overridden_by: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class DisabledRule:
-    """A base rule a layer switched off, and why."""
-
-    rule: Rule
-    layer: str  # the layer that disabled it
-    origin: str  # the layer it came from
-    reason: str
-
-
-@dataclass(frozen=True)
-class LayerInfo:
-    """One file of a chain, as listings show it."""
-
-    file: str
-    name: str
-    version: str
-
-
-@dataclass
-class Placement:
-    """Where every part of a merged rule set was written, for located messages and listings."""
-
-    top: Document
-    bottom: Document
-    layers: list[LayerInfo] = field(default_factory=list)  # bottom first
-    sources: list[str] = field(default_factory=list)  # each file's name in messages
-    rules: list[tuple[Place, dict[str, Place]]] = field(default_factory=list)
-    questions: list[tuple[Place, Place | None]] = field(default_factory=list)
-    references: dict[str, Place] = field(default_factory=dict)
-    origins: dict[str, RuleOrigin] = field(default_factory=dict)
-    disabled: list[DisabledRule] = field(default_factory=list)
-    #: references only disabled rules cite: not a sign of a mistake in the base
-    cited_by_disabled: set[str] = field(default_factory=set)
-
-    def locate(self, loc: Location) -> tuple[Document, Location]:
-        """The document and location where the part of the merged rule set at `loc` was written."""
-        if not loc:
-            return self.top, ()
-        head, rest = loc[0], loc[1:]
-        if head == "rules" and rest and isinstance(rest[0], int) and rest[0] < len(self.rules):
-            origin, overrides = self.rules[rest[0]]
-            tail = rest[1:]
-            if tail and str(tail[0]) in overrides:
-                place = overrides[str(tail[0])]  # written at ("override", id, key)
-                return place.doc, (*place.loc, *tail[1:])
-            return origin.doc, (*origin.loc, *tail)
-        if head == "questions" and rest and isinstance(rest[0], int):
-            if rest[0] < len(self.questions):
-                origin, changed = self.questions[rest[0]]
-                tail = rest[1:]
-                if changed is not None and tail[:1] == ("default",):
-                    return changed.doc, (*changed.loc, *tail)
-                return origin.doc, (*origin.loc, *tail)
-        if head == "references" and rest and str(rest[0]) in self.references:
-            place = self.references[str(rest[0])]
-            return place.doc, (*place.loc, *rest[1:])
-        if head == "options":
-            return self.bottom, loc
-        return self.top, loc if self.top is self.bottom else ()
-
-    def problem(self, loc: Location, message: str) -> Problem:
-        """A `Problem` at the file, line and column where `loc` of the merged set was written."""
-        doc, where = self.locate(loc)
-        return doc.problem(where, message)
-
-
 def _raw_added_fields(data: Any) -> tuple[AddedField, ...]:
     """The fields a document's questions add, read before validation so conditions may use them.
 
@@ -330,7 +181,7 @@ def _raw_added_fields(data: Any) -> tuple[AddedField, ...]:
             continue
         if not isinstance(choices, list) or not all(isinstance(c, str) for c in choices):
             continue
-        if kind == "enum" and not choices:
+        if (kind == "enum") != bool(choices):  # an enum needs choices; nothing else has them
             continue
         if any(f.name == name for f in out):
             continue
@@ -338,11 +189,26 @@ def _raw_added_fields(data: Any) -> tuple[AddedField, ...]:
     return tuple(out)
 
 
+def _declared_added_names(data: Any) -> frozenset[str]:
+    """The names of every field a document's questions say they add, well-formed or not."""
+    if not isinstance(data, dict) or not isinstance(data.get("questions"), list):
+        return frozenset()
+    return frozenset(
+        raw["field"]
+        for raw in data["questions"]
+        if isinstance(raw, dict)
+        and raw.get("adds_field") is True
+        and isinstance(raw.get("field"), str)
+    )
+
+
 def _context(base: type[Requirements], base_added: tuple[AddedField, ...], data: Any) -> Any:
     added = tuple(f for f in _raw_added_fields(data) if f.name not in base.model_fields)
     return {
         "requirements_model": requirements_model(base_added + added),
         "inherited_fields": field_names(base),
+        # Fields whose question is refused: only that question's error is shown.
+        "unbuilt_fields": _declared_added_names(data) - {f.name for f in added},
     }
 
 
@@ -465,7 +331,18 @@ def _apply(
     model: type[Requirements] = context["requirements_model"]
     questions = list(base.questions)
     question_places = list(placement.questions)
+    own = {q.field: i for i, q in enumerate(layer.questions)}
     for name, change in layer.defaults.items():
+        if name not in asked and name in own:
+            problems.append(
+                doc.problem(
+                    ("defaults", name),
+                    f"defaults: {name!r} is asked by this layer's questions[{own[name]}]; "
+                    "give its default and assumption there",
+                    key=True,
+                )
+            )
+            continue
         if name not in asked:
             problems.append(
                 doc.problem(
@@ -521,7 +398,9 @@ def _apply(
             rules.append(Rule.model_validate({**dict(rule), **updates}, context=context))
         except ValidationError as exc:
             detail = exc.errors()[0]["msg"].removeprefix("Value error, ")
-            problems.append(doc.problem(("override", rule.id), detail, key=True))
+            # The rule as a whole is wrong; when the override changed one key, that key did it.
+            at = ("override", rule.id, *(updates if len(updates) == 1 else ()))
+            problems.append(doc.problem(at, detail, key=True))
             continue
         overrides = dict(places[1])
         overrides.update({key: Place(doc, ("override", rule.id, key)) for key in updates})

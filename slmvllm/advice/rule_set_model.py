@@ -18,6 +18,7 @@ from slmvllm.requirements import (
     known_field,
     model_in_context,
     requirements_model,
+    unbuilt_in_context,
 )
 
 # --------------------------------------------------------------------------- rule set
@@ -103,7 +104,16 @@ class Question(Strict):
     @classmethod
     def _known_field(cls, value: str, info: ValidationInfo) -> str:
         if not info.data.get("adds_field"):
-            return known_field(value, field_names(model_in_context(info.context)))
+            if value in unbuilt_in_context(info.context):
+                return value  # the question adding it is wrong, and says so
+            try:
+                return known_field(value, field_names(model_in_context(info.context)))
+            except ValueError as exc:
+                if "did you mean" in str(exc) or added_field_name_problem(value) is not None:
+                    raise
+                raise ValueError(
+                    f"{exc}; to add it as a new field, write 'adds_field: true'"
+                ) from None
         # A layer's context names the fields its bases already have; the model in the
         # context holds this file's added fields too.
         context = info.context if isinstance(info.context, dict) else {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Set
+from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -22,11 +22,11 @@ from slmvllm.advice.conditions import (
 )
 from slmvllm.advice.layers import (
     DEFAULT_RULE_SET,
-    Placement,
     build_rule_set,
     default_rule_set_path,
     resolve_chain,
 )
+from slmvllm.advice.placement import Placement
 from slmvllm.advice.rule_set_model import RuleSet
 from slmvllm.errors import InputError, Problem
 from slmvllm.loading.documents import Location
@@ -66,6 +66,10 @@ class Finding:
     loc: Location
     message: str
     severity: Literal["error", "warning"] = "error"
+    #: other parts the finding depends on (an exclusion depends on its rule's condition);
+    #: the message is shown where the newest of `loc` and these was written (a layer's
+    #: override rather than the base it changed)
+    related: tuple[Location, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,7 +121,7 @@ def _file_order(placement: Placement) -> Callable[[Problem], tuple[int, int, int
 
 def _problem(placement: Placement, finding: Finding) -> Problem:
     prefix = "warning: " if finding.severity == "warning" else ""
-    return placement.problem(finding.loc, prefix + finding.message)
+    return placement.problem(finding.loc, prefix + finding.message, also=finding.related)
 
 
 def check_rule_set(rs: RuleSet, *, ignore_uncited: Set[str] = frozenset()) -> list[Finding]:
@@ -170,6 +174,7 @@ def check_rule_set(rs: RuleSet, *, ignore_uncited: Set[str] = frozenset()) -> li
                     (*here, "exclude"),
                     f"rule {rule.id!r} has no condition, so it excludes {rule.exclude} "
                     "for every use case",
+                    related=((*here, "when"),),
                 )
             )
         can_hold, always_holds = (
@@ -233,6 +238,7 @@ def _check_exclusions(rs: RuleSet, unknowns: frozenset[str], budget: _Budget) ->
                     ("rules", first, "exclude"),
                     f"option {option!r} is excluded for every use case by {by}; "
                     "it can never be recommended",
+                    related=_exclusion_parts(i for i, _ in excluding),
                 )
             )
     return findings
@@ -261,8 +267,14 @@ def _check_clashing_exclusions(
             ("rules", first, "exclude"),
             f"rules {', '.join(map(repr, ids))} can exclude every option for the same use "
             "case, leaving nothing to recommend; narrow their conditions",
+            related=_exclusion_parts(sorted({i for group in per_option for i, _ in group})),
         )
     ]
+
+
+def _exclusion_parts(indexes: Iterable[int]) -> tuple[Location, ...]:
+    """The parts an exclusion finding depends on: each rule's exclude and condition."""
+    return tuple(("rules", i, key) for i in indexes for key in ("exclude", "when"))
 
 
 def _check_questions(rs: RuleSet) -> list[Finding]:

@@ -20,8 +20,10 @@ from slmvllm.advice.use_cases import requirements_for
 from slmvllm.advisor import advise, check_feasible
 from slmvllm.errors import InputError, Problem, SlmvllmError, did_you_mean
 from slmvllm.loading.documents import Document
+from slmvllm.loading.validation import describe
 from slmvllm.numbers.catalog import Catalog, load_catalog
 from slmvllm.numbers.tiers import TIERS
+from slmvllm.requirements import OPTIONS
 
 #: The name a bad argument is reported under, as the CLI says "command line".
 ARGUMENTS = "arguments"
@@ -78,9 +80,24 @@ def _check(args: Mapping[str, Any], schema: Mapping[str, Any]) -> None:
         if name not in args:
             problems.append(Problem(ARGUMENTS, f"the argument {name!r} is required"))
     for name, value in args.items():
-        expected = known.get(name, {}).get("type")
-        if expected and value is not None and not _is_json_type(value, expected):
+        prop = known.get(name, {})
+        expected = prop.get("type")
+        if value is None:
+            continue
+        if expected and not _is_json_type(value, expected):
             problems.append(Problem(ARGUMENTS, f"expected {expected}", field=name))
+        elif "enum" in prop and value not in prop["enum"]:
+            choices = [str(c) for c in prop["enum"]]
+            problems.append(
+                Problem(
+                    ARGUMENTS,
+                    f"{describe(value)} is not allowed; use one of: {', '.join(choices)}"
+                    + did_you_mean(str(value), choices),
+                    field=name,
+                )
+            )
+        elif "minimum" in prop and value < prop["minimum"]:
+            problems.append(Problem(ARGUMENTS, f"must be at least {prop['minimum']}", field=name))
     if problems:
         raise InputError(problems)
 
@@ -299,6 +316,64 @@ _EXPLAIN_SCHEMA: dict[str, Any] = {
 }
 
 
+def cases_tool(args: Mapping[str, Any]) -> ToolOutput:
+    """`slmvllm cases --format json`: the shipped documented decisions, all of them or the
+    ones most like some answers and words."""
+    from slmvllm.advisor import default_rule_set
+    from slmvllm.precedents.search import case_record, search_cases
+
+    _check(args, _cases_schema())
+    given: dict[str, Any] = {}
+    if args.get("requirements") is not None:
+        document = Document("requirements", args["requirements"])
+        given = requirements_for(default_rule_set(), document).given()
+    found = search_cases(given, args.get("words") or "", args.get("choice"), args.get("limit"))
+    records = [case_record(r) for r in found.rows]
+    lines = [
+        f"{r.case.choice.upper():<6} "
+        + (f"{r.similarity:.2f}  " if r.similarity is not None else "")
+        + f"{r.case.id}: {r.case.use_case}"
+        + (f" ({r.case.source})" if r.case.source else "")
+        for r in found.rows
+    ]
+    lines.append(
+        f"{len(found.rows)} of {found.total} documented decisions"
+        + (" (most alike first)" if found.searched else "")
+    )
+    return ToolOutput({"cases": records}, "\n".join(lines) + "\n")
+
+
+def _cases_schema() -> dict[str, Any]:
+    requirements = _advise_schema()["properties"]["requirements"]
+    requirements["description"] = (
+        "Rank by likeness to these answers, as a requirements file holds them (as "
+        "`--requirements`); every field is optional, fields given are compared."
+    )
+    return {
+        "type": "object",
+        "properties": {
+            "words": {
+                "type": "string",
+                "description": "Words to search the cases' use cases for (BM25), with or "
+                "instead of `requirements`; neither lists every case, by id.",
+            },
+            "requirements": requirements,
+            "choice": {
+                "type": "string",
+                "enum": list(OPTIONS),
+                "description": "Only decisions that chose this option (as `--choice`).",
+            },
+            "limit": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "At most this many cases (as `--limit`); a search shows 10 "
+                "unless told, a listing every case.",
+            },
+        },
+        "additionalProperties": False,
+    }
+
+
 def tools() -> list[Tool]:
     """Every tool the server lists, in the order it lists them."""
     return [
@@ -337,6 +412,12 @@ def tools() -> list[Tool]:
             _EXPLAIN_SCHEMA,
             explain_rule_tool,
         ),
-        # A `cases` tool (the documented decisions most like a use case) goes here once
-        # precedents exist: a `Tool("cases", ...)` over the same core the CLI command uses.
+        Tool(
+            "cases",
+            "The documented decisions (real deployments, with sources) most like a use case, "
+            "or matching some words, or all of them: what each chose, the model served, why, "
+            "and how alike (the records of `slmvllm cases --format json`).",
+            _cases_schema(),
+            cases_tool,
+        ),
     ]

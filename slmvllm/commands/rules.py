@@ -11,7 +11,7 @@ from rich.console import Console, Group
 from rich.text import Text
 
 from slmvllm.advice.engine import rule_facts
-from slmvllm.advice.layers import Placement
+from slmvllm.advice.placement import Placement
 from slmvllm.advice.rule_set_model import Rule, RuleSet
 from slmvllm.advice.rule_sets import default_rule_set_path, load_rule_set
 from slmvllm.errors import ExitCode, GateFailedError, InputError, Problem
