@@ -1,4 +1,4 @@
-"""How many development cases each optional field decides (README, "Requirements fields").
+"""How many development cases each optional field decides (docs/requirements.md).
 
 For every case of the development part (benchmarks/decisions/development.yaml and the
 calibration cases) that gives the field, the advice is made with and without it; a case

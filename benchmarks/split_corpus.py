@@ -16,9 +16,11 @@ with them in view, so they count as development evidence, never as test cases.
 
     python benchmarks/split_corpus.py
 
-Rerunning it gives the same split (fixed seeds; the first split is read back from
-split.yaml). It writes split.yaml and the labels files development.yaml and test.yaml
-beside index.yaml, which `slmvllm eval` reads.
+Rerunning it gives the same split: both generations are read back from split.yaml, and
+only a case in neither part (one added since) is placed, by the same stratified draw
+among the cases added since, so adding a case never moves another. It writes split.yaml
+and the labels files development.yaml and test.yaml beside index.yaml, which `slmvllm
+eval` reads.
 """
 
 from __future__ import annotations
@@ -61,9 +63,20 @@ def main() -> None:
         "test": previous["test"],
     }
     old = set(first["development"]) | set(first["test"])
-    new_entries = [e for e in entries if e["id"] not in old]
-    new_development, test = split(new_entries, SEED, TEST_SHARE)
-    development = sorted([str(e["id"]) for e in entries if e["id"] in old] + new_development)
+    ids = {str(e["id"]) for e in entries}
+    if previous.get("seed") == SEED and "first_split" in previous:
+        # The fresh split exists: keep every case where it is; place only unplaced ones.
+        kept_development = set(previous["development"]) & ids
+        kept_test = set(previous["test"]) & ids
+        placed = kept_development | kept_test
+        unplaced = [e for e in entries if e["id"] not in placed and e["id"] not in old]
+        add_development, add_test = split(unplaced, SEED, TEST_SHARE)
+        development = sorted(kept_development | set(add_development) | (old & ids))
+        test = sorted(kept_test | set(add_test))
+    else:
+        new_entries = [e for e in entries if e["id"] not in old]
+        new_development, test = split(new_entries, SEED, TEST_SHARE)
+        development = sorted([str(e["id"]) for e in entries if e["id"] in old] + new_development)
     (HERE / "split.yaml").write_text(
         "# Written by benchmarks/split_corpus.py; do not edit. The fresh test part was drawn\n"
         "# from the cases added after the first split, before any rule of rule set 3.0.\n"

@@ -172,7 +172,7 @@ def test_text_report(invoke: Invoke) -> None:
 
 def test_markdown_report(invoke: Invoke) -> None:
     run = invoke("advise", "-r", TRIAGE, "-f", "markdown")
-    assert run.out.splitlines()[0].endswith("SLM (Small language model), confidence 0.92")
+    assert run.out.splitlines()[0].endswith("SLM (Small language model), confidence 0.93")
     assert "| rule | effect | summary | because | source |" in run.out
 
 

@@ -125,7 +125,7 @@ def test_explain_a_rule_and_what_it_does() -> None:
     assert f"  from layer: {ACME}\n" in run.out
     assert "Fires on 3 of 5 use cases; decides the recommendation of 2." in run.out
     assert (
-        f"{USE_CASES}/eu-invoice-extraction.yaml: fires: llm -12.0, slm +12.0, hybrid +6.0; llm (0.67) without it -> slm (0.84) with it"
+        f"{USE_CASES}/eu-invoice-extraction.yaml: fires: llm -12.0, slm +12.0, hybrid +6.0; llm (0.63) without it -> slm (0.84) with it"
         in run.out
     )
     doc = json.loads(
