@@ -129,6 +129,25 @@ def advise(
             "--record", help="Also write one Markdown decision record per use case to this folder."
         ),
     ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Advise several files on this many processes (default: the number of CPUs; "
+            "1 for one process). The output is the same, in input order.",
+            show_default=False,
+        ),
+    ] = None,
+    full_json: Annotated[
+        bool,
+        typer.Option(
+            "--full-json",
+            help="JSON and JSONL in the full form (schema version 1): every citation and "
+            "figure written out in each result, no references table.",
+        ),
+    ] = False,
 ) -> None:
     """Recommend SLM, LLM or hybrid for a use case, with the reasons and what would change it.
 
@@ -141,6 +160,7 @@ def advise(
       slmvllm advise -r case.yaml --explain --report case.html
     """
     from slmvllm.commands.advise import AdviseOptions, run_advise
+    from slmvllm.commands.advise_jobs import default_jobs
 
     requirements = [*(requirements or []), *(files or [])]
     if any(not path.strip() for path in requirements or []):
@@ -170,6 +190,8 @@ def advise(
             tier=tier.value if tier else None,
             record=record,
             as_of=as_of,
+            jobs=jobs if jobs is not None else default_jobs(),
+            full_json=full_json,
         )
     )
     raise typer.Exit(code)

@@ -39,16 +39,29 @@ def json_list_item(doc: dict[str, Any], *, first: bool, nested: bool) -> str:
     return ("[\n" if first else ",\n") + "\n".join("  " + line for line in text.split("\n"))
 
 
+def list_item_text(text: str, *, first: bool) -> str:
+    """A document's text as an item of a JSON list written item by item (see
+    `json_list_item`); the writer closes the list with `\\n]\\n`."""
+    return ("[\n" if first else ",\n") + "\n".join(
+        "  " + line for line in text.rstrip("\n").split("\n")
+    )
+
+
 def json_line(doc: dict[str, Any]) -> str:
     """One document on one line (JSON Lines), terminal-driving characters escaped."""
     text = json.dumps(doc, ensure_ascii=False, allow_nan=False)
-    return _RISKY.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+    return escape_risky(text) + "\n"
 
 
 def dumps_json(payload: Any) -> str:
     """The one JSON writer: indented, UTF-8, no NaN, terminal-driving characters escaped."""
     text = json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False)
-    return _RISKY.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+    return escape_risky(text) + "\n"
+
+
+def escape_risky(text: str) -> str:
+    """JSON text with the terminal-driving characters its strings hold written as escapes."""
+    return _RISKY.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def result_schema() -> dict[str, Any]:
