@@ -172,7 +172,8 @@ def _results(
         all_candidates=every,
         tier=opts.tier,
     )
-    for made, _ in zip(made_in_order(batch, opts.jobs), track(cases, "advising"), strict=False):
+    # The bar moves on when the next result is asked for: after this one is written.
+    for _, made in zip(track(cases, "advising"), made_in_order(batch, opts.jobs), strict=False):
         verdicts.append(Verdict(made.source, made.recommendation, made.confidence))
         if opts.record is not None:
             from slmvllm.commands.records import write_record

@@ -20,6 +20,12 @@ def schema(
     kind: Annotated[
         SchemaKind, typer.Argument(help="Which document: requirements, rules, result or catalog.")
     ] = SchemaKind.result,
+    full_json: Annotated[
+        bool,
+        typer.Option(
+            "--full-json", help="The result schema of advise --full-json (schema version 1)."
+        ),
+    ] = False,
 ) -> None:
     """Print a JSON Schema, generated from the models: results by default, or an input file's.
 
@@ -29,7 +35,10 @@ def schema(
       slmvllm schema requirements > requirements.schema.json
       slmvllm schema rules | jq '.properties | keys'
     """
-    from slmvllm.render.json_doc import dumps_json
+    from slmvllm.render.json_doc import dumps_json, result_schema
     from slmvllm.render.schemas import schema_for
 
-    sys.stdout.write(dumps_json(schema_for(kind.value)))
+    if kind is SchemaKind.result:
+        sys.stdout.write(dumps_json(result_schema(full=full_json)))
+    else:
+        sys.stdout.write(dumps_json(schema_for(kind.value)))

@@ -64,11 +64,16 @@ def escape_risky(text: str) -> str:
     return _RISKY.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def result_schema() -> dict[str, Any]:
-    """The JSON Schema (2020-12) of one result document as `advise --format json` writes it.
+def result_schema(*, full: bool = False) -> dict[str, Any]:
+    """The JSON Schema (2020-12) of one result document as `advise --format json` writes it:
+    the lean form (schema version 2), or with `full` the `--full-json` form (version 1).
 
     Several inputs give a JSON array of such documents, each with `source`.
     """
+    if not full:
+        from slmvllm.render.lean_json import lean_schema
+
+        return lean_schema(result_schema(full=True))
     schema = Result.model_json_schema(mode="serialization")
     # Every field is written, defaults included; only `estimates` is left out when null.
     for part in [schema, *schema.get("$defs", {}).values()]:

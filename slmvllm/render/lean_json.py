@@ -15,6 +15,7 @@ Lines record carry every text they cite.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from typing import Any
@@ -148,10 +149,21 @@ class References:
         return lean
 
 
+#: The keys every lean item keeps (the contract's); the other fields of the objects below
+#: the top level may be left out (null, empty or full-only).
+KEPT = {
+    "Reason": ["rule", "summary", "effect", "source"],
+    "Exclusion": ["option", "rule", "reason"],
+    "Assumption": ["field", "value", "why"],
+    "Change": ["field", "to", "recommendation"],
+    "RuleSetId": ["name", "version"],
+}
+
+
 def lean_schema(full: dict[str, Any]) -> dict[str, Any]:
     """The JSON Schema of lean results, from the schema of full ones."""
-    schema = dict(full)
-    props = dict(schema["properties"])
+    schema = copy.deepcopy(full)
+    props = schema["properties"]
     props["schema_version"] = {
         "const": LEAN_SCHEMA_VERSION,
         "type": "integer",
@@ -160,13 +172,20 @@ def lean_schema(full: dict[str, Any]) -> dict[str, Any]:
     props["references"] = {
         "type": "object",
         "additionalProperties": {"type": "string"},
-        "description": "cited texts by key; the fields "
-        + ", ".join(sorted(CITED_FIELDS | CITED_LISTS))
-        + " and estimates.assumptions hold these keys. In a JSON list a key's text is in "
-        "the first result that cites it.",
+        "description": "cited texts by key (8 hex digits of the text's BLAKE2b digest); the "
+        "fields " + ", ".join(sorted(CITED_FIELDS | CITED_LISTS)) + ", reasons' when, "
+        "assumptions' why, precedents' use_case and estimates.assumptions hold these keys. "
+        "In a JSON list or a JSON Lines stream a key's text is in the first result citing it.",
     }
-    schema["properties"] = props
     schema["required"] = [*schema["required"], "references"]
+    for name, part in schema.get("$defs", {}).items():
+        if "required" in part:
+            part["required"] = [k for k in part["required"] if k in KEPT.get(name, [])]
+    schema["description"] = (
+        "One result of `slmvllm advise --format json` in the lean form (schema version 2); "
+        "several inputs give an array of these. `slmvllm schema result --full-json` is the "
+        "schema of `--full-json` results (version 1)."
+    )
     return schema
 
 
