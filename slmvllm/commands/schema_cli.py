@@ -38,7 +38,7 @@ def schema(
     from slmvllm.render.json_doc import dumps_json, result_schema
     from slmvllm.render.schemas import schema_for
 
-    if kind is SchemaKind.result:
-        sys.stdout.write(dumps_json(result_schema(full=full_json)))
-    else:
-        sys.stdout.write(dumps_json(schema_for(kind.value)))
+    if full_json and kind is SchemaKind.result:
+        sys.stdout.write(dumps_json(result_schema(full=True)))
+        return
+    sys.stdout.write(dumps_json(schema_for(kind.value)))
