@@ -153,11 +153,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def parsed_files(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The names of the files the YAML parser reads from now on, in order: the rule-set
     loader's and the parsed cache's calls (a cache miss parses too)."""
-    from slmvllm.advice import layers
+    from slmvllm.advice import layer_files
     from slmvllm.loading import compiled
 
     names: list[str] = []
-    for module in (layers, compiled):
+    for module in (layer_files, compiled):
         real = module.parse_yaml
 
         def record(source: Source, real: Callable[[Source], Document] = real) -> Document:
