@@ -9,7 +9,6 @@ from __future__ import annotations
 import errno
 import os
 import sys
-import traceback
 from pathlib import Path
 from typing import Annotated
 
@@ -137,6 +136,8 @@ _OUTPUT_ERRORS = frozenset(
 
 def _internal(exc: BaseException, debug: bool) -> int:
     if debug:
+        import traceback
+
         traceback.print_exception(exc)
     detail = " ".join(literal(exc).splitlines())  # one line, whatever the message
     sys.stderr.write(

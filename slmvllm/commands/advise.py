@@ -9,7 +9,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from slmvllm.advice.questions import AnswerError, answers_yaml, parse_assignments
 from slmvllm.advice.rule_set_model import RuleSet
 from slmvllm.advice.rule_sets import load_rule_set
 from slmvllm.advice.use_cases import requirements_for
@@ -25,9 +24,7 @@ from slmvllm.errors import (
     StoppedByUserError,
 )
 from slmvllm.loading.documents import Document
-from slmvllm.loading.labels import LABELS_INDEX
 from slmvllm.loading.reading import directory_yaml_files, read_source, stdin_once
-from slmvllm.loading.saving import write_atomic
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -106,10 +103,7 @@ def run_advise(opts: AdviseOptions, err: Console | None = None) -> int:
     loaded = load_rule_set(opts.rules)
     write_warnings(loaded.warnings)
     rs = loaded.rule_set
-    try:
-        overrides = parse_assignments(rs, opts.assignments)
-    except AnswerError as exc:
-        raise InputError(Problem("command line", str(exc))) from None
+    overrides = _overrides(rs, opts.assignments)
 
     # Every file the run depends on is read before anyone is asked anything.
     catalog = load_catalog(extra=opts.catalog, as_of=opts.as_of)
@@ -196,12 +190,25 @@ def _shape(opts: AdviseOptions, *, as_list: bool) -> Shape:
 # --------------------------------------------------------------------------- inputs
 
 
+def _overrides(rs: RuleSet, assignments: list[str]) -> dict[str, Any]:
+    if not assignments:
+        return {}
+    from slmvllm.advice.questions import AnswerError, parse_assignments
+
+    try:
+        return parse_assignments(rs, assignments)
+    except AnswerError as exc:
+        raise InputError(Problem("command line", str(exc))) from None
+
+
 def _expand(paths: list[Path]) -> tuple[list[Path], bool]:
     files: list[Path] = []
     folder = False
     for path in paths:
         if str(path) != "-" and _is_folder(path):
             folder = True
+            from slmvllm.loading.labels import LABELS_INDEX
+
             # A folder of labelled cases holds their labels in index.yaml: not a use case.
             files += directory_yaml_files(path, skip=frozenset({LABELS_INDEX}))
         else:
@@ -264,6 +271,9 @@ def _save_merged(rs: RuleSet, opts: AdviseOptions, cases: list[UseCase], stderr:
         raise InputError(
             Problem("command line", "--save-answers with -r takes exactly one requirements file")
         )
+    from slmvllm.advice.questions import answers_yaml
+    from slmvllm.loading.saving import write_atomic
+
     target = opts.save_answers
     origin = f"{cases[0].source} with --set applied" if opts.assignments else str(cases[0].source)
     text = answers_yaml(rs, cases[0].requirements.given(), origin=literal(origin))
@@ -342,6 +352,8 @@ def _save(
     partial: bool,
     skipped: list[str] | None = None,
 ) -> Path | None:
+    from slmvllm.advice.questions import answers_yaml
+    from slmvllm.loading.saving import write_atomic
     from slmvllm.prompting import ask_path, ask_yes_no
 
     if not answers:

@@ -10,7 +10,6 @@ many files there are.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -115,7 +114,12 @@ def made_in_order(batch: Batch, jobs: int) -> Iterator[Made]:
     """
     count = len(batch.cases)
     jobs = min(jobs, count)
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs > 1:
+        import multiprocessing  # only a batch pays for it
+
+        if "fork" not in multiprocessing.get_all_start_methods():
+            jobs = 1
+    if jobs <= 1:
         for index in range(count):
             yield made(batch, index)
         return
@@ -156,6 +160,8 @@ def _in_workers(batch: Batch, jobs: int) -> Iterator[Made]:
     size = max(1, min(16, count // (jobs * 8)))
     chunks = [(start, min(start + size, count)) for start in range(0, count, size)]
     _BATCH = batch
+    import multiprocessing
+
     context = multiprocessing.get_context("fork")
     try:
         with context.Pool(jobs) as pool:
