@@ -41,8 +41,9 @@ CITED_LISTS = frozenset({"warnings"})
 #: totals are in `criteria_scores`); the fields a precedent shares with the use case and
 #: its decision's drivers (`slmvllm cases` shows them); a candidate's catalogue facts
 #: (`slmvllm models` lists them); the breakdown of its cost and memory beyond the
-#: formula, price date
-#: and source.
+#: formula, price date and source; the GPU's and the throughput figure's details beyond
+#: the price, the rate and their sources (the same in every result); the cheapest
+#: candidates of the cost check (its statement names them).
 FULL_ONLY = {
     "reason": frozenset({"points"}),
     "precedent": frozenset({"shared", "drivers"}),
@@ -69,6 +70,11 @@ FULL_ONLY = {
         }
     ),
     "memory": frozenset({"precision_label", "terms", "kv_fallback"}),
+    "self_hosting": frozenset({"gpu_name", "gpu_memory_gb", "provider"}),
+    "throughput": frozenset(
+        {"model", "params_billion", "gpu", "engine", "precision", "concurrency", "latency"}
+    ),
+    "cost_check": frozenset({"cheapest"}),
 }
 #: The kind of the objects under a field, where the rules above differ by kind.
 KIND_OF = {
@@ -78,6 +84,9 @@ KIND_OF = {
     "candidates": "candidate",
     "cost": "cost",
     "memory": "memory",
+    "self_hosting": "self_hosting",
+    "throughput": "throughput",
+    "cost_check": "cost_check",
 }
 #: Top-level fields written as they are: the file name.
 AS_IS = frozenset({"source"})
@@ -227,19 +236,25 @@ def dumps_lean(payload: Any, width: int = 120) -> str:
 
 def split_lean_line(doc: dict[str, Any]) -> tuple[str, dict[str, str]]:
     """A lean result on one line without its `references`, and the table: `join_lean_line`
-    puts them together, each text once per document (a JSON list or a JSON Lines stream)."""
-    from slmvllm.render.json_doc import json_line
+    puts them together, each text once per document (a JSON list or a JSON Lines stream).
 
+    Written without spaces after `,` and `:`: a line is for programs, and the spaces
+    were a twentieth of it."""
     body = {name: value for name, value in doc.items() if name != "references"}
-    return json_line(body), dict(doc.get("references", {}))
+    return _compact_line(body), dict(doc.get("references", {}))
+
+
+def _compact_line(payload: Any) -> str:
+    from slmvllm.render.json_doc import escape_risky
+
+    text = json.dumps(payload, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return escape_risky(text) + "\n"
 
 
 def join_lean_line(lean: tuple[str, dict[str, str]], written: set[str]) -> str:
     """A line from `split_lean_line` with the texts not yet in `written`; updates it."""
     body, references = lean
-    from slmvllm.render.json_doc import json_line
-
     new = {k: v for k, v in references.items() if k not in written}
     written.update(new)
-    table = json_line({"references": new}).rstrip("\n")
-    return body.rstrip("\n")[: -len("}")] + ", " + table[1:] + "\n"
+    table = _compact_line({"references": new}).rstrip("\n")
+    return body.rstrip("\n")[: -len("}")] + "," + table[1:] + "\n"
