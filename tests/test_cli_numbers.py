@@ -134,7 +134,10 @@ def test_on_device_estimates_are_small_models_only(invoke: Invoke) -> None:
 def test_the_example_user_catalogue_prices_self_hosting_at_aws_rates(invoke: Invoke) -> None:
     catalog = str(EXAMPLES / "catalogs" / "aws-h100-on-demand.yaml")
     path = str(EXAMPLES / "support-triage.yaml")
-    doc = json.loads(invoke("advise", "-r", path, "--catalog", catalog, "-f", "json").out)
+    # The GPU's provider is in the full form (the lean one cites the price's source).
+    doc = json.loads(
+        invoke("advise", "-r", path, "--catalog", catalog, "-f", "json", "--full-json").out
+    )
     hosting = doc["estimates"]["self_hosting"]
     assert (hosting["provider"], hosting["usd_per_gpu_hour"]) == ("AWS", 6.88)
     hosted = [c for c in doc["estimates"]["candidates"] if c["model"] == "qwen2.5-14b"]
