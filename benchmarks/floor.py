@@ -65,6 +65,14 @@ class Requirements(BaseModel):
     budget_usd_per_month: Annotated[float, Field(ge=0)] | None = None
     gpu_memory_gb: Annotated[float, Field(ge=0)] | None = None
     context_tokens: Annotated[int, Field(gt=0)] | None = None
+    # The optional additions the examples use (slmvllm/requirements.py).
+    difficulty_mix: Literal["uniform", "mixed"] | None = None
+    output_form: Literal["label", "structured", "free_text"] | None = None
+    world_knowledge: Literal["low", "high"] | None = None
+    enterprise_agreement: Literal["in_place", "none"] | None = None
+    hardest_requests: Literal["routine", "expert"] | None = None
+    work_stages: Literal["single", "split"] | None = None
+    starting_point: Literal["none", "llm_api", "own_models"] | None = None
     priorities: dict[str, Annotated[float, Field(ge=0, le=5)]] | None = None
 
 

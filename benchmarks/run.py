@@ -13,14 +13,16 @@ on the machine falls on both; the figures are medians.
 
 The targets (issue 9):
 
-- one file, `advise -r FILE --format json`: at most 1.15x the floor program
+- one file, `advise -r FILE --format json`: at most 1.3x the floor program (issue 19;
+  issue 9 asked 1.15x before the precedents, the estimates and the lean JSON)
   (benchmarks/floor.py: a typer command that reads the YAML, validates it with a
   pydantic model of the same fields and prints JSON), and faster than
   `check-jsonschema` on the same file against `slmvllm schema requirements`;
 - `--version` and `--help`: at most 1.2x `python -c "import typer"`;
 - a folder of 1,000 generated requirements files, full result, `--format json`
   and `--format jsonl`: at least 500 files a second end to end, peak memory under
-  100 MB, output under 20 MB; and the same folder cut to 250 files, to show that
+  100 MB, output at most 15 MB and 12 KB a result on average (the lean JSON of issue
+  19; it was 20 MB); and the same folder cut to 250 files, to show that
   the peak memory does not grow with the number of files (at most 5 MB more);
 - a hostile rule set of about 1 MB (many rules, long condition lists): loaded and
   checked, or refused, by `slmvllm rules check` within 2 s, one located message
@@ -40,151 +42,32 @@ import json
 import os
 import random
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
-
-
-def _safe_yaml(text: str) -> Any:
-    """YAML text as plain data, with LibYAML's safe loader (nothing is constructed)."""
-    loader = yaml.CSafeLoader(text)
-    try:
-        return loader.get_single_data()
-    finally:
-        loader.dispose()
-
-
-ROOT = Path(__file__).resolve().parent.parent
-SLMVLLM = [sys.executable, "-m", "slmvllm"]
-ONE_FILE = ROOT / "examples" / "support-triage.yaml"
-#: Fields varied across the generated folder, with the range each is drawn from.
-NUMERIC = {
-    "monthly_requests": (1_000, 200_000_000),
-    "input_tokens": (20, 60_000),
-    "output_tokens": (1, 4_000),
-    "latency_p95_ms": (100, 30_000),
-    "labelled_examples": (0, 500_000),
-    "budget_usd_per_month": (50, 500_000),
-}
-MB = 1024 * 1024
-
-
-# --------------------------------------------------------------------------- running a process
-
-
-@dataclass(frozen=True)
-class Run:
-    """One finished process: wall seconds, peak resident memory (bytes), output bytes, exit."""
-
-    seconds: float
-    peak: int
-    out_bytes: int
-    code: int
-    stdout: bytes
-    stderr: bytes
-
-
-def _env(pycache: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    # As installed: with bytecode (pip writes it), kept out of the checkout. Without
-    # it every slmvllm module would be compiled from source on every run.
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["PYTHONPYCACHEPREFIX"] = str(pycache)
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH")])])
-    env.pop("SLMVLLM_PROGRESS_DELAY", None)
-    env["NO_COLOR"] = "1"
-    return env
-
-
-ENV: dict[str, str] = {}
-
-
-def run(argv: Sequence[str], *, keep_stdout: bool = False) -> Run:
-    """Run `argv` to its end; time it from outside and ask the kernel for its peak memory."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(
-            list(argv), stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=ENV, cwd=ROOT
-        )
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here; tell Popen
-        size = out.tell()
-        out.seek(0)
-        err.seek(0)
-        stdout = out.read() if keep_stdout else b""
-        stderr = err.read(1_000_000)
-    # ru_maxrss is in kilobytes on Linux, in bytes on macOS.
-    peak = usage.ru_maxrss if sys.platform == "darwin" else usage.ru_maxrss * 1024
-    return Run(seconds, peak, size, proc.returncode, stdout, stderr)
-
-
-def alternate(commands: dict[str, Sequence[str]], repeat: int) -> dict[str, list[Run]]:
-    """Run every command `repeat` times, interleaved and in rotating order, after a warm-up."""
-    for argv in commands.values():  # warm the page cache and any compiled bytecode
-        _checked(run(argv), argv)
-    runs: dict[str, list[Run]] = {name: [] for name in commands}
-    names = list(commands)
-    for i in range(repeat):
-        shift = i % len(names)
-        for name in names[shift:] + names[:shift]:
-            runs[name].append(_checked(run(commands[name]), commands[name]))
-    return runs
-
-
-def _checked(result: Run, argv: Sequence[str], codes: tuple[int, ...] = (0,)) -> Run:
-    if result.code not in codes:
-        shown = " ".join(str(a) for a in argv)
-        detail = result.stderr.decode(errors="replace")[-2000:]
-        raise SystemExit(f"benchmark command failed (exit {result.code}): {shown}\n{detail}")
-    return result
-
-
-def med(values: Sequence[float]) -> float:
-    return statistics.median(values)
-
-
-# --------------------------------------------------------------------------- the report
-
-
-@dataclass
-class Report:
-    rows: list[tuple[str, str, str, str, str, bool]] = field(default_factory=list)
-    figures: dict[str, Any] = field(default_factory=dict)
-
-    def target(
-        self, name: str, measured: str, baseline: str, ratio: str, bound: str, ok: bool
-    ) -> None:
-        self.rows.append((name, measured, baseline, ratio, bound, ok))
-        print(f"  {'met' if ok else 'MISSED'}: {name}: {measured} ({bound})", flush=True)
-
-    def table(self) -> str:
-        head = ("target", "measured", "baseline", "ratio", "bound", "verdict")
-        body = [(*r[:5], "met" if r[5] else "MISSED") for r in self.rows]
-        widths = [max(len(row[i]) for row in [head, *body]) for i in range(len(head))]
-        lines = [
-            "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-            for row in [head, *body]
-        ]
-        lines.insert(1, "  ".join("-" * w for w in widths))
-        return "\n".join(lines)
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:.0f} ms"
-
-
-def mib(size: float) -> str:
-    return f"{size / MB:.1f} MB"
-
+from processes import (
+    ENV,
+    MB,
+    NUMERIC,
+    ONE_FILE,
+    ROOT,
+    SLMVLLM,
+    Report,
+    _checked,
+    _env,
+    _safe_yaml,
+    alternate,
+    med,
+    mib,
+    ms,
+    run,
+)
+from rule_set_speed import rule_sets
 
 # --------------------------------------------------------------------------- the targets
 
@@ -222,8 +105,8 @@ def one_file(report: Report, repeat: int, work: Path) -> None:
         ms(wall["advise"]),
         f"floor {ms(wall['floor'])}",
         f"{ratio:.2f}x",
-        "<= 1.15x",
-        ratio <= 1.15,
+        "<= 1.30x",
+        ratio <= 1.3,
     )
     if check_jsonschema:
         ratio = wall["advise"] / wall["check-jsonschema"]
@@ -367,201 +250,56 @@ def batch(report: Report, repeat: int, work: Path) -> None:
             mib(big_f["output_bytes"]),
             "-",
             "-",
-            "< 20 MB",
-            big_f["output_bytes"] < 20 * MB,
+            "<= 15 MB",
+            big_f["output_bytes"] <= 15 * MB,
         )
-
-
-# --------------------------------------------------------------------------- rule sets
-
-
-def _default_rules() -> dict[str, Any]:
-    path = ROOT / "rules" / "default.yaml"
-    data: dict[str, Any] = _safe_yaml(path.read_text(encoding="utf-8"))
-    return data
-
-
-def write_tenfold(path: Path) -> int:
-    """The default rule set with its rules copied ten times (new ids); returns the rule count."""
-    data = _default_rules()
-    rules = [
-        {**rule, "id": rule["id"] if k == 0 else f"{rule['id']}.copy{k}"}
-        for k in range(10)
-        for rule in data["rules"]
-    ]
-    data["rules"] = rules
-    path.write_text(yaml.dump(data, Dumper=yaml.CSafeDumper, sort_keys=False), encoding="utf-8")
-    return len(rules)
-
-
-_HOSTILE_NUMBERS = [
-    ("monthly_requests", "gte", 1),
-    ("budget_usd_per_month", "lt", 0.001),
-    ("labelled_examples", "gt", 1),
-    ("budget_usd_per_month", "gte", 0.001),
-    ("monthly_requests", "lte", 1),
-    ("context_tokens", "lt", 1),
-    ("weeks_to_launch", "gt", 0.001),
-    ("input_tokens", "gte", 1),
-]
-_HOSTILE_ENUMS = [
-    ("task_type", ["classification", "extraction", "chat", "rag_qa", "code", "agentic"]),
-    ("domain_focus", ["narrow", "moderate"]),
-    ("hosting", ["on_prem", "on_device", "any"]),
-    ("data_sensitivity", ["internal", "regulated"]),
-    ("quality_bar", ["high", "critical"]),
-]
-#: How each hostile rule set is built: tests per rule, words of prose per rule.
-HOSTILE_KINDS = {
-    "many": "about 800 rules, each a 16-test condition and a long claim",
-    "long": "10 rules, each a condition list of 1,800 tests",
-    "refused": "about 800 rules, each citing an unknown reference and criterion",
-    "dense": "1 MB of short tests: more values than the loader takes",
-}
-
-
-def write_hostile(path: Path, kind: str, target_bytes: int = 1_000_000) -> int:
-    """A rule set of about `target_bytes` of kind `kind` (`HOSTILE_KINDS`); returns its rules.
-
-    Written as text, not through a YAML dumper, so a megabyte takes milliseconds.
-    Every number in a condition is a new threshold, so proving that a rule can fire
-    has as many cases as the checks allow. The loader takes at most 100,000 values
-    (nodes) per file; "many", "long" and "refused" stay under that (long prose,
-    long numbers) so the whole-rule-set checks run, "dense" goes over it.
-    """
-    data = _default_rules()
-    head = yaml.dump(
-        {
-            k: data[k]
-            for k in (
-                "name",
-                "version",
-                "description",
-                "references",
-                "options",
-                "criteria",
-                "questions",
-            )
-        },
-        Dumper=yaml.CSafeDumper,
-        sort_keys=False,
-    )
-    rng = random.Random(kind)
-
-    def test(j: int) -> str:
-        if j % 4 == 3:
-            name, values = _HOSTILE_ENUMS[j % len(_HOSTILE_ENUMS)]
-            return f"{{field: {name}, in: [{', '.join(rng.sample(values, 2))}]}}"
-        name, op, step = _HOSTILE_NUMBERS[j % len(_HOSTILE_NUMBERS)]
-        value = rng.randint(1, 10**9) * step
-        return f"{{field: {name}, {op}: {round(value, 3)}}}"
-
-    tests_per_rule, words = {
-        "many": (16, 60),
-        "long": (1800, 0),
-        "refused": (16, 60),
-        "dense": (24, 0),
-    }[kind]
-    claim_words = [
-        "evidence",
-        "throughput",
-        "latency",
-        "budget",
-        "router",
-        "tokens",
-        "fine-tuning",
-        "regulated",
-        "on-premises",
-        "distillation",
-    ]
-    parts = [head, "rules:\n"]
-    size = len(head)
-    count = 0
-    while size < target_bytes and (kind != "long" or count < 10):
-        tests = ",\n        ".join(test(j) for j in range(tests_per_rule))
-        ref, criterion = (
-            ("article", "cost") if kind != "refused" else (f"nowhere{count}", f"unknown{count}")
-        )
-        claim = " ".join(rng.choice(claim_words) for _ in range(words))
-        text = (
-            f"  - id: hostile.{kind}-{count}\n"
-            f"    summary: Generated rule {count}.\n"
-            + (f"    claim: {claim}\n" if claim else "")
-            + f"    sources: [{{ref: {ref}}}]\n"
-            f"    when:\n      {'any' if count % 2 else 'all'}: [\n        {tests}]\n"
-            f"    points:\n      slm: {{{criterion}: 1}}\n"
-        )
-        parts.append(text)
-        size += len(text)
-        count += 1
-    path.write_text("".join(parts), encoding="utf-8")
-    return count
-
-
-def rule_sets(report: Report, repeat: int, work: Path) -> None:
-    tenfold = work / "tenfold.yaml"
-    n = write_tenfold(tenfold)
-    print(
-        f"rule sets: ten times the default ({n} rules, {mib(tenfold.stat().st_size)}), "
-        f"{repeat} processes",
-        flush=True,
-    )
-    timer = (
-        "import sys, time\n"
-        "from pathlib import Path\n"
-        "from slmvllm.advice.rule_sets import load_rule_set\n"
-        "start = time.perf_counter()\n"
-        "load_rule_set(Path(sys.argv[1]))\n"
-        "print(time.perf_counter() - start)\n"
-    )
-    default = ROOT / "rules" / "default.yaml"
-    loads: dict[str, list[float]] = {"default": [], "tenfold": []}
-    for _ in range(repeat):
-        for name, path in (("default", default), ("tenfold", tenfold)):
-            argv = [sys.executable, "-c", timer, str(path)]
-            loads[name].append(float(_checked(run(argv, keep_stdout=True), argv).stdout))
-    load = {name: med(v) for name, v in loads.items()}
-    report.figures["rule_set_load_seconds"] = load
-    print(f"    load_rule_set: default {ms(load['default'])}, ten times {ms(load['tenfold'])}")
-    report.target(
-        f"rule set x10 ({n} rules): load",
-        ms(load["tenfold"]),
-        f"default {ms(load['default'])}",
-        f"{load['tenfold'] / load['default']:.1f}x",
-        "< 100 ms (in-process)",
-        load["tenfold"] < 0.1,
-    )
-    hostile: dict[str, Any] = {}
-    for kind in HOSTILE_KINDS:
-        path = work / f"hostile-{kind}.yaml"
-        count = write_hostile(path, kind)
-        argv = [*SLMVLLM, "rules", "check", str(path)]
-        runs = [_checked(run(argv), argv, (0, 1, 2)) for _ in range(max(1, repeat // 2))]
-        wall = med([r.seconds for r in runs])
-        last = runs[-1]
-        clean = b"Traceback" not in last.stderr and last.code in (0, 2)
-        lines = last.stderr.decode(errors="replace").strip().splitlines()
-        said = lines[-1].replace(str(work) + os.sep, "")[:110] if lines else "(no message)"
-        hostile[kind] = {
-            "rules": count,
-            "bytes": path.stat().st_size,
-            "seconds": wall,
-            "exit": last.code,
-            "peak_bytes": last.peak,
-        }
-        print(
-            f"    hostile {kind:<8} {count:5d} rules {mib(path.stat().st_size)}: "
-            f"{ms(wall)}, exit {last.code}, peak {mib(last.peak)}; {said}"
-        )
+        per_result = big_f["output_bytes"] / 1000
         report.target(
-            f"hostile rule set ({kind}, {count} rules, {mib(path.stat().st_size)})",
-            ms(wall),
-            f"exit {last.code}",
+            f"1,000 files {fmt}: size per result",
+            f"{per_result / 1024:.1f} KB",
             "-",
-            "< 2 s, exit 0 or 2",
-            wall < 2.0 and clean,
+            "-",
+            "<= 12 KB",
+            per_result <= 12 * 1024,
         )
-    report.figures["hostile"] = hostile
+
+
+def jobs(report: Report, repeat: int, work: Path) -> None:
+    """`--jobs 2` against `--jobs 1` on the 1,000 files (made by `batch`), JSON Lines."""
+    big = work / "cases-1000"
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print(f"--jobs 1 and 2 on the 1,000 files, {cpus} CPUs, {repeat} alternating runs", flush=True)
+    commands: dict[str, Sequence[str]] = {
+        f"--jobs {n}": [*SLMVLLM, "advise", "-r", str(big), "-f", "jsonl", "--jobs", str(n)]
+        for n in (1, 2)
+    }
+    runs = alternate(commands, repeat)
+    wall = {name: med([r.seconds for r in rs]) for name, rs in runs.items()}
+    peak = {name: med([r.peak for r in rs]) for name, rs in runs.items()}
+    outputs = {_checked(run(argv, keep_stdout=True), argv).stdout for argv in commands.values()}
+    report.figures["jobs"] = {"median_seconds": wall, "median_peak_bytes": peak, "cpus": cpus}
+    for name in runs:
+        print(
+            f"    {name:<10} {wall[name]:6.2f} s  {1000 / wall[name]:6.0f} files/s  "
+            f"peak {mib(peak[name])}"
+        )
+    speedup = wall["--jobs 1"] / wall["--jobs 2"]
+    report.target(
+        "1,000 files: --jobs 2 vs --jobs 1",
+        f"{wall['--jobs 2']:.2f} s",
+        f"--jobs 1 {wall['--jobs 1']:.2f} s",
+        f"{speedup:.2f}x",
+        ">= 1.50x faster (2+ CPUs)",
+        speedup >= 1.5 or (cpus or 1) < 2,
+    )
+    report.target(
+        "1,000 files: --jobs 2 output as --jobs 1",
+        "same" if len(outputs) == 1 else "DIFFERENT",
+        "-",
+        "-",
+        "byte for byte",
+        len(outputs) == 1,
+    )
 
 
 # --------------------------------------------------------------------------- main
@@ -592,6 +330,7 @@ def main(argv: list[str] | None = None) -> int:
             lambda: one_file(report, repeat, work),
             lambda: start_up(report, repeat),
             lambda: batch(report, batch_repeat, work),
+            lambda: jobs(report, batch_repeat, work),
             lambda: rule_sets(report, repeat, work),
         ]
         for step in steps:

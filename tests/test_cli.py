@@ -17,9 +17,16 @@ Invoke = Callable[..., Run]
 TRIAGE = str(EXAMPLES / "support-triage.yaml")
 
 
-def check_contract(doc: dict[str, Any]) -> None:
+def check_contract(doc: dict[str, Any], known: dict[str, str] | None = None) -> None:
+    """The contract's shape; a lean document (version 2) cites its sources by key, in its
+    own `references` or, in a list, in `known` (the earlier items')."""
     assert CONTRACT_KEYS <= set(doc)
-    assert doc["schema_version"] == 1
+    assert doc["schema_version"] == (2 if "references" in doc else 1)
+    if "references" in doc:
+        table = {**(known or {}), **doc["references"]}
+        assert all(reason["source"] in table for reason in doc["reasons"])
+        if known is not None:
+            known.update(doc["references"])
     assert doc["recommendation"] in {"slm", "llm", "hybrid"}
     assert 0.0 <= doc["confidence"] <= 1.0
     assert set(doc["scores"]) == {"slm", "llm", "hybrid"}
@@ -49,8 +56,9 @@ def test_json_list_for_a_folder(invoke: Invoke) -> None:
     docs = json.loads(run.out)
     assert isinstance(docs, list) and len(docs) == len(list(EXAMPLES.glob("*.yaml")))
     assert {d["recommendation"] for d in docs} == {"slm", "llm", "hybrid"}
+    known: dict[str, str] = {}
     for doc in docs:
-        check_contract(doc)
+        check_contract(doc, known)
         assert doc["source"].endswith(".yaml")
 
 
@@ -186,7 +194,7 @@ def test_custom_rule_set(invoke: Invoke, tmp_path: Path) -> None:
 
 
 def test_internal_error_is_one_line(monkeypatch: pytest.MonkeyPatch, invoke: Invoke) -> None:
-    import slmvllm.commands.advise as advise_command
+    import slmvllm.commands.advise_jobs as advise_command
 
     def boom(*_: object, **__: object) -> None:
         raise RuntimeError("boom")

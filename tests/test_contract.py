@@ -51,7 +51,8 @@ ITEM_KEYS: dict[str, dict[str, Check]] = {
     "what_would_change": {"field": text, "to": anything, "recommendation": option},
 }
 TOP: dict[str, Check] = {
-    "schema_version": lambda v: v == 1 and type(v) is int,
+    # 1: the full form (--full-json); 2: the lean form, sources cited from `references`.
+    "schema_version": lambda v: v in (1, 2) and type(v) is int,
     "recommendation": option,
     "confidence": lambda v: number(v) and 0.0 <= v <= 1.0,
     "scores": lambda v: mapping(v) and set(v) == OPTIONS and all(map(number, v.values())),
@@ -63,9 +64,28 @@ TOP: dict[str, Check] = {
 }
 
 
-def contract_problems(doc: dict[str, Any]) -> list[str]:
-    """Every way `doc` breaks the contract's result shape (extra keys are allowed)."""
+def contract_problems(doc: dict[str, Any], known: dict[str, str] | None = None) -> list[str]:
+    """Every way `doc` breaks the contract's result shape (extra keys are allowed).
+
+    A lean document (version 2) cites each reason's source by a key of its `references`
+    (in a list, of the references of the items before it too: `known`, updated here).
+    """
     problems = [f"missing {key}" for key in TOP if key not in doc]
+    if doc.get("schema_version") == 2:
+        table = doc.get("references")
+        if not isinstance(table, dict):
+            problems.append("a lean document without references")
+            table = {}
+        table = {**(known or {}), **table}
+        if known is not None:
+            known.update(table)
+        problems += [
+            f"reasons[{i}].source {r.get('source')!r} is not in references"
+            for i, r in enumerate(doc.get("reasons") or [])
+            if r.get("source") not in table
+        ]
+    elif "references" in doc:
+        problems.append("a full document (version 1) with references")
     problems += [
         f"{key}: {doc[key]!r}" for key, ok in TOP.items() if key in doc and not ok(doc[key])
     ]
@@ -86,11 +106,13 @@ def contract_problems(doc: dict[str, Any]) -> list[str]:
 EXAMPLE_FILES = sorted(p.name for p in EXAMPLES.glob("*.yaml"))
 
 
+@pytest.mark.parametrize("form", [[], ["--full-json"]], ids=["lean", "full"])
 @pytest.mark.parametrize("name", EXAMPLE_FILES)
-def test_each_example_meets_the_contract(invoke: Invoke, name: str) -> None:
-    run = invoke("advise", "-r", str(EXAMPLES / name), "--format", "json")
+def test_each_example_meets_the_contract(invoke: Invoke, name: str, form: list[str]) -> None:
+    run = invoke("advise", "-r", str(EXAMPLES / name), "--format", "json", *form)
     assert run.code == 0, run.err
     doc = json.loads(run.out)
+    assert doc["schema_version"] == (1 if form else 2)
     assert contract_problems(doc) == []
     # The recommendation is the best-scoring option not ruled out.
     allowed = {
@@ -99,13 +121,15 @@ def test_each_example_meets_the_contract(invoke: Invoke, name: str) -> None:
     assert doc["scores"][doc["recommendation"]] == max(allowed.values())
 
 
-def test_several_files_give_a_list_each_naming_its_source(invoke: Invoke) -> None:
-    run = invoke("advise", "-r", str(CASES), "--format", "json")
+@pytest.mark.parametrize("form", [[], ["--full-json"]], ids=["lean", "full"])
+def test_several_files_give_a_list_each_naming_its_source(invoke: Invoke, form: list[str]) -> None:
+    run = invoke("advise", "-r", str(CASES), "--format", "json", *form)
     assert run.code == 0, run.err
     docs = json.loads(run.out)
     assert isinstance(docs, list) and len(docs) == 21
+    known: dict[str, str] = {}
     for doc in docs:
-        assert contract_problems(doc) == [], doc.get("source")
+        assert contract_problems(doc, known) == [], doc.get("source")
         assert text(doc["source"]) and Path(doc["source"]).name.endswith(".yaml")
     # Over the 21 cases, every list of the contract is non-empty somewhere, so each
     # item shape above was checked at least once.
@@ -126,6 +150,8 @@ def test_several_files_give_a_list_each_naming_its_source(invoke: Invoke) -> Non
         (lambda d: d["reasons"][0].update(rule=3), "reasons[0].rule: 3"),
         (lambda d: d["reasons"][0].update(effect={"big": 1}), "reasons[0].effect"),
         (lambda d: d["assumptions"][0].pop("why"), "assumptions[0] has no why"),
+        (lambda d: d["reasons"][0].update(source="0000beef"), "is not in references"),
+        (lambda d: d.pop("references"), "without references"),
         (lambda d: d["rule_set"].pop("version"), "rule_set:"),
     ],
 )
@@ -142,7 +168,11 @@ def test_the_contract_check_catches_a_broken_document(
 def test_the_generated_schema_agrees_with_the_contract() -> None:
     # Beside the hand-written check: the generated schema requires every contract key
     # with the contract's JSON type.
-    schema = result_schema()
+    for full in (False, True):
+        check_schema_agrees(result_schema(full=full))
+
+
+def check_schema_agrees(schema: dict[str, Any]) -> None:
     assert set(TOP) <= set(schema["required"])
     types = {
         "schema_version": "integer",

@@ -465,7 +465,7 @@ def test_skipping_the_figures_where_they_cannot_decide_changes_nothing(
     # and never working them out again must not (else this test could not fail).
     from pathlib import Path
 
-    from slmvllm.advice import engine
+    from slmvllm.advice import sensitivity
     from slmvllm.loading.labels import load_labels
 
     root = Path(__file__).resolve().parents[1]
@@ -476,9 +476,9 @@ def test_skipping_the_figures_where_they_cannot_decide_changes_nothing(
         for c in load_labels(root / "benchmarks" / "decisions" / "development.yaml")[::4]
     ]
     fast = [advise(req, rule_set).what_would_change for req in cases]
-    monkeypatch.setattr(engine, "_beyond_swing", lambda *args: False)
+    monkeypatch.setattr(sensitivity, "_beyond_swing", lambda *args: False)
     assert [advise(req, rule_set).what_would_change for req in cases] == fast
-    monkeypatch.setattr(engine, "_beyond_swing", lambda *args: True)
+    monkeypatch.setattr(sensitivity, "_beyond_swing", lambda *args: True)
     assert [advise(req, rule_set).what_would_change for req in cases] != fast
 
 

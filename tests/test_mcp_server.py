@@ -66,7 +66,7 @@ def test_lists_every_tool_with_a_described_schema() -> None:
 
 
 def test_advise_gives_the_cli_recommendation() -> None:
-    cli = run_cli("advise", "-r", str(EXAMPLE), "--format", "json")
+    cli = run_cli("advise", "-r", str(EXAMPLE), "--format", "json", "--full-json")
     expected = json.loads(cli.out)
     _, [result] = _session([("advise", {"requirements": _example()})])
     assert not result.isError

@@ -9,7 +9,8 @@ import pytest
 
 from slmvllm.advice.rule_sets import load_rule_set
 from slmvllm.advisor import advise
-from slmvllm.rule_review import Case, diff_rule_sets, read_cases
+from slmvllm.review.cases import Case, read_cases
+from slmvllm.review.diff import diff_rule_sets
 
 from .conftest import ROOT, run_cli
 

@@ -46,7 +46,8 @@ def test_at_least() -> None:
 
 
 def test_the_research_agent_is_priced_on_a_frontier_model() -> None:
-    run = run_cli("advise", "-r", str(ROOT / "examples" / "research-agent.yaml"), "-f", "json")
+    path = str(ROOT / "examples" / "research-agent.yaml")
+    run = run_cli("advise", "-r", path, "-f", "json", "--full-json")
     result = json.loads(run.out)
     est = result["estimates"]
     assert est["quality_tier"] == "frontier"

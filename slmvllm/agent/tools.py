@@ -289,7 +289,8 @@ _MODELS_SCHEMA: dict[str, Any] = {
 def explain_rule_tool(args: Mapping[str, Any]) -> ToolOutput:
     """One rule: its condition in words, points, sources and layer (`rules explain`)."""
     from slmvllm.render.rule_review_view import render_explain_text
-    from slmvllm.rule_review import explain_rule, read_cases
+    from slmvllm.review.cases import read_cases
+    from slmvllm.review.explanation import explain_rule
 
     _check(args, _EXPLAIN_SCHEMA)
     loaded = _rule_set(args)

@@ -1,1 +1,2 @@
-"""One module per CLI verb; each registers itself on `slmvllm.cli.app`."""
+"""One module per CLI verb (`<verb>.py`: parse, call the core, render, exit code), each beside
+its command-line face (`<verb>_cli.py`: the typer options), which `slmvllm.cli` registers."""

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from slmvllm.advice.questions import AnswerError, answers_yaml, parse_assignments
 from slmvllm.advice.rule_set_model import RuleSet
 from slmvllm.advice.rule_sets import load_rule_set
 from slmvllm.advice.use_cases import requirements_for
-from slmvllm.advisor import advise, check_feasible
+from slmvllm.advisor import check_feasible
+from slmvllm.commands.advise_jobs import Made, Shape
 from slmvllm.errors import (
     ExitCode,
     GateFailedError,
@@ -24,9 +24,7 @@ from slmvllm.errors import (
     StoppedByUserError,
 )
 from slmvllm.loading.documents import Document
-from slmvllm.loading.labels import LABELS_INDEX
 from slmvllm.loading.reading import directory_yaml_files, read_source, stdin_once
-from slmvllm.loading.saving import write_atomic
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -35,7 +33,6 @@ from slmvllm.numbers.catalog import Catalog, load_catalog
 from slmvllm.render.safe import literal, one_line
 from slmvllm.render.streams import silence_stdout, write_warnings
 from slmvllm.requirements import Requirements
-from slmvllm.result import Result
 
 
 @dataclass(frozen=True)
@@ -58,6 +55,8 @@ class AdviseOptions:
     tier: str | None = None
     record: Path | None = None
     as_of: str | None = None
+    jobs: int = 1
+    full_json: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,10 +103,7 @@ def run_advise(opts: AdviseOptions, err: Console | None = None) -> int:
     loaded = load_rule_set(opts.rules)
     write_warnings(loaded.warnings)
     rs = loaded.rule_set
-    try:
-        overrides = parse_assignments(rs, opts.assignments)
-    except AnswerError as exc:
-        raise InputError(Problem("command line", str(exc))) from None
+    overrides = _overrides(rs, opts.assignments)
 
     # Every file the run depends on is read before anyone is asked anything.
     catalog = load_catalog(extra=opts.catalog, as_of=opts.as_of)
@@ -119,16 +115,19 @@ def run_advise(opts: AdviseOptions, err: Console | None = None) -> int:
     for case in cases:
         _check_feasible(rs, case, catalog)
 
-    from slmvllm.render.progress import track
-
     verdicts: list[Verdict] = []
-    results = _results(rs, track(cases, "advising"), catalog, opts, verdicts)
+    results = _results(rs, cases, catalog, opts, verdicts, as_list=as_list)
     if opts.report is not None:  # before stdout: a report that cannot be written is exit 2
         from slmvllm.commands.report_file import write_report
 
         made = list(results)  # a report shows every result at once
         write_report(
-            opts.report, made, rs, as_list=as_list, explain=opts.explain, err=stderr.console
+            opts.report,
+            [(m.source, m.payload) for m in made],
+            rs,
+            as_list=as_list,
+            explain=opts.explain,
+            err=stderr.console,
         )
         results = iter(made)
     try:
@@ -145,25 +144,61 @@ def run_advise(opts: AdviseOptions, err: Console | None = None) -> int:
 
 def _results(
     rs: RuleSet,
-    cases: Iterable[UseCase],
+    cases: list[UseCase],
     catalog: Catalog,
     opts: AdviseOptions,
     verdicts: list[Verdict],
-) -> Iterator[tuple[str | None, Result]]:
+    *,
+    as_list: bool,
+) -> Iterator[Made]:
+    from slmvllm.commands.advise_jobs import Batch, made_in_order
+    from slmvllm.render.progress import track
+
     # The full text report lists every candidate; JSON, JSONL and Markdown are the same
     # with or without --explain (a --report beside them shows the compact list).
     every = opts.all_candidates or (opts.explain and opts.output_format == "text")
-    for case in cases:
-        result = advise(case.requirements, rs, catalog, all_candidates=every, tier=opts.tier)
-        verdicts.append(Verdict(case.source, result.recommendation, result.confidence))
+    batch = Batch(
+        rule_set=rs,
+        catalog=catalog,
+        cases=[(case.source, case.requirements) for case in cases],
+        shape=_shape(opts, as_list=as_list),
+        full_json=opts.full_json,
+        all_candidates=every,
+        tier=opts.tier,
+    )
+    # The bar moves on when the next result is asked for: after this one is written.
+    for _, made in zip(track(cases, "advising"), made_in_order(batch, opts.jobs), strict=False):
+        verdicts.append(Verdict(made.source, made.recommendation, made.confidence))
         if opts.record is not None:
             from slmvllm.commands.records import write_record
 
-            write_record(opts.record, case.source, result, rs, catalog)
-        yield case.source, result
+            write_record(opts.record, made.source, made.payload, rs, catalog)
+        yield made
+
+
+def _shape(opts: AdviseOptions, *, as_list: bool) -> Shape:
+    """What the advice of each case is rendered to where it is made (see advise_jobs)."""
+    if opts.report is not None or opts.record is not None or opts.output_format == "text":
+        return "result"
+    if opts.output_format == "markdown":
+        return "markdown"
+    if opts.output_format == "jsonl":
+        return "jsonl"
+    return "json-item" if as_list and not opts.full_json else "json"
 
 
 # --------------------------------------------------------------------------- inputs
+
+
+def _overrides(rs: RuleSet, assignments: list[str]) -> dict[str, Any]:
+    if not assignments:
+        return {}
+    from slmvllm.advice.questions import AnswerError, parse_assignments
+
+    try:
+        return parse_assignments(rs, assignments)
+    except AnswerError as exc:
+        raise InputError(Problem("command line", str(exc))) from None
 
 
 def _expand(paths: list[Path]) -> tuple[list[Path], bool]:
@@ -172,6 +207,8 @@ def _expand(paths: list[Path]) -> tuple[list[Path], bool]:
     for path in paths:
         if str(path) != "-" and _is_folder(path):
             folder = True
+            from slmvllm.loading.labels import LABELS_INDEX
+
             # A folder of labelled cases holds their labels in index.yaml: not a use case.
             files += directory_yaml_files(path, skip=frozenset({LABELS_INDEX}))
         else:
@@ -234,6 +271,9 @@ def _save_merged(rs: RuleSet, opts: AdviseOptions, cases: list[UseCase], stderr:
         raise InputError(
             Problem("command line", "--save-answers with -r takes exactly one requirements file")
         )
+    from slmvllm.advice.questions import answers_yaml
+    from slmvllm.loading.saving import write_atomic
+
     target = opts.save_answers
     origin = f"{cases[0].source} with --set applied" if opts.assignments else str(cases[0].source)
     text = answers_yaml(rs, cases[0].requirements.given(), origin=literal(origin))
@@ -312,6 +352,8 @@ def _save(
     partial: bool,
     skipped: list[str] | None = None,
 ) -> Path | None:
+    from slmvllm.advice.questions import answers_yaml
+    from slmvllm.loading.saving import write_atomic
     from slmvllm.prompting import ask_path, ask_yes_no
 
     if not answers:
@@ -370,42 +412,48 @@ def _check_feasible(rs: RuleSet, case: UseCase, catalog: Catalog) -> None:
 
 def _emit(
     rs: RuleSet,
-    results: Iterator[tuple[str | None, Result]],
+    results: Iterator[Made],
     opts: AdviseOptions,
     as_list: bool,
 ) -> None:
     """Write each result as soon as it is made, in the chosen format."""
+    if opts.output_format == "text":
+        from slmvllm.render.consoles import stdout_console
+        from slmvllm.render.terminal import print_reports
+
+        pairs = ((m.source, m.payload) for m in results)
+        print_reports(stdout_console(), pairs, rs, as_list=as_list, explain=opts.explain)
+        return
+    from slmvllm.commands.advise_jobs import render
+
+    # With --report or --record the results came back whole: render them here.
+    shape = _shape(replace(opts, report=None, record=None), as_list=as_list)
     write = sys.stdout.write
-    if opts.output_format in ("json", "jsonl"):
-        from slmvllm.render.json_doc import json_line, json_list_item, result_dict
-
-        if opts.output_format == "jsonl":
-            for source, result in results:
-                write(json_line(result_dict(result, source)))
-            return
-        if not as_list:
-            source, result = next(results)
-            write(json_list_item(result_dict(result, source), first=True, nested=False))
-            return
-        for i, (source, result) in enumerate(results):
-            write(json_list_item(result_dict(result, source), first=i == 0, nested=True))
+    written: set[str] = set()
+    for i, made in enumerate(results):
+        payload = made.payload
+        if not isinstance(payload, (str, tuple)):
+            payload = render(rs, shape, made.source, payload, full_json=opts.full_json)
+        write(_text(opts, payload, first=i == 0, as_list=as_list, written=written))
+    if as_list and opts.output_format == "json":
         write("\n]\n")
-        return
+
+
+def _text(
+    opts: AdviseOptions, payload: Any, *, first: bool, as_list: bool, written: set[str]
+) -> str:
     if opts.output_format == "markdown":
-        from slmvllm.render.estimates_view import render_estimates_markdown
-        from slmvllm.render.markdown import render_markdown
+        return ("" if first else "\n") + str(payload)
+    from slmvllm.render.json_doc import list_item_text
+    from slmvllm.render.lean_json import join_lean_line
 
-        for i, (source, result) in enumerate(results):
-            write(
-                ("\n" if i else "")
-                + render_markdown(result, rs, source=source)
-                + (render_estimates_markdown(result.estimates) if result.estimates else "")
-            )
-        return
-    from slmvllm.render.consoles import stdout_console
-    from slmvllm.render.terminal import print_reports
-
-    print_reports(stdout_console(), results, rs, as_list=as_list, explain=opts.explain)
+    if isinstance(payload, tuple):
+        # A JSON list or a JSON Lines stream is one document: each cited text is written
+        # by the first result that cites it.
+        payload = join_lean_line(payload, written)
+    if opts.output_format == "jsonl" or not as_list:
+        return str(payload)
+    return list_item_text(str(payload), first=first)
 
 
 def _gates(verdicts: list[Verdict], opts: AdviseOptions) -> int:

@@ -19,7 +19,9 @@ from slmvllm.render.rule_review_view import (
     render_diff_text,
     render_explain_text,
 )
-from slmvllm.rule_review import diff_rule_sets, explain_rule, read_cases
+from slmvllm.review.cases import read_cases
+from slmvllm.review.diff import diff_rule_sets
+from slmvllm.review.explanation import explain_rule
 
 
 def _write(text: str) -> None:

@@ -1,10 +1,11 @@
 """The numbers behind a recommendation: every candidate priced, break-even, hybrid share.
 
-Pure (no I/O, no printing). It assembles the pieces, each in its own module:
-GPU memory (`slmvllm.numbers.gpu_memory`), API and self-hosted cost plans and the
-break-even arithmetic (`slmvllm.numbers.cost_plans`), the hybrid router's share
-(`slmvllm.numbers.hybrid_share`), into the typed `Estimates` of
-`slmvllm.numbers.estimate_models`: one candidate per way to run each catalogue model
+Pure (no I/O, no printing). It assembles the pieces, each in its own module: what a
+candidate is priced from (`pricing_inputs`), API pricing (`api_pricing`), self-hosting
+(`self_hosting`, with GPU memory from `gpu_memory` and the serving plans of
+`cost_plans`), every candidate of a request shape (`candidates`), the break-even volume
+(`break_even`) and the hybrid router's share (`hybrid_share`), into the typed
+`Estimates` of `estimate_models`: one candidate per way to run each catalogue model
 (an API, or self-hosting), checked against the requirements (hosting, context
 window, GPU memory, budget, licence), the break-even volume of the best small
 model against the cheapest large-model API (and for a hybrid), and every
@@ -13,537 +14,67 @@ assumption behind them.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from typing import Any
 
-from slmvllm.numbers.catalog import Catalog, Model, SizeClass
+from slmvllm.numbers.api_pricing import _api_candidate
+from slmvllm.numbers.break_even import (
+    _PAIRS,
+    _best,
+    _break_even_block,
+    break_even_pair,
+    whole_traffic,
+)
+from slmvllm.numbers.candidates import (
+    _SHAPES,
+    _candidate_record,
+    _why_not,
+    shape_candidates,
+    tiered_candidates,
+)
+from slmvllm.numbers.catalog import Catalog
 from slmvllm.numbers.cost_plans import (
     BREAK_EVEN_LIMIT,
     HOURS_PER_MONTH,
-    SECONDS_PER_MONTH,
-    ApiPlan,
-    ServingPlan,
-    api_plan,
-    break_even_requests,
-    first_cheaper_requests,
     money,
     price_text,
-    serving_plan,
 )
 from slmvllm.numbers.estimate_models import (
-    ApiCost,
-    BreakEven,
     Candidate,
     EstimateInputs,
     Estimates,
-    GpuCost,
-    Hosting,
     HybridPlan,
     LeftOutGroup,
-    MemoryReport,
     SelfHosting,
 )
-from slmvllm.numbers.gpu_memory import memory_table
 from slmvllm.numbers.hybrid_share import llm_share
-from slmvllm.numbers.memo import IdentityMemo
-from slmvllm.numbers.tiers import at_least, model_tier, required_tier
+from slmvllm.numbers.pricing_inputs import (
+    _EPS,
+    DEFAULT_INPUT_TOKENS,
+    DEFAULT_MONTHLY_REQUESTS,
+    DEFAULT_OUTPUT_TOKENS,
+    _Candidate,
+    _Inputs,
+    _inputs,
+    shape_inputs,
+)
 
-#: Volume assumed when the requirements give none (break-even does not depend on it).
-DEFAULT_MONTHLY_REQUESTS = 1_000_000
-#: Token counts assumed when even the rule set gives none.
-DEFAULT_INPUT_TOKENS = 500
-DEFAULT_OUTPUT_TOKENS = 200
-_EPS = 1e-9
-
-
-# --------------------------------------------------------------------------- candidates
-
-
-@dataclass
-class _Inputs:
-    requests: int
-    requests_assumed: bool
-    input_tokens: int
-    output_tokens: int
-    context_needed: int
-    context_given: bool
-    hosting: str
-    gpu_memory_gb: float | None
-    budget: float | None
-    notes: list[str] = field(default_factory=list)
-    tier: str | None = None  # the quality tier the large model must be of (None: any)
-    tier_why: str = ""
-
-
-def shape_inputs(values: Mapping[str, Any], tier: str | None = None) -> _Inputs:
-    """The volume and request shape the estimates work with (defaults filled, with notes);
-    `tier` overrides the quality tier the requirements call for."""
-    return _inputs(values, tier)
-
-
-def _inputs(values: Mapping[str, Any], tier_override: str | None = None) -> _Inputs:
-    tier, tier_why = required_tier(values, tier_override)
-    notes: list[str] = []
-    requests = values.get("monthly_requests")
-    assumed = requests is None
-    if requests is None:
-        requests = DEFAULT_MONTHLY_REQUESTS
-        notes.append(
-            f"monthly_requests not given: {requests:,} requests a month assumed, a round "
-            "mid-size volume, so costs can be shown; the break-even volumes do not depend on it"
-        )
-    in_t = values.get("input_tokens")
-    out_t = values.get("output_tokens")
-    if in_t is None:
-        in_t = DEFAULT_INPUT_TOKENS
-        notes.append(f"input_tokens not given: {in_t} tokens per request assumed")
-    if out_t is None:
-        out_t = DEFAULT_OUTPUT_TOKENS
-        notes.append(f"output_tokens not given: {out_t} tokens per request assumed")
-    context = values.get("context_tokens")
-    context_given = context is not None
-    if context is None:
-        context = max(in_t + out_t, 1)
-        notes.append(
-            f"context_tokens not given: the longest request is taken as input + output = "
-            f"{context:,} tokens"
-        )
-    return _Inputs(
-        requests=int(requests),
-        requests_assumed=assumed,
-        input_tokens=int(in_t),
-        output_tokens=int(out_t),
-        context_needed=int(context),
-        context_given=context_given,
-        hosting=values.get("hosting") or "any",
-        gpu_memory_gb=values.get("gpu_memory_gb"),
-        budget=values.get("budget_usd_per_month"),
-        notes=notes,
-        tier=tier,
-        tier_why=tier_why,
-    )
-
-
-@dataclass
-class _Candidate:
-    model: Model
-    hosting: Hosting
-    api: ApiPlan | None = None
-    serving: ServingPlan | None = None
-    blockers: list[str] = field(default_factory=list)  # hard constraints, whatever the volume
-    warnings: list[str] = field(default_factory=list)
-    no_cost: str | None = None  # why no cost is given
-    costs: dict[float, float | None] = field(default_factory=dict)  # memo of `cost`
-
-    @property
-    def option(self) -> SizeClass:
-        return self.model.size_class
-
-    def cost(self, requests: float) -> float | None:
-        # Ranking, shortlisting and break-even ask for the same volume many times.
-        if requests in self.costs:
-            return self.costs[requests]
-        found = self.costs[requests] = self._cost(requests)
-        return found
-
-    def _cost(self, requests: float) -> float | None:
-        if self.no_cost is not None:
-            return None
-        if self.api is not None:
-            return self.api.monthly_cost(requests)
-        if self.serving is not None:
-            return self.serving.monthly_cost(requests)
-        return None
-
-    def rank(self, requests: float) -> tuple[bool, bool, float, float, str, str]:
-        cost = self.cost(requests)
-        if cost is None and self.serving is not None:
-            # Not priced (on the device): the smallest memory footprint first.
-            size = self.serving.memory.total_gb
-        else:
-            size = -(self.model.params_billion or 0.0)  # equal cost: the larger model
-        return (
-            bool(self.blockers),
-            self.model.commercial_use is False,
-            math.inf if cost is None else cost,
-            size,
-            self.model.id,
-            self.hosting,
-        )
-
-
-def _license_warning(model: Model) -> list[str]:
-    if model.commercial_use is False:
-        return [f"license forbids commercial use: {model.commercial_use_note}"]
-    if model.commercial_use == "restricted":
-        return [f"license restricts commercial use: {model.commercial_use_note}"]
-    return []
-
-
-def _api_candidate(model: Model, inp: _Inputs) -> _Candidate:
-    cand = _Candidate(model, "api", warnings=_license_warning(model))
-    active = model.active_prices()
-    if not active:
-        states = ", ".join(sorted({f"{p.provider} {p.status}" for p in model.prices}))
-        cand.blockers.append(f"no price that can still be bought ({states})")
-        return cand
-    roomy = [
-        p
-        for p in active
-        if (p.max_input_tokens or model.context_tokens or math.inf) >= inp.context_needed
-    ]
-    if not roomy:
-        widest = max((p.max_input_tokens or model.context_tokens or 0) for p in active)
-        cand.blockers.append(
-            f"context window {widest:,} tokens is smaller than the {inp.context_needed:,} needed"
-        )
-        roomy = active
-    plans = [api_plan(p, inp.input_tokens, inp.output_tokens) for p in roomy]
-    cand.api = min(plans, key=lambda plan: (plan.usd_per_request, plan.price.provider))
-    if model.context_tokens is None and cand.api.price.max_input_tokens is None:
-        cand.warnings.append("context window not stated; not checked")
-    return cand
-
-
-def _self_hosted_candidate(model: Model, inp: _Inputs, catalog: Catalog) -> _Candidate:
-    cand = _Candidate(model, "self_hosted", warnings=_license_warning(model))
-    if model.context_tokens is None:
-        cand.warnings.append("context window not stated; not checked")
-    elif model.context_tokens < inp.context_needed:
-        cand.blockers.append(
-            f"context window {model.context_tokens:,} tokens is smaller than the "
-            f"{inp.context_needed:,} needed"
-        )
-    user_gpu = inp.gpu_memory_gb
-    cand.serving = serving_plan(
-        model,
-        catalog,
-        context_tokens=inp.context_needed,
-        average_tokens=inp.input_tokens + inp.output_tokens,
-        output_tokens=inp.output_tokens,
-        gpu_memory_gb=user_gpu or None,
-    )
-    need = cand.serving.memory.total_gb
-    if user_gpu is not None and user_gpu <= 0:
-        cand.blockers.append("no GPU for self-hosting (gpu_memory_gb is 0)")
-    elif user_gpu is not None and need > user_gpu + _EPS:
-        smallest = memory_table(
-            model,
-            catalog,
-            context_tokens=inp.context_needed,
-            concurrency=catalog.throughput.concurrency,
-            average_tokens=inp.input_tokens + inp.output_tokens,
-            serving=True,
-        )[-1]
-        cand.blockers.append(
-            f"does not fit one {user_gpu:g} GB GPU even at {smallest.precision_label} "
-            f"({smallest.total_gb:,.1f} GB); it needs "
-            f"{_gpus_to_share(smallest.total_gb, user_gpu)} such GPUs sharing the model"
-        )
-    if inp.hosting == "on_device":
-        cand.no_cost = "runs on the users' devices: no GPU rental to price"
-        if model.size_class == "llm":
-            cand.blockers.append(
-                "a large model does not run on a user's device (hosting: on_device)"
-            )
-        # One user, one request at a time, as compressed as the catalogue goes (GGUF Q4_K_M
-        # and the like are what on-device runtimes load).
-        device = memory_table(model, catalog, context_tokens=inp.context_needed)  # one request
-        smallest = min(device, key=lambda m: m.total_gb)
-        cand.serving = replace(cand.serving, memory=smallest, gpus_per_replica=1, sharded=False)
-    return cand
-
-
-_SHAPES: IdentityMemo[list[_Candidate]] = IdentityMemo(32)
-
-
-def _gpus_to_share(total_gb: float, gpu_gb: float) -> str:
-    # A GPU of a few bytes (gpu_memory_gb is any number >= 0) makes the count overflow.
-    ratio = total_gb / gpu_gb
-    if not math.isfinite(ratio) or ratio > 1e6:
-        return "more than a million"
-    return f"{math.ceil(ratio - _EPS):,}"
-
-
-def shape_candidates(inp: _Inputs, catalog: Catalog) -> list[_Candidate]:
-    """Every candidate for this request shape, unsorted; the same list for the same shape.
-
-    A candidate depends on the tokens, the context, the hosting and the GPU given, not on
-    the volume or the budget, so a batch (and the sensitivity search) shares them. Callers
-    must not change the list: `estimate` sorts a copy.
-    """
-    shape = (inp.input_tokens, inp.output_tokens, inp.context_needed, inp.hosting)
-    return _SHAPES.get((catalog,), (*shape, inp.gpu_memory_gb), lambda: _candidates(inp, catalog))
-
-
-_TIERED: IdentityMemo[list[_Candidate]] = IdentityMemo(64)
-
-
-def tiered_candidates(inp: _Inputs, catalog: Catalog) -> list[_Candidate]:
-    """`shape_candidates`, with each large model below the tier the use case needs
-    blocked (so the break-even, the hybrid and the cost check price one of that tier)."""
-    cands = shape_candidates(inp, catalog)
-    if inp.tier is None:
-        return cands
-    tier = inp.tier
-    return _TIERED.get((cands,), (tier,), lambda: [_below(c, tier) for c in cands])
-
-
-def _below(cand: _Candidate, tier: str) -> _Candidate:
-    if cand.option != "llm" or at_least(cand.model, tier):
-        return cand
-    own = model_tier(cand.model).tier or "untiered"
-    return replace(
-        cand,
-        blockers=[*cand.blockers, f"quality tier {own}, below the {tier} tier this use case needs"],
-        costs={},
-    )
-
-
-def _candidates(inp: _Inputs, catalog: Catalog) -> list[_Candidate]:
-    out: list[_Candidate] = []
-    for model in catalog.models:
-        if model.open_weights and model.params_billion is not None:
-            out.append(_self_hosted_candidate(model, inp, catalog))
-        if inp.hosting == "any" and model.prices:
-            out.append(_api_candidate(model, inp))
-    return out
-
-
-def _why_not(cand: _Candidate, requests: float, budget: float | None) -> str | None:
-    reasons = list(cand.blockers)
-    cost = cand.cost(requests)
-    if budget is not None and cost is not None and cost > budget + _EPS:
-        reasons.append(f"costs {money(cost)} a month, over the {money(budget)} budget")
-    return "; ".join(reasons) or None
-
-
-def _candidate_record(cand: _Candidate, inp: _Inputs) -> Candidate:
-    requests = inp.requests
-    cost = cand.cost(requests)
-    why_not = _why_not(cand, requests, inp.budget)
-    provider: str | None = None
-    context = cand.model.context_tokens
-    breakdown: ApiCost | GpuCost | None = None
-    memory: MemoryReport | None = None
-    gpus: int | None = None
-    if cand.api is not None:
-        plan = cand.api
-        p = plan.price
-        p_in = p.input_usd_per_million_above if plan.tiered else p.input_usd_per_million
-        p_out = p.output_usd_per_million_above if plan.tiered else p.output_usd_per_million
-        assert p_in is not None and p_out is not None  # a tiered plan has both tier prices
-        provider = p.provider
-        context = p.max_input_tokens or cand.model.context_tokens
-        breakdown = ApiCost(
-            formula=(
-                f"{requests:,} requests x ({inp.input_tokens:,} input tokens x {price_text(p_in)} "
-                f"+ {inp.output_tokens:,} output tokens x {price_text(p_out)}) / 1,000,000"
-            ),
-            input_usd=round(requests * plan.input_usd_per_request, 2),
-            output_usd=round(requests * plan.output_usd_per_request, 2),
-            input_usd_per_million=p_in,
-            output_usd_per_million=p_out,
-            price_as_of=p.as_of,
-            price_key=p.key,
-            price_source=p.source,
-            tier_price=plan.tiered,
-        )
-    if cand.serving is not None:
-        plan_s = cand.serving
-        replicas = plan_s.replicas(requests)
-        gpus = replicas * plan_s.gpus_per_replica
-        needed_tps = requests * inp.output_tokens / SECONDS_PER_MONTH
-        memory = plan_s.memory.report()
-        breakdown = GpuCost(
-            formula=(
-                f"{gpus} x {plan_s.gpu.id} x {price_text(plan_s.gpu.usd_per_gpu_hour)}/GPU-hour "
-                f"x {HOURS_PER_MONTH} h"
-            ),
-            gpu=plan_s.gpu.id,
-            usd_per_gpu_hour=plan_s.gpu.usd_per_gpu_hour,
-            gpu_price_as_of=plan_s.gpu.as_of,
-            gpu_price_source=plan_s.gpu.source,
-            hours_per_month=HOURS_PER_MONTH,
-            gpus_per_replica=plan_s.gpus_per_replica,
-            sharded=plan_s.sharded,
-            replicas=replicas,
-            output_tokens_per_s_needed=round(needed_tps, 1),
-            output_tokens_per_s_per_gpu=round(plan_s.output_tokens_per_s_per_gpu, 1),
-            requests_per_month_per_replica=math.floor(plan_s.replica_requests_per_month),
-            not_priced=cand.no_cost,
-        )
-    return Candidate(
-        model=cand.model.id,
-        name=cand.model.name,
-        option=cand.option,
-        hosting=cand.hosting,
-        provider=provider,
-        monthly_cost_usd=None if cost is None else round(cost, 2),
-        gpu_memory_gb=None if memory is None else memory.total_gb,
-        precision=None if memory is None else memory.precision,
-        gpus=gpus,
-        params_billion=cand.model.params_billion,
-        active_params_billion=cand.model.active_params_billion,
-        context_tokens=context,
-        license=cand.model.license,
-        commercial_use=cand.model.commercial_use,
-        fits=why_not is None,
-        why_not=why_not,
-        warnings=list(cand.warnings),
-        cost=breakdown,
-        memory=memory,
-        quality_tier=model_tier(cand.model).tier,
-    )
-
-
-# --------------------------------------------------------------------------- the entry point
-
-
-def _best(cands: list[_Candidate], requests: float) -> _Candidate | None:
-    usable = [c for c in cands if not c.blockers and c.cost(requests) is not None]
-    return min(usable, key=lambda c: c.rank(requests)) if usable else None
-
-
-def _break_even_of(slm: _Candidate, llm: _Candidate) -> float | None:
-    assert slm.serving is not None and llm.api is not None
-    return break_even_requests(
-        slm.serving.replica_usd_per_month,
-        slm.serving.replica_requests_per_month,
-        llm.api.usd_per_request,
-    )
-
-
-_Pair = tuple["_Candidate | None", "_Candidate | None"]
-_PAIRS: IdentityMemo[_Pair] = IdentityMemo(256)
-
-
-def break_even_pair(cands: list[_Candidate], requests: float) -> _Pair:
-    """The cheapest fitting LLM API, and the fitting self-hosted SLM that beats it soonest.
-
-    Worked out once per candidate list and volume (the cost figures ask for it at many
-    volumes of one request shape, and the estimates again for the same one).
-    """
-    return _PAIRS.get((cands,), (float(requests),), lambda: _break_even_pair(cands, requests))
-
-
-def _break_even_pair(cands: list[_Candidate], requests: float) -> _Pair:
-    llm = _best([c for c in cands if c.option == "llm" and c.hosting == "api"], requests)
-    slms = [
-        c
-        for c in cands
-        if c.option == "slm" and c.hosting == "self_hosted" and not c.blockers and c.no_cost is None
-    ]
-    if llm is None or not slms:
-        return None, llm
-
-    def key(c: _Candidate) -> tuple[bool, float, tuple[bool, bool, float, float, str, str]]:
-        volume = _break_even_of(c, llm)
-        return (volume is None, volume or 0.0, c.rank(requests))
-
-    return min(slms, key=key), llm
-
-
-def _break_even_block(
-    slm: _Candidate | None, llm: _Candidate | None, inp: _Inputs, share: float = 0.0
-) -> tuple[int | None, BreakEven]:
-    """Break-even of self-hosting `slm` (for 1 - share of traffic) against the `llm` API."""
-    volume, first, statement = _break_even_terms(slm, llm, inp, share)
-    return volume, BreakEven(
-        small_model=slm.model.id if slm else None,
-        llm_model=llm.model.id if llm else None,
-        llm_provider=llm.api.price.provider if llm and llm.api else None,
-        range_max_monthly_requests=BREAK_EVEN_LIMIT,
-        first_cheaper_monthly_requests=first,
-        statement=statement,
-    )
-
-
-def whole_traffic(part: float, share: float) -> int | None:
-    """The monthly requests in all, when the small model's part (`1 - share`) is `part`.
-
-    Whole requests, rounded up; None above `BREAK_EVEN_LIMIT` (not stated, as for one model).
-    """
-    total = math.ceil(part / (1 - share) - _EPS)
-    return total if total <= BREAK_EVEN_LIMIT else None
-
-
-def _break_even_terms(
-    slm: _Candidate | None, llm: _Candidate | None, inp: _Inputs, share: float
-) -> tuple[int | None, int | None, str]:
-    """(break-even volume, first cheaper volume, statement)."""
-    if inp.hosting == "on_device":
-        return None, None, "Not estimated: on_device runs on the users' devices, not rented GPUs."
-    if llm is None or llm.api is None:
-        why = (
-            f"hosting is {inp.hosting}, so no API is allowed"
-            if inp.hosting != "any"
-            else "no large-model API fits the requirements"
-        )
-        return None, None, f"Not applicable: {why}."
-    if slm is None or slm.serving is None:
-        return (
-            None,
-            None,
-            "Not applicable: no small model can be self-hosted under the requirements.",
-        )
-    if share >= 1:
-        return (
-            None,
-            None,
-            "Never: every request goes to the large model, so the router saves nothing.",
-        )
-    plan = slm.serving
-    k = llm.api.usd_per_request
-    c = plan.replica_usd_per_month
-    r = plan.replica_requests_per_month
-    volume = _break_even_of(slm, llm)
-    per_k = f"{price_text(round(k * 1000, 6))} per 1,000 requests"
-    who = f"self-hosting {slm.model.id}"
-    if share:
-        who = f"the hybrid ({slm.model.id} self-hosted for {1 - share:.1%} of requests)"
-    not_within = f"Not within 0 to {BREAK_EVEN_LIMIT:,} requests a month."
-    if volume is None:
-        if k <= 0:
-            return (
-                None,
-                None,
-                f"Never: at {inp.input_tokens:,} input and {inp.output_tokens:,} output tokens "
-                f"a request, {llm.model.id} via {llm.api.price.provider} costs nothing.",
-            )
-        if c / k >= r:
-            return (
-                None,
-                None,
-                f"Never: even the small model that comes closest, {slm.model.id}, costs "
-                f"{price_text(round(c / r * 1000, 6))} per 1,000 requests on a fully used replica "
-                f"({plan.gpus_per_replica} x {plan.gpu.id}, {money(c)} a month for "
-                f"{math.floor(r):,} requests), more than {llm.model.id} via "
-                f"{llm.api.price.provider} at {per_k}.",
-            )
-        return None, None, not_within
-    total = whole_traffic(volume, share)
-    if total is None:
-        return None, None, not_within
-    first = first_cheaper_requests(c, r, k)
-    assert first is not None  # a break-even exists, so one replica beats the API somewhere
-    first_total = whole_traffic(first, share)
-    assert first_total is not None  # first <= volume, so it is within the limit too
-    earlier = (
-        f"; it is first cheaper at {first_total:,}, while one replica suffices"
-        if first_total < total
-        else ""
-    )
-    return (
-        total,
-        first_total,
-        f"From {total:,} requests a month {who} stays cheaper than sending everything to "
-        f"{llm.model.id} via {llm.api.price.provider} ({per_k}){earlier}; one replica "
-        f"({plan.gpus_per_replica} x {plan.gpu.id}) costs {money(c)} a month and serves "
-        f"up to {math.floor(r):,} requests.",
-    )
+# Re-exported: the estimates' parts, for callers that import them from here.
+__all__ = [
+    "DEFAULT_INPUT_TOKENS",
+    "DEFAULT_MONTHLY_REQUESTS",
+    "DEFAULT_OUTPUT_TOKENS",
+    "_PAIRS",
+    "_SHAPES",
+    "_api_candidate",
+    "break_even_pair",
+    "estimate",
+    "shape_candidates",
+    "shape_inputs",
+    "shortlist",
+    "tiered_candidates",
+    "whole_traffic",
+]
 
 
 def estimate(

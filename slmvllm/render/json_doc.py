@@ -39,23 +39,41 @@ def json_list_item(doc: dict[str, Any], *, first: bool, nested: bool) -> str:
     return ("[\n" if first else ",\n") + "\n".join("  " + line for line in text.split("\n"))
 
 
+def list_item_text(text: str, *, first: bool) -> str:
+    """A document's text as an item of a JSON list written item by item (see
+    `json_list_item`); the writer closes the list with `\\n]\\n`."""
+    return ("[\n" if first else ",\n") + "\n".join(
+        "  " + line for line in text.rstrip("\n").split("\n")
+    )
+
+
 def json_line(doc: dict[str, Any]) -> str:
     """One document on one line (JSON Lines), terminal-driving characters escaped."""
     text = json.dumps(doc, ensure_ascii=False, allow_nan=False)
-    return _RISKY.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+    return escape_risky(text) + "\n"
 
 
 def dumps_json(payload: Any) -> str:
     """The one JSON writer: indented, UTF-8, no NaN, terminal-driving characters escaped."""
     text = json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False)
-    return _RISKY.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+    return escape_risky(text) + "\n"
 
 
-def result_schema() -> dict[str, Any]:
-    """The JSON Schema (2020-12) of one result document as `advise --format json` writes it.
+def escape_risky(text: str) -> str:
+    """JSON text with the terminal-driving characters its strings hold written as escapes."""
+    return _RISKY.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def result_schema(*, full: bool = False) -> dict[str, Any]:
+    """The JSON Schema (2020-12) of one result document as `advise --format json` writes it:
+    the lean form (schema version 2), or with `full` the `--full-json` form (version 1).
 
     Several inputs give a JSON array of such documents, each with `source`.
     """
+    if not full:
+        from slmvllm.render.lean_json import lean_schema
+
+        return lean_schema(result_schema(full=True))
     schema = Result.model_json_schema(mode="serialization")
     # Every field is written, defaults included; only `estimates` is left out when null.
     for part in [schema, *schema.get("$defs", {}).values()]:

@@ -7,7 +7,9 @@ from typing import Any
 from slmvllm.render.markdown import md_cell
 from slmvllm.render.safe import one_line
 from slmvllm.render.values import effect_text, show_value
-from slmvllm.rule_review import CaseDiff, Outcome, RuleDelta, RuleExplanation, RuleSetDiff
+from slmvllm.review.cases import Outcome
+from slmvllm.review.diff import CaseDiff, RuleDelta, RuleSetDiff
+from slmvllm.review.explanation import RuleExplanation
 
 
 def _outcome(o: Outcome) -> str:
