@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -142,7 +141,7 @@ def test_the_vote_weighs_each_case_by_its_similarity() -> None:
     # a-slm 1.0, b-llm 0.5, c-hybrid 0: shares 2/3 and 1/3.
     assert result.choice == "slm"
     assert result.shares == {"slm": 0.6667, "llm": 0.3333, "hybrid": 0.0}
-    assert result.cases == 3
+    assert result.cases == 2  # c-hybrid shares nothing: it does not vote
     assert vote(ranked({"task_type": "summarization"}, CORPUS, index)) is None  # nothing alike
 
 
@@ -178,8 +177,18 @@ def test_the_shipped_corpus_carries_what_a_precedent_shows() -> None:
     jb = by_id["jetbrains-full-line-code-completion"]  # a calibration case
     assert jb.choice == "slm" and jb.source.startswith("https://")
     assert all(c.choice in {"slm", "llm", "hybrid"} for c in corpus.cases)
-    assert sum(bool(c.drivers) for c in corpus.cases) >= 270 - 21  # every corpus case
     assert all(c.model for c in corpus.cases)
+
+
+def test_every_decision_of_the_corpus_names_one_to_three_drivers() -> None:
+    from slmvllm.loading.labels import load_labels
+
+    labels = [c.label for c in load_labels(ROOT / "benchmarks" / "decisions" / "index.yaml")]
+    # One decision's sources give no reason for the model it serves (its note says so).
+    silent = {"cloudflare-ai-gateway-guardrails-llama-guard"}
+    for label in labels:
+        assert 1 <= len(label.drivers) <= 3 or label.id in silent, label.id
+    assert all(len(label.drivers) <= 3 for label in labels)
 
 
 @pytest.mark.parametrize(
@@ -208,7 +217,7 @@ def test_nearest_on_a_given_corpus() -> None:
     corpus = Corpus(tuple(CORPUS), "test")
     assert [n.case.id for n in nearest({"task_type": "chat"}, corpus=corpus)][0] == "c-hybrid"
     shown, found = find_precedents({"task_type": "chat"}, corpus=corpus)
-    assert [p.id for p in shown] == ["c-hybrid", "a-slm", "b-llm"]
+    assert [p.id for p in shown] == ["c-hybrid"]  # the others share nothing: not shown
     assert found is not None and found.choice == "hybrid"
 
 
@@ -255,23 +264,41 @@ def test_cases_searches_words_and_filters_by_choice(invoke: Any) -> None:
 def test_cases_ranks_by_a_requirements_file(invoke: Any) -> None:
     triage = ROOT / "examples" / "support-triage.yaml"
     run = invoke("cases", "-r", str(triage), "-f", "json", "-n", "3")
-    docs = json.loads(run.out)
-    shown = advise_precedents(triage)
-    assert [d["id"] for d in docs] == shown
+    assert run.code == 0, run.err
+    advised = invoke("advise", "-r", str(triage), "-f", "json", "--full-json")
+    assert advised.code == 0, advised.err
+    shown = [p["id"] for p in json.loads(advised.out)["precedents"]]
+    assert [d["id"] for d in json.loads(run.out)] == shown
 
 
-def advise_precedents(path: Path) -> list[str]:
-    doc = json.loads(
-        __import__("subprocess")
-        .run(
-            ["slmvllm", "advise", "-r", str(path), "-f", "json"],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        .stdout
-    )
-    return [p["id"] for p in doc["precedents"]]
+def test_cases_reads_a_layer_s_fields_with_its_rule_set(invoke: Any) -> None:
+    use_case = ROOT / "examples" / "rules" / "use-cases" / "eu-invoice-extraction.yaml"
+    without = invoke("cases", "-r", str(use_case))
+    assert without.code == 2 and "data_residency" in without.err
+    layer = ROOT / "examples" / "rules" / "acme-platform.yaml"
+    run = invoke("cases", "-r", str(use_case), "--rules", str(layer), "-f", "json", "-n", "2")
+    assert run.code == 0, run.err
+    assert len(json.loads(run.out)) == 2
+
+
+def test_a_search_with_nothing_to_compare_says_so(invoke: Any) -> None:
+    run = invoke("cases", "the", "and", "of")
+    assert run.code == 0 and run.out == ""
+    assert "no documented decision shares an answer or a word with this" in run.err
+
+
+def test_nothing_in_common_gives_no_precedents_and_no_vote() -> None:
+    shown, found = find_precedents({"use_case": "the and of"})
+    assert shown == [] and found is None
+    result = advise(Requirements(use_case="the and of"))
+    assert result.precedents == [] and result.precedent_vote is None
+    assert result.confidence_basis["precedents"] == "none"
+
+
+def test_only_alike_decisions_vote() -> None:
+    corpus = Corpus(tuple(CORPUS), "test")
+    _, found = find_precedents({"task_type": "chat"}, corpus=corpus)
+    assert found is not None and found.cases == 1  # the others share nothing
 
 
 @pytest.mark.parametrize(

@@ -66,7 +66,7 @@ class Advice(Strict):
     rule_set: RuleSetId
     requirements: dict[str, Any] = Field(default_factory=dict)
     criteria_scores: dict[str, dict[str, float]] = Field(default_factory=dict)
-    confidence_basis: dict[str, float | str] = Field(default_factory=dict)
+    confidence_basis: dict[str, int | float | str] = Field(default_factory=dict)
     figures: dict[str, str | None] = Field(
         default_factory=dict,
         description="the cost figures rules may test, worked out from the estimates "

@@ -9,6 +9,7 @@ from typing import Any
 
 from rich.text import Text
 
+from slmvllm.advice.rule_sets import load_rule_set
 from slmvllm.advice.use_cases import requirements_for
 from slmvllm.advisor import default_rule_set
 from slmvllm.errors import ExitCode
@@ -27,6 +28,7 @@ class CasesOptions:
     choice: str | None
     output_format: str
     limit: int | None
+    rules: Path | None = None
 
 
 def run_cases(opts: CasesOptions) -> int:
@@ -34,20 +36,26 @@ def run_cases(opts: CasesOptions) -> int:
     given: dict[str, Any] = {}
     if opts.requirements is not None:
         doc = parse_yaml(read_source(opts.requirements, what="requirements file"))
-        given = requirements_for(default_rule_set(), doc).given()
+        rs = load_rule_set(opts.rules).rule_set if opts.rules else default_rule_set()
+        given = requirements_for(rs, doc).given()
     found = search_cases(given, " ".join(opts.words), opts.choice, opts.limit)
     try:
         if opts.output_format == "json":
             sys.stdout.write(dumps_json([case_record(r) for r in found.rows]))
         else:
             _print_text(found.rows)
-            stderr_console().print(
-                f"{len(found.rows)} of {found.total} documented decisions"
-                + (" (most alike first)" if found.searched else "")
-                + "; sources and answers with --format json",
-                style="dim",
-                markup=False,
-            )
+            if found.searched and not found.total:
+                said = (
+                    "no documented decision shares an answer or a word with this "
+                    "(stop words are not searched); `slmvllm cases` lists them all"
+                )
+            else:
+                said = (
+                    f"{len(found.rows)} of {found.total} documented decisions"
+                    + (" (most alike first)" if found.searched else "")
+                    + "; sources and answers with --format json"
+                )
+            stderr_console().print(said, style="dim", markup=False)
         sys.stdout.flush()
     except BrokenPipeError:  # `| head`: not an error
         silence_stdout()

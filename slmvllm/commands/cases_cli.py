@@ -21,6 +21,12 @@ def cases(
             "--requirements", "-r", help="Rank by likeness to this requirements file's answers."
         ),
     ] = None,
+    rules: Annotated[
+        Path | None,
+        typer.Option(
+            "--rules", help="Read the requirements file for this rule set (its added fields)."
+        ),
+    ] = None,
     choice: Annotated[
         Option | None, typer.Option("--choice", help="Only decisions that chose this option.")
     ] = None,
@@ -44,6 +50,7 @@ def cases(
         CasesOptions(
             words=list(words or []),
             requirements=requirements,
+            rules=rules,
             choice=choice.value if choice else None,
             output_format=output_format.value,
             limit=limit,

@@ -202,8 +202,12 @@ def _subsets(clean: Sequence[CaseResult]) -> dict[str, list[CaseResult]]:
         return None if vote is None else vote == c.recommendation
 
     return {
-        "two-line rule right": [c for c in clean if c.baselines.get("two-line") == c.expected],
-        "two-line rule wrong": [c for c in clean if c.baselines.get("two-line") != c.expected],
+        "two-line rule right": [
+            c for c in clean if "two-line" in c.baselines and c.baselines["two-line"] == c.expected
+        ],
+        "two-line rule wrong": [
+            c for c in clean if "two-line" in c.baselines and c.baselines["two-line"] != c.expected
+        ],
         "rules and precedents agree": [c for c in clean if agree(c) is True],
         "rules and precedents disagree": [c for c in clean if agree(c) is False],
     }

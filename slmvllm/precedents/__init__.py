@@ -40,14 +40,15 @@ def nearest(
 def vote(neighbours: list[Neighbour], k: int = VOTE_K) -> PrecedentVote | None:
     """The similarity-weighted vote of the `k` closest cases (None when none is alike)."""
     shares: dict[OptionName, float] = dict.fromkeys(OPTIONS, 0.0)
-    for n in neighbours[:k]:
+    voters = [n for n in neighbours[:k] if n.similarity > 0]
+    for n in voters:
         shares[n.case.choice] += n.similarity * (AMBIGUOUS_VOTE if n.case.ambiguous else 1.0)
     total = sum(shares.values())
     if total <= 0:
         return None
     rounded: dict[str, float] = {o: round(v / total, 4) for o, v in shares.items()}
     choice = max(OPTIONS, key=lambda o: (shares[o], -OPTIONS.index(o)))
-    return PrecedentVote(choice=choice, shares=rounded, cases=min(k, len(neighbours)))
+    return PrecedentVote(choice=choice, shares=rounded, cases=len(voters))
 
 
 def precedent(n: Neighbour) -> Precedent:
@@ -68,6 +69,10 @@ def precedent(n: Neighbour) -> Precedent:
 def find_precedents(
     given: Mapping[str, Any], exclude: Iterable[str] = (), corpus: Corpus | None = None
 ) -> tuple[list[Precedent], PrecedentVote | None]:
-    """The `SHOWN` closest documented decisions and the vote of the `VOTE_K` closest."""
-    neighbours = nearest(given, exclude, corpus)
+    """The `SHOWN` closest documented decisions and the vote of the `VOTE_K` closest.
+
+    A decision with nothing in common (similarity 0) is never shown and never votes:
+    with no answer and no word to compare, a result has no precedents.
+    """
+    neighbours = [n for n in nearest(given, exclude, corpus) if n.similarity > 0]
     return [precedent(n) for n in neighbours[:SHOWN]], vote(neighbours)

@@ -73,6 +73,7 @@ def case_record(found: FoundCase) -> dict[str, Any]:
         "choice": case.choice,
         "model": case.model,
         "ambiguous": case.ambiguous,
+        "confidence": case.label_confidence,
         "drivers": list(case.drivers),
         "tags": list(case.tags),
         "sources": list(case.sources),

@@ -20,12 +20,12 @@ def precedent_line(p: Precedent) -> str:
     return f"{p.choice.upper():<6} {p.similarity:.2f}  {one_line(p.id)}{model}: {shared_text(p)}"
 
 
-def precedent_short(p: Precedent, *, source: bool = True) -> str:
-    """`LLM 0.81 id (N answers shared) source` for the one-screen report."""
+def precedent_parts(p: Precedent) -> tuple[str, str]:
+    """(`LLM    0.81  `, `id (N answers shared)`): the one-screen report's line, in the
+    lead a wrapped line hangs under and the rest."""
     n = len(p.shared)
     shared = f"{n} answer{'s' if n != 1 else ''} shared"
-    link = f"  {one_line(p.source)}" if p.source and source else ""
-    return f"{p.choice.upper():<6} {p.similarity:.2f}  {one_line(p.id)} ({shared}){link}"
+    return f"{p.choice.upper():<6} {p.similarity:.2f}  ", f"{one_line(p.id)} ({shared})"
 
 
 def vote_text(result: Result) -> str | None:

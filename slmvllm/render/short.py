@@ -18,7 +18,7 @@ from slmvllm.numbers.estimate_models import Candidate, Estimates
 from slmvllm.numbers.estimates import shortlist
 from slmvllm.numbers.price_map import stale_prices
 from slmvllm.render.digest import DECISIVE_REASONS, Digest, digest, ref_marks
-from slmvllm.render.precedents_view import precedent_short, vote_text
+from slmvllm.render.precedents_view import precedent_parts, vote_text
 from slmvllm.render.safe import one_line
 from slmvllm.render.text import score_bars
 from slmvllm.render.values import show_value
@@ -225,19 +225,25 @@ def _references(console: Console, dg: Digest) -> None:
 
 
 def _precedents(console: Console, result: Result) -> None:
+    if not result.precedents:
+        _line(
+            console, ("Precedents: ", "bold"), "no documented decision shares an answer with this"
+        )
+        return
     _line(
         console,
         ("Precedents", "bold"),
         " (documented decisions most like this; their sources with --explain)",
     )
     for p in result.precedents:
-        _line(console, precedent_short(p, source=False), indent=2)
+        lead, rest = precedent_parts(p)
+        _line(console, lead, rest, indent=2)
     vote = vote_text(result)
     if vote:
         agrees = result.precedent_vote is not None and (
             result.precedent_vote.choice == result.recommendation
         )
-        _line(console, (vote, "" if agrees else "bold yellow"), indent=2)
+        _line(console, "", (vote, "" if agrees else "bold yellow"), indent=2)
 
 
 def render_short(
@@ -261,9 +267,8 @@ def render_short(
     if result.estimates is not None:
         console.print()
         _numbers(console, result.estimates, result.recommendation)
-    if result.precedents:
-        console.print()
-        _precedents(console, result)
+    console.print()
+    _precedents(console, result)
     if dg.references:
         console.print()
         _references(console, dg)

@@ -10,7 +10,7 @@ from rich.text import Text
 from slmvllm.advice.rule_set_model import RuleSet
 from slmvllm.render.digest import margin
 from slmvllm.render.precedents_view import precedent_line, vote_text
-from slmvllm.render.safe import literal
+from slmvllm.render.safe import literal, one_line
 from slmvllm.render.values import confidence_meaning, effect_text, show_value, standing_note
 from slmvllm.result import Result
 
@@ -159,11 +159,12 @@ def render_text(
         for p in result.precedents:
             console.print(_indent(_t(precedent_line(p), "bold")))
             if p.use_case:
-                console.print(_indent(_t(f"    {p.use_case}")))
+                console.print(_indent(_t(f"    {one_line(p.use_case)}")))
             if p.drivers:
                 console.print(_indent(_t(f"    decided on: {', '.join(p.drivers)}", "dim")))
-            if p.source:
-                console.print(_indent(_t(f"    {p.source}", "dim")))
+            if p.source:  # the address whole: folded only where it is longer than a line
+                address = _t(f"    {one_line(p.source)}", "dim")
+                console.print(_indent(address), overflow="fold")
         vote = vote_text(result)
         if vote:
             console.print(_indent(_t(vote)))
