@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from slmvllm.advice.advice_model import Advice
-from slmvllm.advice.engine import advice_for, calibrated, weights
+from slmvllm.advice.engine import advice_for, weights
 from slmvllm.advice.engine import check_feasible as engine_check_feasible
 from slmvllm.advice.rule_set_model import RuleSet
 from slmvllm.advice.rule_sets import load_rule_set
@@ -90,7 +89,10 @@ def advise(
     cat = catalog if catalog is not None else default_catalog()
     # The figures the rules read compare against the cheapest large model of any tier, as
     # the rule set was fitted on; the estimates below price the tier the use case needs.
-    advice = advice_for(rs, requirements, CatalogFigures(cat))
+    shown, vote = find_precedents(requirements.given(), exclude_precedents)
+    advice = advice_for(
+        rs, requirements, CatalogFigures(cat), vote=vote.choice if vote is not None else None
+    )
     numbers = estimate(
         advice.requirements, advice.recommendation, cat, all_candidates=all_candidates, tier=tier
     )
@@ -98,27 +100,15 @@ def advise(
     excluded = {e.option for e in advice.excluded}
     check = cost_check(advice.criteria_scores, excluded, numbers, cost_weight)
     numbers = numbers.model_copy(update={"cost_check": check})
-    shown, vote = find_precedents(requirements.given(), exclude_precedents)
-    fields = dict(advice)
-    disagree = vote is not None and vote.choice != advice.recommendation
     basis = dict(advice.confidence_basis)
-    basis["precedents"] = "none" if vote is None else "disagree" if disagree else "agree"
-    fields["confidence_basis"] = basis
-    if disagree:
-        fields["confidence"] = round(_with_disagreement(rs, advice), 4)
+    if vote is None:
+        basis["precedents"] = "none"
+    else:
+        agree = vote.choice == advice.recommendation
+        basis["precedents"] = "agree" if agree else "disagree"
     return Result.model_construct(
-        **fields, estimates=numbers, precedents=shown, precedent_vote=vote
-    )
-
-
-def _with_disagreement(rs: RuleSet, advice: Advice) -> float:
-    """The confidence once the closest documented decisions are known to disagree."""
-    basis = advice.confidence_basis
-    single = basis.get("runner_up") == ""
-    return calibrated(
-        rs,
-        None if single else float(basis["margin"]),
-        float(basis["evidence_share"]),
-        int(basis.get("decisive_unknowns", 0)),
-        disagree=True,
+        **{**dict(advice), "confidence_basis": basis},
+        estimates=numbers,
+        precedents=shown,
+        precedent_vote=vote,
     )

@@ -126,11 +126,19 @@ def check_feasible(rs: RuleSet, req: Requirements, figures: FigureSource | None 
     _raise_if_infeasible(score(rs, {**values, **figs}, weights(rs, req.priorities)))
 
 
-def advice_for(rs: RuleSet, req: Requirements, figures: FigureSource | None = None) -> Advice:
+def advice_for(
+    rs: RuleSet,
+    req: Requirements,
+    figures: FigureSource | None = None,
+    *,
+    vote: OptionName | None = None,
+) -> Advice:
     """The rules' explained recommendation for one use case (no numbers: see `slmvllm.advisor`).
 
     `figures` works out the cost figures rules may test; without it they are unknown.
-    Raises `NoFeasibleOptionError` when the hard constraints rule out every option.
+    `vote` is what the closest documented decisions chose, if known: when it is not the
+    recommendation, the confidence falls (`calibrated`). Raises `NoFeasibleOptionError`
+    when the hard constraints rule out every option.
     """
     values, assumed = resolve(rs, req)
     figs, figure_cuts = figures(values) if figures is not None else ({}, {})
@@ -142,7 +150,7 @@ def advice_for(rs: RuleSet, req: Requirements, figures: FigureSource | None = No
     assumed_set = set(assumed)
     changes = what_would_change(rs, values, weight, best, figures=figures, base=(figs, figure_cuts))
     unknowns = len({c.field for c in changes} & assumed_set)
-    conf = calibrated(rs, lead, share, unknowns)
+    conf = calibrated(rs, lead, share, unknowns, disagree=vote is not None and vote != best)
     # A figure rests on requirement values; those that were assumed count as read.
     behind_figures = assumed_set & figures.reads if figures is not None else set()
     questions = {q.field: q for q in rs.questions}

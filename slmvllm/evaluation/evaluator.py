@@ -156,26 +156,21 @@ def evaluate(
     def metrics(part: Sequence[CaseResult]) -> Metrics:
         return summarize(_outcomes(part), options, edges=edges, threshold=threshold)
 
-    voters = [*baselines, PRECEDENT_BASELINE]
+    # The rules of thumb, then the precedents' vote, which comes with each result.
+    voters = [(b.name, b.rule) for b in baselines] + [(PRECEDENTS, PRECEDENTS_RULE)]
     return Evaluation(
         rule_set=RuleSetId(name=rs.name, version=rs.version),
         cases=results,
-        all=summarize(_outcomes(results), options, edges=edges, threshold=threshold),
-        clean=summarize(_outcomes(clean), options, edges=edges, threshold=threshold),
+        all=metrics(results),
+        clean=metrics(clean),
         baselines=[
             BaselineResult(
-                name=b.name,
-                rule=b.rule,
-                all=accuracy(
-                    Outcome(c.expected, c.baselines[b.name])
-                    for c in results
-                    if b.name in c.baselines
-                ),
-                clean=accuracy(
-                    Outcome(c.expected, c.baselines[b.name]) for c in clean if b.name in c.baselines
-                ),
+                name=name,
+                rule=rule,
+                all=accuracy(_answers(results, name)),
+                clean=accuracy(_answers(clean, name)),
             )
-            for b in voters
+            for name, rule in voters
         ],
         subsets={name: metrics(part) for name, part in _subsets(clean).items() if part},
         tags={tag: metrics([c for c in clean if tag in c.tags]) for tag in _tags(clean)},
@@ -184,11 +179,9 @@ def evaluate(
 
 #: The name the precedents' vote goes by among the baselines.
 PRECEDENTS = "precedents"
-PRECEDENT_BASELINE = Baseline(
-    PRECEDENTS,
+PRECEDENTS_RULE = (
     f"the similarity-weighted vote of the {VOTE_K} documented decisions most like the case "
-    "(the case itself left out)",
-    lambda given: "hybrid",  # never called: the vote comes with each result
+    "(the case itself left out)"
 )
 
 
@@ -201,13 +194,10 @@ def _subsets(clean: Sequence[CaseResult]) -> dict[str, list[CaseResult]]:
         vote = c.baselines.get(PRECEDENTS)
         return None if vote is None else vote == c.recommendation
 
+    two_line = [c for c in clean if "two-line" in c.baselines]
     return {
-        "two-line rule right": [
-            c for c in clean if "two-line" in c.baselines and c.baselines["two-line"] == c.expected
-        ],
-        "two-line rule wrong": [
-            c for c in clean if "two-line" in c.baselines and c.baselines["two-line"] != c.expected
-        ],
+        "two-line rule right": [c for c in two_line if c.baselines["two-line"] == c.expected],
+        "two-line rule wrong": [c for c in two_line if c.baselines["two-line"] != c.expected],
         "rules and precedents agree": [c for c in clean if agree(c) is True],
         "rules and precedents disagree": [c for c in clean if agree(c) is False],
     }
